@@ -5,6 +5,8 @@
 //! quantities → split sentences and sections → assemble indicators.
 
 mod model;
+mod quantity;
+mod text;
 
 pub use model::*;
 
@@ -53,6 +55,10 @@ pub fn parse(text: &str, hints: &Hints) -> Report {
 
 /// Every number the engine finds in `text`, with its unit when it has one.
 pub fn quantities(text: &str) -> Vec<Quantity> {
-    let _ = text;
-    Vec::new()
+    let clean = text::CleanText::new(text);
+    let mut found = quantity::scan(&clean.text);
+    for q in &mut found {
+        q.span = clean.to_caller(q.span);
+    }
+    found
 }
