@@ -1,0 +1,132 @@
+//! Command line and environment configuration (flags first, environment as fallback).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use sqlx::postgres::PgConnectOptions;
+
+use crate::embedded_pg::{self, EmbeddedPostgres};
+use crate::store::{PoolConfig, Store};
+use crate::telemetry::LogFormat;
+
+#[derive(Debug, Parser)]
+#[command(name = "govreport", version, about = "Turns Chinese local-government work reports into queryable indicators")]
+pub struct Cli {
+    /// Log format on stderr.
+    #[arg(long, env = "GOVREPORT_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gRPC service.
+    Serve(ServeArgs),
+    /// Parse one report without any database and print the ParseReportResponse as proto3 JSON.
+    Parse(ParseArgs),
+    /// Read JSON lines {"text": ...} on stdin; write the quantities found in each, one JSON line per input.
+    Quantities,
+    /// Apply the database migrations and exit.
+    Migrate(DbArgs),
+    /// Ask a running server's grpc.health.v1 service; exit 0 when SERVING (for container health checks).
+    Healthcheck(HealthcheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// PostgreSQL to use; when unset, an embedded server is started in --data-dir.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Where the embedded PostgreSQL keeps its data [default: platform data dir/govreport,
+    /// /var/lib/govreport as root].
+    #[arg(long, env = "GOVREPORT_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "GOVREPORT_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+    /// How long an RPC waits for a database connection before UNAVAILABLE, in seconds.
+    #[arg(long, env = "GOVREPORT_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
+    pub db_acquire_timeout_secs: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to serve gRPC on.
+    #[arg(long, env = "GOVREPORT_LISTEN", default_value = "127.0.0.1:50051")]
+    pub listen: SocketAddr,
+    /// Largest request or response message in bytes; larger reports are rejected.
+    #[arg(long, env = "GOVREPORT_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_message_bytes: usize,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// The report file, or `-` for stdin.
+    pub file: PathBuf,
+    /// Media type of the file, e.g. "text/plain; charset=gbk".
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// Override the issuer the parser infers.
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// Override the report year the parser infers.
+    #[arg(long)]
+    pub report_year: Option<i32>,
+    /// Recorded as the report's source_uri.
+    #[arg(long, default_value = "")]
+    pub source_uri: String,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthcheckArgs {
+    /// The server to ask.
+    #[arg(long, env = "GOVREPORT_HEALTHCHECK_ADDR", default_value = "http://127.0.0.1:50051")]
+    pub addr: String,
+}
+
+/// An open database: the pool, and the embedded server behind it if we started one.
+pub struct Database {
+    pub store: Store,
+    pub embedded: Option<EmbeddedPostgres>,
+}
+
+impl Database {
+    /// Closes the pool, then stops the embedded server if there is one.
+    pub async fn close(self) {
+        self.store.close().await;
+        if let Some(pg) = self.embedded {
+            tokio::task::spawn_blocking(move || pg.stop()).await.ok();
+        }
+    }
+}
+
+impl DbArgs {
+    /// Connects to DATABASE_URL, or starts the embedded server; then migrates.
+    pub async fn open(&self) -> Result<Database> {
+        let pool = PoolConfig {
+            max_connections: self.db_max_connections,
+            acquire_timeout: Duration::from_secs(self.db_acquire_timeout_secs),
+        };
+        let (options, embedded) = match &self.database_url {
+            Some(url) => (url.parse::<PgConnectOptions>().context("DATABASE_URL is not a valid PostgreSQL URL")?, None),
+            None => {
+                let dir = self.data_dir.clone().unwrap_or_else(embedded_pg::default_data_dir);
+                let pg = tokio::task::spawn_blocking(move || {
+                    EmbeddedPostgres::start(&dir, &embedded_pg::Options::default())
+                })
+                .await??;
+                pg.ensure_database("govreport").await?;
+                (pg.connect_options("govreport"), Some(pg))
+            }
+        };
+        let store = Store::connect(options, &pool).await.context("connecting to PostgreSQL")?;
+        store.migrate().await.context("running migrations")?;
+        Ok(Database { store, embedded })
+    }
+}

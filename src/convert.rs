@@ -1,0 +1,122 @@
+//! The one place domain records meet proto messages.
+
+use govreport_extract::{Approx, ChangeUnit, IndicatorKind, SectionKind};
+
+use crate::domain::{IndicatorRecord, ReportRecord, SectionRecord};
+use crate::proto::v1 as pb;
+
+pub fn approx(a: Approx) -> pb::Approx {
+    match a {
+        Approx::Exact => pb::Approx::Exact,
+        Approx::Over => pb::Approx::Over,
+        Approx::Nearly => pb::Approx::Nearly,
+        Approx::About => pb::Approx::About,
+        Approx::Under => pb::Approx::Under,
+    }
+}
+
+pub fn kind(k: IndicatorKind) -> pb::IndicatorKind {
+    match k {
+        IndicatorKind::Actual => pb::IndicatorKind::Actual,
+        IndicatorKind::Target => pb::IndicatorKind::Target,
+    }
+}
+
+/// The filter a proto kind asks for: `None` for UNSPECIFIED (every kind).
+pub fn kind_filter(k: pb::IndicatorKind) -> Option<IndicatorKind> {
+    match k {
+        pb::IndicatorKind::Unspecified => None,
+        pb::IndicatorKind::Actual => Some(IndicatorKind::Actual),
+        pb::IndicatorKind::Target => Some(IndicatorKind::Target),
+    }
+}
+
+fn change_unit(u: ChangeUnit) -> pb::ChangeUnit {
+    match u {
+        ChangeUnit::Percent => pb::ChangeUnit::Percent,
+        ChangeUnit::Points => pb::ChangeUnit::Points,
+    }
+}
+
+fn section_kind(k: SectionKind) -> pb::SectionKind {
+    match k {
+        SectionKind::Review => pb::SectionKind::Review,
+        SectionKind::Problems => pb::SectionKind::Problems,
+        SectionKind::Plan => pb::SectionKind::Plan,
+        SectionKind::Other => pb::SectionKind::Other,
+    }
+}
+
+fn span((start, end): (u32, u32)) -> Option<pb::Span> {
+    Some(pb::Span { start, end })
+}
+
+pub fn section(s: &SectionRecord) -> pb::Section {
+    pb::Section {
+        title: s.title.clone(),
+        marker: s.marker.clone(),
+        level: u32::from(s.level),
+        kind: section_kind(s.kind) as i32,
+        span: span(s.span),
+    }
+}
+
+/// `report_id` is the stored report's id when the record has no `report` of its own.
+pub fn indicator(i: &IndicatorRecord, report_id: Option<uuid::Uuid>) -> pb::Indicator {
+    let report_id = i.report.as_ref().map(|r| r.id).or(report_id);
+    pb::Indicator {
+        id: i.id.map(|id| id.to_string()).unwrap_or_default(),
+        name: i.name.clone(),
+        value: i.value,
+        unit: i.unit.clone(),
+        value_text: i.value_text.clone(),
+        approx: approx(i.approx) as i32,
+        period: Some(pb::Period {
+            year: i.period_year,
+            from_month: u32::from(i.from_month),
+            to_month: u32::from(i.to_month),
+        }),
+        kind: kind(i.kind) as i32,
+        change: i.change.as_ref().map(|c| pb::Change {
+            pct: c.pct,
+            approx: approx(c.approx) as i32,
+            unit: change_unit(c.unit) as i32,
+        }),
+        rank: i.rank.as_ref().map(|r| pb::Rank { position: r.position, scope: r.scope.clone() }),
+        completion_pct: i.completion_pct,
+        completion_approx: approx(i.completion_approx) as i32,
+        span: span(i.span),
+        sentence: i.sentence.clone(),
+        section_path: i.section_path.clone(),
+        rule: i.rule.clone(),
+        report_id: report_id.map(|id| id.to_string()).unwrap_or_default(),
+        report: i.report.as_ref().map(|r| pb::ReportRef {
+            id: r.id.to_string(),
+            title: r.title.clone(),
+            issuer: r.issuer.clone(),
+            report_year: r.report_year,
+        }),
+    }
+}
+
+pub fn report(r: &ReportRecord) -> pb::Report {
+    pb::Report {
+        id: r.id.map(|id| id.to_string()).unwrap_or_default(),
+        title: r.title.clone(),
+        issuer: r.issuer.clone(),
+        index_no: r.index_no.clone(),
+        published: r.published.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        report_year: r.report_year,
+        source_uri: r.source_uri.clone(),
+        sha256: r.sha256.clone(),
+        parser_version: r.parser_version.clone(),
+        sections: r.sections.iter().map(section).collect(),
+        indicators: r.indicators.iter().map(|i| indicator(i, r.id)).collect(),
+        create_time: r
+            .create_time
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+            .unwrap_or_default(),
+        indicator_count: r.indicator_count,
+        text_length: r.text_length,
+    }
+}

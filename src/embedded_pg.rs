@@ -1,0 +1,319 @@
+//! The embedded PostgreSQL: when no DATABASE_URL is given, run a private server from the
+//! local install (initdb + postgres), in a data directory that persists between runs,
+//! listening only on a Unix socket inside that directory.
+//!
+//! The server is a child process started from a dedicated keeper thread with
+//! PR_SET_PDEATHSIG, so it goes down (fast shutdown) when this process dies, however it
+//! dies; `stop` shuts it down explicitly and waits. As root, initdb and postgres run as
+//! the `postgres` user (they refuse root) in directories that user owns.
+
+use std::ffi::CString;
+use std::fs::{self, OpenOptions};
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection};
+
+const PORT: u16 = 5432;
+const SUPERUSER: &str = "postgres";
+
+/// How to run the embedded server.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Skip fsync (test clusters only: a crash may lose data).
+    pub no_fsync: bool,
+}
+
+/// A running embedded PostgreSQL server.
+pub struct EmbeddedPostgres {
+    data_dir: PathBuf,
+    pgdata: PathBuf,
+    pid: i32,
+    keeper: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Who runs initdb and postgres: ourselves, or (as root) the `postgres` user.
+#[derive(Debug, Clone, Copy)]
+struct RunAs {
+    uid: Option<(u32, u32)>,
+}
+
+impl RunAs {
+    fn detect() -> Result<RunAs> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            return Ok(RunAs { uid: None });
+        }
+        let name = CString::new(SUPERUSER).expect("no NUL");
+        // SAFETY: getpwnam returns a pointer to static storage or NULL; we copy out at once.
+        let pw = unsafe { libc::getpwnam(name.as_ptr()) };
+        if pw.is_null() {
+            bail!(
+                "running as root, and initdb/postgres refuse root, but there is no `postgres` user to run them as; \
+                 create one (installing PostgreSQL does) or set DATABASE_URL"
+            );
+        }
+        // SAFETY: pw is non-null and points to a valid passwd record.
+        let (uid, gid) = unsafe { ((*pw).pw_uid, (*pw).pw_gid) };
+        Ok(RunAs { uid: Some((uid, gid)) })
+    }
+
+    fn command(self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        if let Some((uid, gid)) = self.uid {
+            // std drops root's supplementary groups when switching uid as root.
+            cmd.uid(uid).gid(gid).env("HOME", "/tmp").env("USER", SUPERUSER);
+        }
+        cmd.env("LC_ALL", "C.UTF-8").env_remove("PGDATA");
+        cmd
+    }
+
+    fn own(self, path: &Path) -> Result<()> {
+        if let Some((uid, gid)) = self.uid {
+            std::os::unix::fs::chown(path, Some(uid), Some(gid))
+                .with_context(|| format!("giving {} to the postgres user", path.display()))?;
+        }
+        Ok(())
+    }
+}
+
+/// The directory holding initdb and postgres: PATH first, then /usr/lib/postgresql/*/bin (newest).
+pub fn find_bin_dir() -> Result<PathBuf> {
+    let has_both = |d: &Path| d.join("initdb").is_file() && d.join("postgres").is_file();
+    if let Some(path) = std::env::var_os("PATH") {
+        if let Some(dir) = std::env::split_paths(&path).find(|d| has_both(d)) {
+            return Ok(dir);
+        }
+    }
+    let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let version = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = e.path().join("bin");
+            has_both(&bin).then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin).ok_or_else(|| {
+        anyhow!(
+            "no PostgreSQL server found: initdb and postgres are neither on PATH nor under /usr/lib/postgresql/*/bin.\n\
+             Install PostgreSQL (Debian/Ubuntu: `apt-get install postgresql`; macOS: `brew install postgresql`) \
+             or point the service at a running server with DATABASE_URL=postgres://user:pass@host/db"
+        )
+    })
+}
+
+/// Where the embedded server lives unless told otherwise: the platform data dir
+/// (~/.local/share/govreport on Linux); /var/lib/govreport as root, since the postgres
+/// user cannot reach into root's home.
+pub fn default_data_dir() -> PathBuf {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        return PathBuf::from("/var/lib/govreport");
+    }
+    dirs::data_dir().map(|d| d.join("govreport")).unwrap_or_else(|| PathBuf::from("govreport-data"))
+}
+
+fn tail_of(path: &Path) -> String {
+    let mut s = String::new();
+    if let Ok(mut f) = fs::File::open(path) {
+        let _ = f.read_to_string(&mut s);
+    }
+    let lines: Vec<&str> = s.lines().collect();
+    lines[lines.len().saturating_sub(15)..].join("\n")
+}
+
+impl EmbeddedPostgres {
+    /// Initializes `data_dir` if needed and starts the server; returns once it accepts connections.
+    pub fn start(data_dir: &Path, options: &Options) -> Result<EmbeddedPostgres> {
+        let bin = find_bin_dir()?;
+        let run_as = RunAs::detect()?;
+        fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
+        let data_dir = data_dir.canonicalize()?;
+        run_as.own(&data_dir)?;
+        let pgdata = data_dir.join("pgdata");
+        let socket = pgdata.join(format!(".s.PGSQL.{PORT}"));
+        if socket.as_os_str().len() > 100 {
+            bail!("data directory path {} is too long for a Unix socket; choose a shorter --data-dir", data_dir.display());
+        }
+
+        if !pgdata.join("PG_VERSION").is_file() {
+            fs::create_dir_all(&pgdata)?;
+            fs::set_permissions(&pgdata, fs::Permissions::from_mode(0o700))?;
+            run_as.own(&pgdata)?;
+            tracing::info!(pgdata = %pgdata.display(), bin = %bin.display(), "initializing PostgreSQL cluster");
+            let mut initdb = run_as.command(&bin.join("initdb"));
+            initdb.arg("-D").arg(&pgdata).args(["-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+            if options.no_fsync {
+                initdb.arg("--no-sync");
+            }
+            let out = initdb.stdin(Stdio::null()).output().context("running initdb")?;
+            if !out.status.success() {
+                bail!(
+                    "initdb failed ({}): {}{}",
+                    out.status,
+                    String::from_utf8_lossy(&out.stderr),
+                    if run_as.uid.is_some() {
+                        "\n(as root the data directory and every parent of it must be reachable by the postgres user)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+
+        let log_path = data_dir.join("postgres.log");
+        let log = OpenOptions::new().create(true).append(true).open(&log_path)?;
+        run_as.own(&log_path)?;
+        let mut postgres = run_as.command(&bin.join("postgres"));
+        postgres
+            .arg("-D")
+            .arg(&pgdata)
+            .arg("-p")
+            .arg(PORT.to_string())
+            .args(["-c", "listen_addresses="])
+            .arg("-c")
+            .arg(format!("unix_socket_directories={}", pgdata.display()))
+            .args(["-c", "unix_socket_permissions=0700"])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        if options.no_fsync {
+            postgres.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        }
+        // SAFETY: only async-signal-safe calls (prctl, getppid) between fork and exec.
+        unsafe {
+            let parent = libc::getpid();
+            postgres.pre_exec(move || {
+                // SIGINT is PostgreSQL's fast shutdown.
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if libc::getppid() != parent {
+                    return Err(std::io::Error::other("parent exited before postgres started"));
+                }
+                Ok(())
+            });
+        }
+
+        // The keeper thread forks postgres and lives exactly as long as it: the parent-death
+        // signal is tied to the thread that forked, not to the process.
+        let (pid_tx, pid_rx) = mpsc::channel();
+        let keeper = std::thread::Builder::new().name("embedded-postgres".into()).spawn(move || {
+            match postgres.spawn() {
+                Ok(mut child) => {
+                    let _ = pid_tx.send(Ok(child.id() as i32));
+                    let status = child.wait();
+                    tracing::info!(?status, "embedded PostgreSQL exited");
+                }
+                Err(e) => {
+                    let _ = pid_tx.send(Err(e));
+                }
+            }
+        })?;
+        let pid = pid_rx.recv().context("keeper thread died")?.context("starting postgres")?;
+        let server = EmbeddedPostgres { data_dir, pgdata, pid, keeper: Mutex::new(Some(keeper)) };
+        server.wait_ready(Duration::from_secs(60)).inspect_err(|_| server.stop())?;
+        tracing::info!(pid, socket_dir = %server.pgdata.display(), "embedded PostgreSQL ready");
+        Ok(server)
+    }
+
+    /// Waits for postmaster.pid to say "ready" (what `pg_ctl -w` waits for).
+    fn wait_ready(&self, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if !self.is_running() {
+                bail!(
+                    "postgres exited during start-up; end of {}:\n{}",
+                    self.log_path().display(),
+                    tail_of(&self.log_path())
+                );
+            }
+            if let Ok(pidfile) = fs::read_to_string(self.pgdata.join("postmaster.pid")) {
+                let lines: Vec<&str> = pidfile.lines().collect();
+                if lines.first().map(|l| l.trim()) == Some(&self.pid.to_string()[..])
+                    && lines.get(7).map(|l| l.trim()) == Some("ready")
+                {
+                    return Ok(());
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("postgres did not become ready in {timeout:?}; see {}", self.log_path().display());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn is_running(&self) -> bool {
+        self.keeper.lock().unwrap().as_ref().is_some_and(|k| !k.is_finished())
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.data_dir.join("postgres.log")
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.pid
+    }
+
+    /// Connection options for `database` as the superuser, over the Unix socket.
+    pub fn connect_options(&self, database: &str) -> PgConnectOptions {
+        PgConnectOptions::new().socket(&self.pgdata).port(PORT).username(SUPERUSER).database(database)
+    }
+
+    /// Creates `database` unless it exists.
+    pub async fn ensure_database(&self, database: &str) -> Result<()> {
+        let mut conn = PgConnection::connect_with(&self.connect_options("postgres")).await?;
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(database)
+            .fetch_one(&mut conn)
+            .await?;
+        if !exists {
+            let sql = format!("CREATE DATABASE \"{}\"", database.replace('"', "\"\""));
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
+        }
+        conn.close().await?;
+        Ok(())
+    }
+
+    /// Fast shutdown (open sessions are ended), then waits for the server to exit.
+    pub fn stop(&self) {
+        let Some(keeper) = self.keeper.lock().unwrap().take() else { return };
+        // SAFETY: kill with a pid we spawned; the keeper has not reaped it while running.
+        if !keeper.is_finished() {
+            unsafe { libc::kill(self.pid, libc::SIGINT) };
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !keeper.is_finished() {
+            if Instant::now() > deadline {
+                // SAFETY: as above; SIGQUIT is immediate shutdown.
+                unsafe { libc::kill(self.pid, libc::SIGQUIT) };
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = keeper.join();
+        tracing::info!(pid = self.pid, "embedded PostgreSQL stopped");
+    }
+}
+
+impl Drop for EmbeddedPostgres {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

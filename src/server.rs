@@ -1,0 +1,121 @@
+//! The gRPC server: ReportService, grpc.health.v1 (NOT_SERVING while the database is
+//! unreachable) and reflection (v1 and v1alpha), with graceful shutdown.
+
+use std::future::Future;
+use std::time::Duration;
+
+use anyhow::Result;
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::codec::CompressionEncoding;
+use tonic::transport::Server;
+use tonic_health::ServingStatus;
+
+use crate::domain::Reports;
+use crate::proto;
+use crate::service::{ReportService, ReportServiceServer};
+use crate::store::Store;
+use crate::telemetry::RpcTraceLayer;
+
+/// The health entry of the service (the overall "" entry follows it).
+pub const SERVICE_NAME: &str = "govreport.v1.ReportService";
+const HEALTH_PROBE_EVERY: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Largest request or response message, in bytes.
+    pub max_message_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig { max_message_bytes: 16 * 1024 * 1024 }
+    }
+}
+
+async fn set_health(reporter: &tonic_health::server::HealthReporter, status: ServingStatus) {
+    reporter.set_service_status(SERVICE_NAME, status).await;
+    reporter.set_service_status("", status).await;
+}
+
+/// Serves on `listener` until `shutdown` resolves, then drains in-flight calls.
+/// The caller owns the store and closes it afterwards.
+pub async fn serve(
+    listener: TcpListener,
+    store: Store,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let (reporter, health_service) = tonic_health::server::health_reporter();
+    set_health(&reporter, if store.ping().await { ServingStatus::Serving } else { ServingStatus::NotServing }).await;
+    let probe = tokio::spawn({
+        let (reporter, store) = (reporter.clone(), store.clone());
+        async move {
+            let mut last = None;
+            loop {
+                tokio::time::sleep(HEALTH_PROBE_EVERY).await;
+                let up = tokio::time::timeout(HEALTH_PROBE_EVERY, store.ping()).await.unwrap_or(false);
+                if last != Some(up) {
+                    if up {
+                        tracing::info!("database reachable: SERVING");
+                    } else {
+                        tracing::warn!("database unreachable: NOT_SERVING");
+                    }
+                    last = Some(up);
+                }
+                set_health(&reporter, if up { ServingStatus::Serving } else { ServingStatus::NotServing }).await;
+            }
+        }
+    });
+
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let reflection_v1 = reflection().build_v1()?;
+    let reflection_v1alpha = reflection().build_v1alpha()?;
+    let reports = ReportServiceServer::new(ReportService::new(Reports::new(store)))
+        .max_decoding_message_size(config.max_message_bytes)
+        .max_encoding_message_size(config.max_message_bytes)
+        .accept_compressed(CompressionEncoding::Gzip)
+        .send_compressed(CompressionEncoding::Gzip);
+
+    tracing::info!(addr = %listener.local_addr()?, "serving gRPC");
+    let drained_reporter = reporter.clone();
+    let result = Server::builder()
+        .layer(RpcTraceLayer)
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(reports)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing in-flight calls");
+            probe.abort();
+            set_health(&drained_reporter, ServingStatus::NotServing).await;
+        })
+        .await;
+    result?;
+    tracing::info!("server stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("SIGINT received"),
+        _ = term => tracing::info!("SIGTERM received"),
+    }
+}

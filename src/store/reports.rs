@@ -1,0 +1,192 @@
+//! Reports: insert (one transaction with all rows), read back, list, delete.
+
+use serde::Serialize;
+use sqlx::{Postgres, QueryBuilder, Row};
+use uuid::Uuid;
+
+use super::{codes, indicators, page_token, Store};
+use crate::domain::{ReportRecord, SectionRecord};
+use crate::error::{Error, Result};
+
+pub enum InsertOutcome {
+    Created(Uuid),
+    /// The same text from the same source was already stored under this id.
+    Existing(Uuid),
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReportFilter {
+    pub issuer: Option<String>,
+    pub report_year: Option<i32>,
+}
+
+pub struct ReportPage {
+    /// Without sections and indicators.
+    pub reports: Vec<ReportRecord>,
+    pub next_page_token: String,
+    pub total_size: i64,
+}
+
+const REPORT_COLUMNS: &str = "r.id, r.seq, r.sha256, r.source_uri, r.title, r.issuer, r.index_no, r.published, \
+     r.report_year, r.parser_version, r.text_length, r.indicator_count, r.created_at";
+
+fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
+    Ok(ReportRecord {
+        id: Some(row.try_get("id")?),
+        title: row.try_get("title")?,
+        issuer: row.try_get("issuer")?,
+        index_no: row.try_get("index_no")?,
+        published: row.try_get("published")?,
+        report_year: row.try_get("report_year")?,
+        source_uri: row.try_get("source_uri")?,
+        sha256: row.try_get("sha256")?,
+        parser_version: row.try_get("parser_version")?,
+        create_time: Some(row.try_get("created_at")?),
+        text_length: row.try_get::<i32, _>("text_length")? as u32,
+        indicator_count: row.try_get::<i32, _>("indicator_count")? as u32,
+        sections: Vec::new(),
+        indicators: Vec::new(),
+    })
+}
+
+fn to_i32(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+impl Store {
+    /// The id of the report stored for this text and source, if any.
+    pub async fn find_report(&self, sha256: &str, source_uri: &str) -> Result<Option<Uuid>> {
+        Ok(sqlx::query_scalar("SELECT id FROM reports WHERE sha256 = $1 AND source_uri = $2")
+            .bind(sha256)
+            .bind(source_uri)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Writes a report with its sections and indicators in one transaction.
+    pub async fn insert_report(&self, report: &ReportRecord) -> Result<InsertOutcome> {
+        let id = Uuid::new_v4();
+        let mut tx = self.pool.begin().await?;
+        let inserted: Option<Uuid> = sqlx::query_scalar(
+            "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
+                 parser_version, text_length, indicator_count) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id",
+        )
+        .bind(id)
+        .bind(&report.sha256)
+        .bind(&report.source_uri)
+        .bind(&report.title)
+        .bind(&report.issuer)
+        .bind(&report.index_no)
+        .bind(report.published)
+        .bind(report.report_year)
+        .bind(&report.parser_version)
+        .bind(to_i32(report.text_length))
+        .bind(to_i32(report.indicators.len() as u32))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if inserted.is_none() {
+            tx.rollback().await?;
+            let existing = self
+                .find_report(&report.sha256, &report.source_uri)
+                .await?
+                .ok_or_else(|| Error::Internal("report vanished while being stored".into()))?;
+            return Ok(InsertOutcome::Existing(existing));
+        }
+
+        let s = &report.sections;
+        sqlx::query(
+            "INSERT INTO sections (report_id, ord, title, marker, level, kind, span_start, span_end) \
+             SELECT $1, u.* FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int2[], $6::text[], $7::int4[], $8::int4[]) \
+                 AS u(ord, title, marker, level, kind, span_start, span_end)",
+        )
+        .bind(id)
+        .bind((0..s.len() as i32).collect::<Vec<_>>())
+        .bind(s.iter().map(|x| x.title.clone()).collect::<Vec<_>>())
+        .bind(s.iter().map(|x| x.marker.clone()).collect::<Vec<_>>())
+        .bind(s.iter().map(|x| x.level as i16).collect::<Vec<_>>())
+        .bind(s.iter().map(|x| codes::section_kind(x.kind)).collect::<Vec<_>>())
+        .bind(s.iter().map(|x| to_i32(x.span.0)).collect::<Vec<_>>())
+        .bind(s.iter().map(|x| to_i32(x.span.1)).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+
+        indicators::insert_all(&mut tx, id, &report.indicators).await?;
+        tx.commit().await?;
+        Ok(InsertOutcome::Created(id))
+    }
+
+    /// A report with its sections and indicators.
+    pub async fn get_report(&self, id: Uuid) -> Result<Option<ReportRecord>> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.id = $1");
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        let mut report = report_from_row(&row)?;
+        let rows = sqlx::query(
+            "SELECT title, marker, level, kind, span_start, span_end FROM sections WHERE report_id = $1 ORDER BY ord",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in rows {
+            report.sections.push(SectionRecord {
+                title: row.try_get("title")?,
+                marker: row.try_get("marker")?,
+                level: row.try_get::<i16, _>("level")? as u8,
+                kind: codes::parse_section_kind(row.try_get("kind")?)?,
+                span: (row.try_get::<i32, _>("span_start")? as u32, row.try_get::<i32, _>("span_end")? as u32),
+            });
+        }
+        report.indicators = indicators::of_report(&self.pool, id).await?;
+        Ok(Some(report))
+    }
+
+    /// Reports newest first, without sections and indicators.
+    pub async fn list_reports(&self, filter: &ReportFilter, page_size: u32, token: &str) -> Result<ReportPage> {
+        let fp = page_token::fingerprint("reports", filter);
+        let after = page_token::decode(token, &fp)?;
+        let push_filters = |qb: &mut QueryBuilder<Postgres>| {
+            qb.push(" WHERE TRUE");
+            if let Some(issuer) = &filter.issuer {
+                qb.push(" AND r.issuer = ").push_bind(issuer.clone());
+            }
+            if let Some(year) = filter.report_year {
+                qb.push(" AND r.report_year = ").push_bind(year);
+            }
+        };
+        let mut count = QueryBuilder::new("SELECT count(*) FROM reports r");
+        push_filters(&mut count);
+        let total_size: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+
+        let mut page = QueryBuilder::new(format!("SELECT {REPORT_COLUMNS} FROM reports r"));
+        push_filters(&mut page);
+        if let Some(after) = after {
+            page.push(" AND r.seq < ").push_bind(after);
+        }
+        page.push(" ORDER BY r.seq DESC LIMIT ").push_bind(i64::from(page_size) + 1);
+        let rows = page.build().fetch_all(&self.pool).await?;
+        let more = rows.len() > page_size as usize;
+        let mut reports = Vec::new();
+        let mut last_seq = None;
+        for row in rows.iter().take(page_size as usize) {
+            reports.push(report_from_row(row)?);
+            last_seq = Some(row.try_get::<i64, _>("seq")?);
+        }
+        let next_page_token = match (more, last_seq) {
+            (true, Some(seq)) => page_token::encode(&fp, seq),
+            _ => String::new(),
+        };
+        Ok(ReportPage { reports, next_page_token, total_size })
+    }
+
+    /// Deletes a report and its rows; the number of indicators deleted, or `None` if absent.
+    pub async fn delete_report(&self, id: Uuid) -> Result<Option<u32>> {
+        let count: Option<i32> = sqlx::query_scalar("DELETE FROM reports WHERE id = $1 RETURNING indicator_count")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(count.map(|c| c as u32))
+    }
+}
