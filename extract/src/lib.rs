@@ -4,6 +4,7 @@
 //! to the caller's offsets) → find number tokens → resolve them into
 //! quantities → split sentences and sections → assemble indicators.
 
+pub mod catalog;
 mod model;
 mod quantity;
 mod text;
