@@ -5,8 +5,14 @@
 //! quantities → split sentences and sections → assemble indicators.
 
 pub mod catalog;
+mod indicator;
+mod lexicon;
+mod metadata;
 mod model;
 mod quantity;
+mod report;
+mod sentence;
+mod structure;
 mod text;
 
 pub use model::*;
@@ -50,8 +56,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<String, Decode
 
 /// Reads a report. Spans in the result are code point offsets into `text`.
 pub fn parse(text: &str, hints: &Hints) -> Report {
-    let _ = text;
-    Report { issuer: hints.issuer.clone().unwrap_or_default(), report_year: hints.report_year, ..Report::default() }
+    report::parse(text, hints)
 }
 
 /// Every number the engine finds in `text`, with its unit when it has one.

@@ -1,0 +1,32 @@
+//! Completion of a plan stated after a figure: 完成率59.97%, 完成率超100%, 占年计划投资的126.5%.
+
+use super::values::approx_before;
+use super::SentenceQ;
+use crate::lexicon::{find, LEXICON};
+use crate::Approx;
+
+#[derive(Debug, Clone)]
+pub struct CompletionMatch {
+    pub q: usize,
+    pub cue_start: usize,
+    pub pct: f64,
+    pub approx: Approx,
+}
+
+pub fn find_all(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize) -> usize) -> Vec<CompletionMatch> {
+    let mut out = Vec::new();
+    for (i, q) in sq.iter().enumerate() {
+        if q.q.unit != "%" {
+            continue;
+        }
+        let floor = clause_start_of(q.start).max(q.start.saturating_sub(14));
+        // The cue must come after any other number of the clause.
+        let floor = sq[..i].iter().map(|p| p.end).filter(|&e| e <= q.start).max().unwrap_or(0).max(floor);
+        let cue = LEXICON.completion.cues.iter().filter_map(|c| find(text, floor, q.start, c)).min();
+        if let Some(cue_start) = cue {
+            let approx = if q.q.approx != Approx::Exact { q.q.approx } else { approx_before(text, q.start) };
+            out.push(CompletionMatch { q: i, cue_start, pct: q.q.value, approx });
+        }
+    }
+    out
+}

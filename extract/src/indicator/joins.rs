@@ -1,0 +1,72 @@
+//! Joins: how the text ties several figures together.
+//! 分别 (A、B分别为x、y), lists that share a change (A、B、C等指标保持20%以上的增速),
+//! lists that share a verb (新引育大学生1131人、硕博士17人), and nouns left out (已整改3502条).
+
+use super::name::{before_words, is_only_verb, leading_verb};
+use super::SentenceQ;
+use crate::lexicon::{find, starts_at};
+use crate::Approx;
+
+/// One 分别 group: the names before 分别 and the figures after it, in order.
+pub struct Respectively {
+    pub names: Vec<String>,
+    pub qs: Vec<usize>,
+    /// The unit written once, on the last figure (29亿、100亿件 → 件).
+    pub unit: String,
+    pub approx: Approx,
+}
+
+/// Splits a list of names: A、B和C → [A, B, C].
+pub fn split_list(list: &str) -> Vec<String> {
+    list.split(['、', '和', '及', '与'])
+        .map(|s| s.trim().trim_start_matches("以及").to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> Option<Respectively> {
+    let (cs, ce) = clause;
+    let f = find(text, cs, ce, "分别")?;
+    let qs: Vec<usize> = sq.iter().enumerate().filter(|(_, q)| q.start > f && q.end <= ce).map(|(i, _)| i).collect();
+    let head_from = sq.iter().filter(|q| q.end <= f && q.start >= cs).map(|q| q.end).max().unwrap_or(cs);
+    let names = split_list(&before_words(text, head_from, f));
+    if qs.len() < 2 || names.len() != qs.len() {
+        return None;
+    }
+    let unit = qs.iter().rev().map(|&i| sq[i].q.unit.clone()).find(|u| !u.is_empty()).unwrap_or_default();
+    let approx = if ["突破", "超过", "超", "达到"].iter().any(|w| starts_at(text, f + 2, w)) && !starts_at(text, f + 2, "达到") {
+        Approx::Over
+    } else {
+        Approx::Exact
+    };
+    Some(Respectively { names, qs, unit, approx })
+}
+
+/// The names of a list that ends in 等 (A、B、C等指标 → [A, B, C]); one name when there is no list.
+pub fn list_names(subject: &str) -> Vec<String> {
+    match subject.find('等') {
+        Some(p) if subject[..p].contains('、') => split_list(&subject[..p]),
+        _ => vec![subject.to_string()],
+    }
+}
+
+/// A list item that left out the verb of the item before it takes it (硕博士 → 新引育硕博士).
+pub fn share_verb(prev_name: &str, name: &str) -> Option<String> {
+    let v = leading_verb(prev_name)?;
+    if leading_verb(name).is_some() || name.starts_with(&v) {
+        return None;
+    }
+    Some(format!("{v}{name}"))
+}
+
+/// A name that is only a verb takes the object of the figure before it (整改 after 发现隐患 → 整改隐患).
+pub fn put_back_noun(prev_name: &str, name: &str) -> Option<String> {
+    if !is_only_verb(name) {
+        return None;
+    }
+    let object = match leading_verb(prev_name) {
+        Some(v) => prev_name[v.len()..].to_string(),
+        None => prev_name.to_string(),
+    };
+    (!object.is_empty()).then(|| format!("{name}{object}"))
+}

@@ -1,0 +1,416 @@
+//! Assembling indicators: how a sentence becomes indicators (see DESIGN.md, "Indicators").
+//!
+//! Per sentence: the matchers (change, completion, rank, period) claim the numbers that are
+//! parts of other figures; the remaining numbers that measure something become level
+//! indicators named by `name`; joins tie figures together; changes, completions and ranks
+//! are attached to the figure they follow.
+
+pub mod change;
+pub mod completion;
+pub mod joins;
+pub mod kind;
+pub mod name;
+pub mod period;
+pub mod rank;
+pub mod values;
+
+use crate::lexicon::{is_han, starts_at};
+use crate::sentence::{self, Sentence};
+use crate::structure::{self, Heading};
+use crate::{Approx, Change, IndicatorKind, Quantity, Rank, SectionKind};
+
+/// A quantity of the sentence being read, in clean-text code points.
+pub struct SentenceQ<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub q: &'a Quantity,
+}
+
+/// An indicator before its spans are mapped back to the caller's text.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub name: String,
+    pub value: Option<f64>,
+    pub unit: String,
+    pub value_text: String,
+    pub approx: Approx,
+    pub span: (usize, usize),
+    pub change: Option<Change>,
+    pub rank: Option<Rank>,
+    pub completion: Option<(f64, Approx)>,
+    pub months: Option<(u8, u8)>,
+    pub kind: IndicatorKind,
+    pub rule: &'static str,
+    pub sentence: Sentence,
+    /// Index of the level figure in the sentence's quantities (none for list copies).
+    q: Option<usize>,
+    clause: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    Level,
+    Change(usize),
+    Completion(usize),
+    Rank,
+    Skip,
+}
+
+pub struct Env<'a> {
+    pub text: &'a [char],
+    pub quantities: &'a [Quantity],
+    pub headings: &'a [Heading],
+}
+
+/// Reads all sentences; `quantities` must be sorted by span start.
+pub fn assemble(env: &Env, sentences: &[Sentence]) -> Vec<Draft> {
+    let mut out = Vec::new();
+    let mut qi = 0;
+    for &sent in sentences {
+        while qi < env.quantities.len() && env.quantities[qi].span.start < sent.start {
+            qi += 1;
+        }
+        let mut qj = qi;
+        while qj < env.quantities.len() && env.quantities[qj].span.end <= sent.end {
+            qj += 1;
+        }
+        if qj == qi {
+            continue;
+        }
+        let sq: Vec<SentenceQ> = env.quantities[qi..qj]
+            .iter()
+            .filter(|q| q.span.start >= sent.start)
+            .map(|q| SentenceQ { start: q.span.start, end: q.span.end, q })
+            .collect();
+        read_sentence(env, sent, &sq, &mut out);
+        qi = qj;
+    }
+    out
+}
+
+fn in_plan(headings: &[Heading], pos: usize) -> bool {
+    structure::path_at(headings, pos).iter().any(|&h| headings[h].kind == SectionKind::Plan)
+}
+
+/// Is this number a measure, not a date, a duration, an ordinal, a code or a category threshold?
+fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool {
+    if !values::has_digit(q.q) || values::is_time_unit(&q.q.unit) {
+        return false;
+    }
+    let prev = if q.start > 0 { Some(text[q.start - 1]) } else { None };
+    let next = text.get(q.end).copied();
+    if matches!(prev, Some('第' | '〔' | '[' | '【' | '+' | '＋' | 'G' | 'S' | 'X' | 'Y' | '№')) {
+        return false;
+    }
+    if matches!(next, Some('+' | '＋' | '号' | '届')) {
+        return false;
+    }
+    // “1586”专项行动, “1+4”制度体系
+    if prev == Some('“') && next == Some('”') {
+        return false;
+    }
+    // 10人以上重点出租房, 收入100万元以上的村: a threshold that defines a category.
+    let mut j = q.end;
+    let text_has = |w: &str| q.q.text.ends_with(w);
+    let bound = if text_has("以上") || text_has("以下") {
+        true
+    } else if ["以上", "以下", "及以上"].iter().any(|w| starts_at(text, j, w)) {
+        j += if starts_at(text, j, "及以上") { 3 } else { 2 };
+        true
+    } else {
+        false
+    };
+    if bound && j < sentence_end {
+        if starts_at(text, j, "的") {
+            j += 1;
+        }
+        let c = text[j];
+        let change_noun = ["增速", "增幅", "增长", "涨幅"].iter().any(|w| starts_at(text, j, w));
+        if is_han(c) && !change_noun && !matches!(c, '达' | '为' | '，' | '。' | '占' | '完' | '实' | '的' | '是') {
+            return false;
+        }
+    }
+    true
+}
+
+fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draft>) {
+    let text = env.text;
+    let clauses = sentence::clauses(text, sent.start, sent.end);
+    let clause_of = |pos: usize| clauses.iter().position(|&(s, e)| pos >= s && pos <= e).unwrap_or(0);
+    let clause_start_of = |pos: usize| clauses[clause_of(pos)].0;
+
+    let changes = change::find(text, sq, clause_start_of);
+    let comps = completion::find_all(text, sq, clause_start_of);
+    let ranks = rank::find(text, sent.start, sent.end, sq);
+    let mut role = vec![Role::Level; sq.len()];
+    for (ci, c) in changes.iter().enumerate() {
+        role[c.q] = Role::Change(ci);
+    }
+    for (ci, c) in comps.iter().enumerate() {
+        role[c.q] = Role::Completion(ci);
+    }
+    for r in &ranks {
+        for &q in &r.consumed {
+            role[q] = Role::Rank;
+        }
+    }
+
+    // Months: a time phrase at the sentence head covers its list; a later clause head may restate it.
+    let head_months = period::months_at(text, skip_marker(text, sent.start, sent.end), sent.end).map(|(f, t, _)| (f, t));
+    let mut clause_months: Vec<Option<(u8, u8)>> = Vec::with_capacity(clauses.len());
+    let mut running = head_months;
+    for (k, &(cs, ce)) in clauses.iter().enumerate() {
+        let cs = skip_marker(text, cs, ce);
+        if k > 0 {
+            if let Some((f, t, _)) = period::months_at(text, cs, ce) {
+                running = Some((f, t));
+            }
+        }
+        let event = period::event_month_at(text, cs, ce).map(|m| (m, m));
+        clause_months.push(if k == 0 && head_months.is_some() { head_months } else { event.or(running) });
+    }
+
+    let mut drafts: Vec<Draft> = Vec::new();
+    let base = |name: String, q: &SentenceQ, qi: usize, rule: &'static str, clause: usize| Draft {
+        name,
+        value: Some(q.q.value),
+        unit: values::base_unit(&q.q.unit),
+        value_text: q.q.text.clone(),
+        approx: if q.q.approx != Approx::Exact { q.q.approx } else { values::approx_before(text, q.start) },
+        span: (q.start, q.end),
+        change: None,
+        rank: None,
+        completion: None,
+        months: clause_months[clause],
+        kind: IndicatorKind::Actual,
+        rule,
+        sentence: sent,
+        q: Some(qi),
+        clause,
+    };
+
+    // 分别: names before it, figures after it.
+    for (k, &clause) in clauses.iter().enumerate() {
+        if let Some(r) = joins::respectively(text, clause, sq) {
+            for (n, &qi) in r.names.iter().zip(&r.qs) {
+                if role[qi] != Role::Level || !values::has_digit(sq[qi].q) {
+                    continue;
+                }
+                let mut d = base(n.clone(), &sq[qi], qi, "respectively", k);
+                if d.unit.is_empty() {
+                    d.unit = r.unit.clone();
+                }
+                if d.approx == Approx::Exact {
+                    d.approx = r.approx;
+                }
+                drafts.push(d);
+                role[qi] = Role::Skip;
+            }
+        }
+    }
+
+    // Level figures.
+    for (qi, q) in sq.iter().enumerate() {
+        if role[qi] != Role::Level || !measures_something(text, q, sent.end) {
+            continue;
+        }
+        let k = clause_of(q.start);
+        let (cs, ce) = clauses[k];
+        let prev_end = sq[..qi].iter().map(|p| p.end).filter(|&e| e <= q.start && e >= cs).max();
+        let from = prev_end.unwrap_or(cs);
+        let after_skip = {
+            let mut j = q.end;
+            for w in ["以上", "左右", "多"] {
+                if starts_at(text, j, w) {
+                    j += w.chars().count();
+                }
+            }
+            j
+        };
+        let next_start = sq.get(qi + 1).map(|n| n.start).filter(|&s| s < ce).unwrap_or(ce);
+        let before = name::before_words(text, from, q.start);
+        let after = if after_skip < next_start { name::after_words(text, after_skip, next_start) } else { String::new() };
+        let (mut nm, mut rule) = if after.is_empty() {
+            (before.clone(), "level")
+        } else {
+            let listy = before.ends_with('等') || before.contains('、') || before.chars().count() > 10;
+            let lead = if listy {
+                name::leading_verb(&before).unwrap_or_default()
+            } else {
+                before.clone()
+            };
+            let mut after = after.clone();
+            if after.starts_with('村') && after.chars().count() > 3 {
+                after = after['村'.len_utf8()..].to_string();
+            }
+            (format!("{lead}{after}"), "level_counted_noun")
+        };
+        if before.is_empty() && after.chars().count() <= 2 && q.q.unit == "人次" {
+            nm = format!("{nm}人次");
+        }
+        // A list item after 、 shares the verb of the item before it.
+        let after_list_mark = from > cs && prev_end.is_some() && text[from..q.start].first() == Some(&'、');
+        if after_list_mark {
+            if let Some(prev) = drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi)) {
+                if let Some(n) = joins::share_verb(&prev.name, &nm) {
+                    nm = n;
+                    rule = "list_shared_verb";
+                }
+            }
+        }
+        if let Some(prev) = drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi)) {
+            if let Some(n) = joins::put_back_noun(&prev.name, &nm) {
+                nm = n;
+                rule = "elided_noun";
+            }
+        }
+        if text[cs..q.start].starts_with(&['其', '中']) || crate::lexicon::find(text, cs, q.start, "其中").is_some() {
+            rule = "part_of";
+        }
+        let mut d = base(nm, q, qi, rule, k);
+        if d.unit.is_empty() {
+            // 水利民生实事项目投资300余万: money said without 元.
+            let t = &q.q.text;
+            let magnitude = t.ends_with('万') || t.ends_with('亿') || t.contains("万") || t.contains("亿");
+            if magnitude && name::speaks_of_money(&(d.name.clone() + &before)) {
+                d.unit = "元".to_string();
+            } else {
+                continue;
+            }
+        }
+        if d.name.is_empty() {
+            continue;
+        }
+        drafts.push(d);
+    }
+    drafts.sort_by_key(|d| d.span.0);
+
+    // Changes: attached to the figure they follow, or figures of their own.
+    for c in &changes {
+        let q = &sq[c.q];
+        let k = clause_of(q.start);
+        let (cs, _) = clauses[k];
+        let from = sq[..c.q].iter().map(|p| p.end).filter(|&e| e <= c.cue_start && e >= cs).max().unwrap_or(cs);
+        let subject = name::before_words(text, from, c.cue_start);
+        let subject = subject.trim_end_matches("保持").to_string();
+        let same_clause_level = drafts.iter().rposition(|d| d.clause == k && d.span.0 < q.start && d.q.is_some());
+        if let Some(word) = &c.absolute {
+            let who = if !subject.is_empty() {
+                subject.clone()
+            } else {
+                drafts.iter().rev().find(|d| d.span.0 < q.start).map(|d| d.name.clone()).unwrap_or_default()
+            };
+            if who.is_empty() {
+                continue;
+            }
+            let mut d = base(format!("{who}{word}"), q, c.q, "absolute_change", k);
+            if c.pct == 0.0 && word_sign(word) < 0 {
+                d.rule = "absolute_change";
+            }
+            drafts.push(d);
+            continue;
+        }
+        let change = Change { pct: c.pct, approx: c.approx, unit: c.unit };
+        let target = if let Some(i) = same_clause_level {
+            Some(i)
+        } else if subject.is_empty() || is_bridge_subject(&subject) {
+            drafts.iter().rposition(|d| d.span.0 < q.start && d.change.is_none() && d.q.is_some())
+        } else {
+            None
+        };
+        match target {
+            Some(i) if drafts[i].change.is_none() => drafts[i].change = Some(change),
+            Some(_) => {}
+            None if !subject.is_empty() => {
+                let names = joins::list_names(&subject);
+                let rule = if names.len() > 1 { "list_shared_change" } else { "change_only" };
+                for n in names {
+                    let mut d = base(n, q, c.q, rule, k);
+                    d.value = None;
+                    d.unit = String::new();
+                    d.approx = Approx::Exact;
+                    d.change = Some(change);
+                    d.q = None;
+                    drafts.push(d);
+                }
+            }
+            None => {}
+        }
+    }
+
+    // Completion: the figure before it.
+    for c in &comps {
+        let pos = sq[c.q].start;
+        if let Some(d) = drafts.iter_mut().rev().find(|d| d.span.0 < pos && d.value.is_some()) {
+            if d.completion.is_none() {
+                d.completion = Some((c.pct, c.approx));
+            }
+        }
+    }
+
+    // Ranks: the figure before it, or all of them with 均/都 or a total.
+    for r in &ranks {
+        let k = clause_of(r.start);
+        let head = name::before_words(text, clauses[k].0, r.start);
+        let rank = Rank { position: r.position, scope: r.scope.clone() };
+        let own_subject = !head.is_empty() && !is_bridge_subject(&head);
+        if own_subject {
+            continue;
+        }
+        if r.shared || r.total {
+            for d in drafts.iter_mut().filter(|d| d.span.0 < r.start && d.rank.is_none()) {
+                d.rank = Some(rank.clone());
+            }
+        } else if let Some(d) = drafts.iter_mut().filter(|d| d.span.0 < r.start).last() {
+            if d.rank.is_none() {
+                d.rank = Some(rank);
+            }
+        }
+    }
+
+    // Kind and year follow the section and the sentence.
+    for mut d in drafts {
+        let plan = in_plan(env.headings, d.span.0);
+        d.kind = kind::kind_at(text, sent.start, d.span.0, plan);
+        out.push(d);
+    }
+}
+
+fn word_sign(word: &str) -> i8 {
+    crate::lexicon::LEXICON.change.verbs.iter().find(|(w, _)| w == word).map_or(1, |(_, s)| *s)
+}
+
+/// Words that lead to a part of the figure before (增幅达, 完成率, 规模总量), not a subject of their own.
+fn is_bridge_subject(s: &str) -> bool {
+    const BRIDGES: &[&str] = &["增幅", "增速", "完成率", "规模总量", "总量", "同比", "比上年", "较上年", "其中", "分别", "两项", "各项"];
+    let mut rest = s;
+    loop {
+        let before = rest;
+        for b in BRIDGES {
+            rest = rest.trim_start_matches(b);
+        }
+        for f in ["均", "都", "并", "且", "也", "保持", "首次", "创"] {
+            rest = rest.trim_start_matches(f);
+        }
+        if rest == before {
+            break;
+        }
+    }
+    rest.is_empty()
+}
+
+/// Skips a list marker (一是, （一）, 1.) at the head of a sentence.
+fn skip_marker(text: &[char], mut at: usize, end: usize) -> usize {
+    while at < end && (text[at].is_whitespace() || matches!(text[at], '-' | '•' | '·' | '*')) {
+        at += 1;
+    }
+    let han = "一二三四五六七八九十";
+    let mut j = at;
+    while j < end && han.contains(text[j]) {
+        j += 1;
+    }
+    if j > at && j < end && (text[j] == '是' || text[j] == '、') {
+        return j + 1;
+    }
+    at
+}

@@ -1,0 +1,193 @@
+//! Names: the shortest phrase that still says what a figure measures.
+//!
+//! A figure is named by the words before it in its clause (规上工业产值48.78亿元) or, when those
+//! are only a verb, by the noun it counts after it (完成300家新增企业入库). Filler verbs go,
+//! meaning verbs stay.
+
+use super::period::months_at;
+use crate::lexicon::{ends_at, is_han, starts_at, word_at, word_before, LEXICON};
+
+fn s(text: &[char], a: usize, b: usize) -> String {
+    text[a..b].iter().collect()
+}
+
+fn is_name_punct(c: char) -> bool {
+    matches!(c, '、' | '-' | '—' | '·' | '•' | ' ' | '\u{3000}' | '\t' | '*' | '#')
+}
+
+/// Strips what sets the scene from the head of `[a, b)`: time phrases, lead words, filler verbs.
+fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
+    let lex = &LEXICON.name;
+    loop {
+        let before = a;
+        while a < b && (is_name_punct(text[a]) || text[a] == '”' && !text[a..b].contains(&'“')) {
+            a += 1;
+        }
+        if let Some((_, _, e)) = months_at(text, a, b) {
+            a = e.min(b);
+        }
+        // 2023年, 6月份, 疫情期间, 今年以来
+        let mut j = a;
+        while j < b && text[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j > a && j < b && (text[j] == '年' || text[j] == '月') {
+            a = j + 1;
+            if a < b && text[a] == '份' {
+                a += 1;
+            }
+            if starts_at(text, a, "以来") {
+                a += 2;
+            }
+        }
+        for w in ["期间", "以来"] {
+            if let Some(p) = crate::lexicon::find(text, a, b.min(a + 8), w) {
+                a = p + w.chars().count();
+            }
+        }
+        if let Some(w) = word_at(text, a, &lex.lead_words) {
+            if a + w.chars().count() < b {
+                a += w.chars().count();
+            }
+        }
+        if let Some(w) = word_at(text, a, &lex.filler_verbs) {
+            if a + w.chars().count() < b {
+                a += w.chars().count();
+            }
+        }
+        if a == before {
+            return a;
+        }
+    }
+}
+
+/// Strips filler verbs and bridging words from the tail of `[a, b)`.
+fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
+    let lex = &LEXICON.name;
+    loop {
+        let before = b;
+        while b > a && (is_name_punct(text[b - 1]) || matches!(text[b - 1], '，' | ',' | '：' | ':' | '“')) {
+            b -= 1;
+        }
+        if let Some(w) = word_before(text, b, &lex.filler_verbs) {
+            if b - w.chars().count() >= a {
+                b -= w.chars().count();
+            }
+        }
+        for w in ["分别", "均", "的"] {
+            if ends_at(text, b, w) && b - w.chars().count() >= a {
+                b -= w.chars().count();
+            }
+        }
+        if b == before {
+            return b;
+        }
+    }
+}
+
+/// Removes multi-character filler verbs inside a name (各行政村实现集体经济总收入 → 各行政村集体经济总收入).
+fn drop_inner_fillers(name: &str) -> String {
+    let mut out = name.to_string();
+    for w in LEXICON.name.filler_verbs.iter().filter(|w| w.chars().count() >= 2 && !w.contains('为')) {
+        if out.chars().count() > w.chars().count() + 1 {
+            out = out.replace(w.as_str(), "");
+        }
+    }
+    out
+}
+
+/// The cleaned words before a figure: `[a, b)` is from the clause head (or the previous figure) to the number.
+pub fn before_words(text: &[char], a: usize, b: usize) -> String {
+    let a2 = strip_head(text, a, b);
+    let b2 = strip_tail(text, a2, b);
+    if b2 <= a2 {
+        return String::new();
+    }
+    let b2 = strip_tail(text, a2, b2);
+    drop_inner_fillers(&s(text, a2, b2))
+}
+
+/// The noun a figure counts, written after it (300家新增企业入库 → 新增企业入库).
+pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
+    let lex = &LEXICON.name;
+    let mut a = a;
+    if starts_at(text, a, "的") {
+        a += 1;
+    }
+    let mut b = a;
+    while b < limit && b < a + 14 {
+        let c = text[b];
+        if !(is_han(c) || c == '“' || c == '”' || c.is_ascii_alphanumeric() || c == '·') {
+            break;
+        }
+        if b > a && word_at(text, b, &lex.after_stops).is_some() {
+            // 11393幢农民住房完成安全排查: a short action after 完成 belongs to the name.
+            if starts_at(text, b, "完成") {
+                let mut e = b + 2;
+                while e < limit && is_han(text[e]) {
+                    e += 1;
+                }
+                if e - (b + 2) > 0 && e - (b + 2) <= 6 {
+                    return s(text, a, b) + &s(text, b + 2, e);
+                }
+            }
+            break;
+        }
+        b += 1;
+    }
+    if b == a && starts_at(text, a, "完成") {
+        let mut e = a + 2;
+        while e < limit && is_han(text[e]) {
+            e += 1;
+        }
+        if e - (a + 2) <= 8 {
+            return s(text, a + 2, e);
+        }
+    }
+    s(text, a, b)
+}
+
+/// The meaning verb a name starts with, if any (新引育大学生 → 新引育).
+pub fn leading_verb(name: &str) -> Option<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let verbs = &LEXICON.name.meaning_verbs;
+    let mut at = 0;
+    let mut out = String::new();
+    if chars.first() == Some(&'新') && word_at(&chars, 1, verbs).is_some() {
+        at = 1;
+        out.push('新');
+    }
+    let v = word_at(&chars, at, verbs)?;
+    let n = at + v.chars().count();
+    // 申报和备案 / 申报认定: verbs joined into one.
+    let mut end = n;
+    if starts_at(&chars, end, "和") || starts_at(&chars, end, "及") {
+        if let Some(v2) = word_at(&chars, end + 1, verbs) {
+            end += 1 + v2.chars().count();
+        }
+    } else if let Some(v2) = word_at(&chars, end, verbs) {
+        end += v2.chars().count();
+    }
+    if end >= chars.len() {
+        return None;
+    }
+    out = chars[..end].iter().collect();
+    Some(out)
+}
+
+/// The verb a name is made of and nothing else (已整改 → 整改).
+pub fn is_only_verb(name: &str) -> bool {
+    LEXICON.name.object_taking_verbs.iter().any(|v| v == name)
+}
+
+/// The trailing verb of a phrase that ends in one (疫情期间协助 → 协助).
+pub fn trailing_verb(phrase: &str) -> Option<String> {
+    let chars: Vec<char> = phrase.chars().collect();
+    let v = word_before(&chars, chars.len(), &LEXICON.name.meaning_verbs)?;
+    Some(v.to_string())
+}
+
+/// Does the sentence around a bare 万/亿 figure speak of money?
+pub fn speaks_of_money(name: &str) -> bool {
+    LEXICON.name.money_words.iter().any(|w| name.contains(w.as_str()))
+}

@@ -1,0 +1,107 @@
+//! Ranks: 排名A组镇街第9, 均列全市第一, 规模总量全市第一, 在168个重点城市中排名倒26名.
+
+use super::values::{is_numeral, small_number};
+use super::SentenceQ;
+use crate::lexicon::{ends_at, starts_at, word_before, LEXICON};
+
+#[derive(Debug, Clone)]
+pub struct RankMatch {
+    /// From the rank verb (or scope) to the end of 第N名.
+    pub start: usize,
+    pub end: usize,
+    pub position: u32,
+    pub scope: String,
+    /// 均/都: every figure before it in the sentence shares it.
+    pub shared: bool,
+    /// 规模总量…第一: the figures of the sentence together.
+    pub total: bool,
+    /// Quantities that belong to the rank (the N of 第N, the group of 倒N名).
+    pub consumed: Vec<usize>,
+}
+
+fn numeral_run(text: &[char], at: usize, end: usize) -> usize {
+    let mut n = 0;
+    while at + n < end && is_numeral(text[at + n]) && n < 4 {
+        n += 1;
+    }
+    n
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(c, '，' | ',' | '；' | ';' | '。' | '、' | '：' | ':' | '（' | '(' | '）' | ')')
+}
+
+pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<RankMatch> {
+    let lex = &LEXICON.rank;
+    let mut out = Vec::new();
+    let mut p = start;
+    while p < end {
+        let from_bottom = lex.from_bottom.iter().find(|w| starts_at(text, p, w)).map(|w| w.chars().count());
+        let first = text[p] == '第';
+        if !first && from_bottom.is_none() {
+            p += 1;
+            continue;
+        }
+        let lead = if first { 1 } else { from_bottom.unwrap() };
+        let n = numeral_run(text, p + lead, end);
+        let Some(num) = (n > 0).then(|| small_number(&text[p + lead..p + lead + n])).flatten() else {
+            p += 1;
+            continue;
+        };
+        let mut stop = p + lead + n;
+        if let Some(s) = lex.suffixes.iter().find(|s| starts_at(text, stop, s)) {
+            stop += s.chars().count();
+        } else if !first {
+            // 倒26 without 名 is not a rank.
+            p += 1;
+            continue;
+        }
+        // Look back for the verb, within the clause.
+        let mut k = p;
+        let floor = p.saturating_sub(14).max(start);
+        let mut verb_at = None;
+        while k > floor && !is_punct(text[k - 1]) {
+            if let Some(v) = word_before(text, k, &lex.verbs) {
+                verb_at = Some((k - v.chars().count(), k));
+                break;
+            }
+            k -= 1;
+        }
+        let scope_word = word_before(text, p, &lex.scopes);
+        let (rstart, scope_start) = match (verb_at, scope_word) {
+            (Some((vs, ve)), _) => (vs, ve),
+            (None, Some(w)) => (p - w.chars().count(), p - w.chars().count()),
+            (None, None) => {
+                p += 1;
+                continue;
+            }
+        };
+        let mut scope: String = text[scope_start..p].iter().collect();
+        for w in ["均", "都", "前", "中"] {
+            scope = scope.trim_start_matches(w).to_string();
+        }
+        let shared = lex.shared.iter().any(|w| ends_at(text, rstart, w));
+        let clause_head = (start..rstart).rev().find(|&i| is_punct(text[i])).map_or(start, |i| i + 1);
+        let head: String = text[clause_head..rstart].iter().collect();
+        let total = head.contains("总量") || head.contains("总计") || head.contains("合计");
+        let mut consumed: Vec<usize> =
+            sq.iter().enumerate().filter(|(_, q)| q.start < stop && q.end > rstart.min(p)).map(|(i, _)| i).collect();
+        let mut position = num;
+        if !first {
+            // 在168个重点城市中排名倒26名: the group size turns it into a position from the top.
+            if let Some((gi, g)) = sq.iter().enumerate().rev().find(|(_, q)| q.end <= rstart && q.start >= clause_head) {
+                let group_noun: String = text[g.end..rstart].iter().collect();
+                let group_noun = group_noun.trim_end_matches(|c| c == '中' || c == '里').trim_end_matches('的');
+                let total_n = g.q.value as u32;
+                if total_n >= num {
+                    position = total_n - num + 1;
+                    scope = group_noun.to_string();
+                    consumed.push(gi);
+                }
+            }
+        }
+        out.push(RankMatch { start: rstart, end: stop, position, scope, shared, total, consumed });
+        p = stop;
+    }
+    out
+}

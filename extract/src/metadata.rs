@@ -1,0 +1,247 @@
+//! Report metadata: title, issuer, index number, publication date, report year.
+
+use crate::lexicon::{is_han, LEXICON};
+use crate::structure::Heading;
+
+#[derive(Debug, Default, Clone)]
+pub struct Metadata {
+    pub title: String,
+    pub issuer: String,
+    pub index_no: String,
+    pub published: Option<String>,
+    pub report_year: Option<i32>,
+}
+
+/// The value written after a field name (`索引号 | X |`, `发文单位：X`), if the text has the field.
+fn field(text: &str, names: &[String]) -> Option<String> {
+    for name in names {
+        for (at, _) in text.match_indices(name.as_str()) {
+            let rest = &text[at + name.len()..];
+            let rest = rest.trim_start_matches(|c: char| c == '|' || c == ':' || c == '：' || c.is_whitespace() && c != '\n');
+            let value: String = rest.chars().take_while(|&c| c != '|' && c != '\n' && c != '\r').collect();
+            let value = value.trim().to_string();
+            if !value.is_empty() && value.chars().count() <= 80 {
+                return Some(value);
+            }
+        }
+    }
+    None
+}
+
+/// `2023-12-13`, `2023年12月13日`, `2023/12/13`, `2023.12.13` → ISO.
+pub fn iso_date(s: &str) -> Option<String> {
+    let mut nums = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            nums.push(std::mem::take(&mut cur));
+            if nums.len() == 3 {
+                break;
+            }
+        }
+    }
+    if !cur.is_empty() {
+        nums.push(cur);
+    }
+    let y: i32 = nums.first()?.parse().ok()?;
+    let m: u32 = nums.get(1)?.parse().ok()?;
+    let d: u32 = nums.get(2)?.parse().ok()?;
+    ((1900..2200).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The first 4-digit year (19xx/20xx) written with 年 in `s`, skipping 以来/前.
+fn year_in(s: &str) -> Option<i32> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i + 4 < chars.len() {
+        if chars[i..i + 4].iter().all(|c| c.is_ascii_digit())
+            && (i == 0 || !chars[i - 1].is_ascii_digit())
+            && chars[i + 4] == '年'
+        {
+            let y: i32 = chars[i..i + 4].iter().collect::<String>().parse().ok()?;
+            if (1950..2100).contains(&y) {
+                return Some(y);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+fn is_field_line(line: &str) -> bool {
+    let m = &LEXICON.metadata;
+    let has = |names: &[String]| names.iter().any(|n| line.contains(n.as_str()));
+    (line.contains('|') && (has(&m.index_fields) || has(&m.issuer_fields) || has(&m.published_fields) || line.contains("组配分类") || line.contains("公开方式")))
+        || ["来源URL", "发文时间", "报告人", "正文", "来源"].iter().any(|k| line.starts_with(k))
+}
+
+/// The report's own title: a field, else the first short line before the body starts.
+fn title(text: &str, headings: &[Heading]) -> String {
+    if let Some(t) = field(text, &LEXICON.metadata.title_fields) {
+        return t;
+    }
+    let first_heading = headings.first().map(|h| h.marker_start).unwrap_or(usize::MAX);
+    let mut pos = 0usize; // code points
+    for line in text.split('\n') {
+        let here = pos;
+        pos += line.chars().count() + 1;
+        let t = line.trim_matches(|c: char| c.is_whitespace() || c == '|' || c == '#' || c == '\u{feff}');
+        if t.is_empty() || is_field_line(t) {
+            continue;
+        }
+        if here >= first_heading.saturating_sub(2) && here <= first_heading || t.starts_with("——") {
+            return String::new();
+        }
+        let n = t.chars().count();
+        if n > 60 || t.contains('。') || t.contains('，') {
+            return String::new();
+        }
+        return t.to_string();
+    }
+    String::new()
+}
+
+/// A place name of two characters ending right before byte `at` (where the suffix starts).
+fn place_before(chars: &[char], at: usize, suffix_len: usize) -> Option<String> {
+    let m = &LEXICON.metadata;
+    if at < 2 || !is_han(chars[at - 1]) || !is_han(chars[at - 2]) {
+        return None;
+    }
+    if chars.get(at + suffix_len).is_some_and(|c| m.not_after_place.contains(*c)) {
+        return None;
+    }
+    let prefix: String = chars[at - 2..at].iter().collect();
+    if m.not_places.iter().any(|w| prefix.ends_with(w.as_str())) {
+        return None;
+    }
+    Some(prefix)
+}
+
+/// The place before a 人民政府 / 人民代表大会 line of a government work report (海拉尔区).
+fn government_place(head: &str) -> Option<String> {
+    for cue in ["人民代表大会", "人民政府"] {
+        let p = head.find(cue)?;
+        let before: Vec<char> = head[..p].chars().collect();
+        let mut s = before.len();
+        while s > 0 && is_han(before[s - 1]) {
+            s -= 1;
+        }
+        let mut place: String = before[s..].iter().collect();
+        // 在呼伦贝尔市海拉尔区第十五届: the lowest level named.
+        place = place.trim_start_matches('在').to_string();
+        if let Some(d) = place.find('第') {
+            place.truncate(d);
+        }
+        let pchars: Vec<char> = place.chars().collect();
+        if let Some(k) = pchars.iter().position(|&c| c == '市' || c == '省').filter(|&k| k + 1 < pchars.len()) {
+            place = pchars[k + 1..].iter().collect();
+        }
+        if place.chars().count() >= 2 && place != "全国" {
+            return Some(place);
+        }
+    }
+    None
+}
+
+/// The body that names itself: in the title first, else the most frequent place of the lowest level.
+fn issuer_from_text(title: &str, text: &[char]) -> String {
+    let suffixes = &LEXICON.metadata.body_suffixes;
+    let tchars: Vec<char> = title.chars().collect();
+    for suf in suffixes {
+        if let Some(p) = crate::lexicon::find(&tchars, 0, tchars.len(), suf) {
+            let s = (0..p).rev().take_while(|&i| is_han(tchars[i])).last().unwrap_or(p);
+            if p > s {
+                let name: String = tchars[s..p + suf.chars().count()].iter().collect();
+                return name.trim_end_matches("人民政府").to_string();
+            }
+        }
+    }
+    let head = &text[..text.len().min(20000)];
+    let head_str: String = head.iter().take(800).collect();
+    let mut hidden = false;
+    for suf in ["街道", "镇", "乡"] {
+        let sc: Vec<char> = suf.chars().collect();
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        let mut i = 1;
+        while i + sc.len() <= head.len() {
+            if head[i..i + sc.len()] == sc[..] {
+                if matches!(head[i - 1], '*' | '＊' | '某' | 'X' | '×' | 'x') {
+                    hidden = true;
+                } else if let Some(p) = place_before(head, i, sc.len()) {
+                    let name = p + suf;
+                    match counts.iter_mut().find(|(k, _)| *k == name) {
+                        Some((_, c)) => *c += 1,
+                        None => counts.push((name, 1)),
+                    }
+                }
+                i += sc.len();
+            } else {
+                i += 1;
+            }
+        }
+        // Named often, and its place word used elsewhere too (西屏街道, 西屏山).
+        let text_str: String = head.iter().collect();
+        let score = |(name, c): &(String, usize)| {
+            let place: String = name.chars().take(2).collect();
+            c * 10 + text_str.matches(place.as_str()).count()
+        };
+        if let Some(best) = counts.iter().max_by_key(|e| score(e)) {
+            if score(best) >= 12 {
+                return best.0.clone();
+            }
+        }
+        if hidden {
+            return String::new();
+        }
+    }
+    government_place(&head_str).unwrap_or_default()
+}
+
+pub fn read(text: &str, chars: &[char], headings_pre: &[Heading]) -> Metadata {
+    let m = &LEXICON.metadata;
+    let head: String = text.chars().take(3000).collect();
+    let title = title(&head, headings_pre);
+    let index_no = field(&head, &m.index_fields).unwrap_or_default();
+    let index_no = index_no.split_whitespace().next().unwrap_or("").to_string();
+    let published = field(&head, &m.published_fields).and_then(|v| iso_date(&v));
+    let issuer = match field(&head, &m.issuer_fields) {
+        Some(v) => v,
+        None => issuer_from_text(&title, chars),
+    };
+    let report_year = report_year(&title, headings_pre, chars, published.as_deref());
+    Metadata { title, issuer, index_no, published, report_year }
+}
+
+/// The year looked back on: the title's year, else the review heading's, else the first year of the body.
+fn report_year(title: &str, headings: &[Heading], chars: &[char], published: Option<&str>) -> Option<i32> {
+    if let Some(y) = year_in(title) {
+        let plans = LEXICON.metadata.plan_titles.iter().any(|w| title.contains(w.as_str()));
+        let gwr = title.contains("政府工作报告");
+        return Some(if plans || gwr { y - 1 } else { y });
+    }
+    for h in headings.iter().filter(|h| h.level == 1) {
+        if let Some(y) = year_in(&h.title) {
+            let k = LEXICON.section.review.iter().any(|w| h.title.contains(w.as_str()));
+            let p = LEXICON.section.plan.iter().any(|w| h.title.contains(w.as_str()));
+            if k {
+                return Some(y);
+            }
+            if p {
+                return Some(y - 1);
+            }
+        }
+    }
+    // A dated speech line (——2019年3月4日在…) or the publication date: the year before.
+    let head: String = chars.iter().take(600).collect();
+    if let Some(p) = head.find("——") {
+        if let Some(y) = year_in(&head[p..]) {
+            return Some(y - 1);
+        }
+    }
+    if let Some(y) = year_in(&head) {
+        return Some(y);
+    }
+    published.and_then(|p| p.get(..4)?.parse::<i32>().ok()).map(|y| y - 1)
+}

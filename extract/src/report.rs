@@ -1,0 +1,74 @@
+//! The pipeline: clean text → headings and metadata → sentences → quantities → indicators.
+
+use crate::indicator::{self, Env};
+use crate::text::CleanText;
+use crate::{metadata, quantity, sentence, structure, Hints, Indicator, IndicatorKind, Period, Report, Section, Span};
+
+pub fn parse(text: &str, hints: &Hints) -> Report {
+    let clean = CleanText::new(text);
+    let chars: Vec<char> = clean.text.chars().collect();
+    let first_pass = structure::headings(&chars, None);
+    let meta = metadata::read(&clean.text, &chars, &first_pass);
+    let report_year = hints.report_year.or(meta.report_year);
+    let issuer = hints.issuer.clone().unwrap_or(meta.issuer);
+    let headings = structure::headings(&chars, report_year);
+
+    let mut breaks: Vec<usize> = headings.iter().flat_map(|h| [h.marker_start, h.title_end]).collect();
+    breaks.sort_unstable();
+    let sentences = sentence::split(&chars, &breaks);
+    let mut quantities = quantity::scan(&clean.text);
+    quantities.sort_by_key(|q| (q.span.start, q.span.end));
+
+    let env = Env { text: &chars, quantities: &quantities, headings: &headings };
+    let drafts = indicator::assemble(&env, &sentences);
+
+    let indicators = drafts
+        .into_iter()
+        .map(|d| {
+            let year = match d.kind {
+                IndicatorKind::Target => report_year.map(|y| y + 1),
+                IndicatorKind::Actual => report_year,
+            };
+            let (from_month, to_month) = d.months.unwrap_or((1, 12));
+            let path = structure::path_at(&headings, d.span.0);
+            Indicator {
+                name: d.name,
+                value: d.value,
+                unit: d.unit,
+                value_text: d.value_text,
+                approx: d.approx,
+                period: Period { year, from_month, to_month },
+                kind: d.kind,
+                change: d.change,
+                rank: d.rank,
+                completion_pct: d.completion.map(|c| c.0),
+                completion_approx: d.completion.map(|c| c.1).unwrap_or_default(),
+                span: clean.to_caller(Span { start: d.span.0, end: d.span.1 }),
+                sentence: chars[d.sentence.start..d.sentence.end].iter().collect(),
+                section_path: path.iter().map(|&h| headings[h].title.clone()).collect(),
+                rule: d.rule.to_string(),
+            }
+        })
+        .collect();
+
+    let sections = headings
+        .iter()
+        .map(|h| Section {
+            title: h.title.clone(),
+            marker: h.marker.clone(),
+            level: h.level,
+            kind: h.kind,
+            span: clean.to_caller(Span { start: h.marker_start, end: h.end }),
+        })
+        .collect();
+
+    Report {
+        title: meta.title,
+        issuer,
+        index_no: meta.index_no,
+        published: meta.published,
+        report_year,
+        sections,
+        indicators,
+    }
+}

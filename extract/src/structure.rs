@@ -1,0 +1,212 @@
+//! The section tree: headings found by their list markers, each with a kind.
+
+use crate::lexicon::{is_han, LEXICON};
+use crate::SectionKind;
+
+/// A heading in clean-text code points.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub marker: String,
+    pub marker_start: usize,
+    pub title_start: usize,
+    pub title_end: usize,
+    pub title: String,
+    pub level: u8,
+    pub kind: SectionKind,
+    /// Heading start to the next heading at the same or an outer level.
+    pub end: usize,
+    pub parent: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// 一、
+    HanComma,
+    /// （一）
+    HanParen,
+    /// 一是
+    HanIs,
+    /// 1. 1、
+    DigitDot,
+    /// （1）
+    DigitParen,
+}
+
+const HAN_DIGITS: &str = "一二三四五六七八九十";
+
+fn han_run(text: &[char], at: usize) -> usize {
+    let mut n = 0;
+    while at + n < text.len() && HAN_DIGITS.contains(text[at + n]) && n < 3 {
+        n += 1;
+    }
+    n
+}
+
+fn digit_run(text: &[char], at: usize) -> usize {
+    let mut n = 0;
+    while at + n < text.len() && text[at + n].is_ascii_digit() && n < 2 {
+        n += 1;
+    }
+    n
+}
+
+/// The marker starting at `at`, if one does: its style and length.
+fn marker_at(text: &[char], at: usize) -> Option<(Style, usize)> {
+    let c = text[at];
+    let get = |i: usize| text.get(at + i).copied();
+    if c == '(' || c == '（' {
+        let n = han_run(text, at + 1);
+        if n > 0 && matches!(get(n + 1), Some(')' | '）')) {
+            return Some((Style::HanParen, n + 2));
+        }
+        let n = digit_run(text, at + 1);
+        if n > 0 && matches!(get(n + 1), Some(')' | '）')) {
+            return Some((Style::DigitParen, n + 2));
+        }
+        return None;
+    }
+    let n = han_run(text, at);
+    if n > 0 {
+        if get(n) == Some('、') {
+            return Some((Style::HanComma, n + 1));
+        }
+        if get(n) == Some('是') && get(n + 1).is_some_and(|c| is_han(c) || c == '“' || c == '"') {
+            return Some((Style::HanIs, n + 1));
+        }
+        return None;
+    }
+    let n = digit_run(text, at);
+    if n > 0 && matches!(get(n), Some('.' | '、' | '．')) && !get(n + 1).is_some_and(|c| c.is_ascii_digit()) {
+        return Some((Style::DigitDot, n + 1));
+    }
+    None
+}
+
+/// May a heading start right after `prev`?
+fn boundary_before(prev: Option<char>, style: Style) -> bool {
+    match prev {
+        None => true,
+        Some(c) if c.is_whitespace() => true,
+        Some('。' | '；' | ';' | '：' | ':' | '|' | '！' | '？') => true,
+        Some('，' | ',') => style == Style::HanIs,
+        _ => false,
+    }
+}
+
+/// Where a heading's title ends.
+fn title_end(text: &[char], start: usize, style: Style) -> usize {
+    let limit = (start + 48).min(text.len());
+    let stop_comma = matches!(style, Style::HanIs | Style::DigitDot | Style::DigitParen);
+    let mut i = start;
+    while i < limit {
+        let c = text[i];
+        if matches!(c, '。' | '\n' | '\r' | '！' | '？' | '；' | ';' | '|' | '：' | ':') {
+            return i;
+        }
+        if stop_comma && matches!(c, '，' | ',') {
+            return i;
+        }
+        if (c == ' ' || c == '\u{3000}') && i > start {
+            return i;
+        }
+        i += 1;
+    }
+    // No end within reach: the first comma ends it.
+    (start..limit).find(|&j| matches!(text[j], '，' | ',')).unwrap_or(limit)
+}
+
+fn kind_of(title: &str, report_year: Option<i32>) -> SectionKind {
+    let lex = &LEXICON.section;
+    if let Some(y) = report_year {
+        if title.contains(&format!("{}年", y + 1)) {
+            return SectionKind::Plan;
+        }
+    }
+    if lex.plan.iter().any(|w| title.contains(w.as_str())) {
+        SectionKind::Plan
+    } else if lex.problems.iter().any(|w| title.contains(w.as_str())) {
+        SectionKind::Problems
+    } else if lex.review.iter().any(|w| title.contains(w.as_str())) {
+        SectionKind::Review
+    } else {
+        SectionKind::Other
+    }
+}
+
+/// Finds the headings of `text`, outermost levels first in their tree.
+pub fn headings(text: &[char], report_year: Option<i32>) -> Vec<Heading> {
+    let mut out: Vec<Heading> = Vec::new();
+    let mut styles: Vec<Style> = Vec::new(); // the open levels
+    let mut open: Vec<usize> = Vec::new(); // heading index per open level
+    let mut i = 0;
+    while i < text.len() {
+        let Some((style, len)) = marker_at(text, i) else {
+            i += 1;
+            continue;
+        };
+        // Allow indentation and bullets before a marker.
+        let mut p = i;
+        while p > 0 && (text[p - 1] == ' ' || text[p - 1] == '\u{3000}' || text[p - 1] == '\t') {
+            p -= 1;
+        }
+        let prev = if p == 0 { None } else { Some(text[p - 1]) };
+        if !boundary_before(prev, style) && !(p < i && prev.is_some()) {
+            i += 1;
+            continue;
+        }
+        let ts = i + len;
+        let te = title_end(text, ts, style);
+        let title: String = text[ts..te].iter().collect::<String>().trim().to_string();
+        if title.is_empty() {
+            i += 1;
+            continue;
+        }
+        let depth = match styles.iter().position(|&s| s == style) {
+            Some(d) => d,
+            None => styles.len(),
+        };
+        for &h in &open[depth.min(open.len())..] {
+            out[h].end = i;
+        }
+        styles.truncate(depth);
+        open.truncate(depth);
+        styles.push(style);
+        let parent = open.last().copied();
+        let own = kind_of(&title, report_year);
+        let kind = match parent.map(|p| out[p].kind) {
+            Some(k) if k != SectionKind::Other => k,
+            _ => own,
+        };
+        open.push(out.len());
+        out.push(Heading {
+            marker: text[i..ts].iter().collect(),
+            marker_start: i,
+            title_start: ts,
+            title_end: te,
+            title,
+            level: (depth + 1) as u8,
+            kind,
+            end: text.len(),
+            parent,
+        });
+        i = te;
+    }
+    out
+}
+
+/// Indices of the headings enclosing `pos`, outermost first.
+pub fn path_at(headings: &[Heading], pos: usize) -> Vec<usize> {
+    let Some(last) = headings.iter().rposition(|h| h.marker_start <= pos) else {
+        return Vec::new();
+    };
+    let mut chain = Vec::new();
+    let mut cur = Some(last);
+    while let Some(h) = cur {
+        if headings[h].end > pos {
+            chain.push(h);
+        }
+        cur = headings[h].parent;
+    }
+    chain.reverse();
+    chain
+}
