@@ -15,7 +15,8 @@ const EMBEDDED_TOML: &str = include_str!("../../catalog/indicators.toml");
 
 static EMBEDDED: LazyLock<Catalog> = LazyLock::new(|| {
     // The crate's tests load this file, so a malformed catalog fails them before it ships.
-    Catalog::from_toml(EMBEDDED_TOML).unwrap_or_else(|e| panic!("embedded catalog/indicators.toml: {e}"))
+    Catalog::from_toml(EMBEDDED_TOML)
+        .unwrap_or_else(|e| panic!("embedded catalog/indicators.toml: {e}"))
 });
 
 /// A group of indicators (经济运行, 生态环境 …).
@@ -56,7 +57,12 @@ pub enum CatalogError {
     /// An entry breaks a rule (empty field, unknown category, bad code …).
     Invalid { entry: String, problem: String },
     /// Two entries answer to the same normalized name.
-    AmbiguousName { name: String, normalized: String, first: String, second: String },
+    AmbiguousName {
+        name: String,
+        normalized: String,
+        first: String,
+        second: String,
+    },
 }
 
 impl std::fmt::Display for CatalogError {
@@ -130,19 +136,28 @@ impl Catalog {
     /// units non-empty, categories declared, and no normalized name or alias
     /// shared by two entries.
     pub fn from_toml(text: &str) -> Result<Catalog, CatalogError> {
-        let file: CatalogFile = toml::from_str(text).map_err(|e| CatalogError::Syntax(e.to_string()))?;
+        let file: CatalogFile =
+            toml::from_str(text).map_err(|e| CatalogError::Syntax(e.to_string()))?;
         let mut rules = file.normalize;
         // Longest first, so 达到 is stripped whole rather than as 达 + 到.
         rules.strip_prefixes.retain(|p| !p.is_empty());
-        rules.strip_prefixes.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+        rules
+            .strip_prefixes
+            .sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
         rules.place_suffixes.retain(|p| !p.is_empty());
 
-        let invalid = |entry: String, problem: &str| CatalogError::Invalid { entry, problem: problem.to_string() };
+        let invalid = |entry: String, problem: &str| CatalogError::Invalid {
+            entry,
+            problem: problem.to_string(),
+        };
         let mut category_codes = HashSet::new();
         for (i, c) in file.category.iter().enumerate() {
             let entry = format!("category #{} ({:?})", i + 1, c.code);
             if !is_snake_case(&c.code) {
-                return Err(invalid(entry, "code must be non-empty snake_case (a-z, 0-9, _)"));
+                return Err(invalid(
+                    entry,
+                    "code must be non-empty snake_case (a-z, 0-9, _)",
+                ));
             }
             if c.name.trim().is_empty() {
                 return Err(invalid(entry, "name is empty"));
@@ -163,7 +178,10 @@ impl Catalog {
         for (i, d) in file.indicator.into_iter().enumerate() {
             let entry = format!("indicator #{} ({:?})", i + 1, d.code);
             if !is_snake_case(&d.code) {
-                return Err(invalid(entry, "code must be non-empty snake_case (a-z, 0-9, _)"));
+                return Err(invalid(
+                    entry,
+                    "code must be non-empty snake_case (a-z, 0-9, _)",
+                ));
             }
             if catalog.by_code.contains_key(&d.code) {
                 return Err(invalid(entry, "duplicate code"));
@@ -175,12 +193,18 @@ impl Catalog {
                 return Err(invalid(entry, "unit is empty"));
             }
             if !category_codes.contains(d.category.as_str()) {
-                return Err(invalid(entry, &format!("unknown category {:?}", d.category)));
+                return Err(invalid(
+                    entry,
+                    &format!("unknown category {:?}", d.category),
+                ));
             }
             for written in std::iter::once(&d.name).chain(&d.aliases) {
                 let key = catalog.normalize(written);
                 if key.is_empty() {
-                    return Err(invalid(entry, &format!("name {written:?} is empty once normalized")));
+                    return Err(invalid(
+                        entry,
+                        &format!("name {written:?} is empty once normalized"),
+                    ));
                 }
                 match catalog.by_name.get(&key) {
                     Some(&other) if other != i => {
@@ -244,7 +268,9 @@ impl Catalog {
         for head_len in min_head..chars.len().saturating_sub(MIN_REMAINDER_CHARS - 1) {
             let head: String = chars[..head_len].iter().collect();
             let ends_with_any = |words: &[String]| words.iter().any(|w| head.ends_with(w.as_str()));
-            if !ends_with_any(&self.rules.place_suffixes) || ends_with_any(&self.rules.not_place_endings) {
+            if !ends_with_any(&self.rules.place_suffixes)
+                || ends_with_any(&self.rules.not_place_endings)
+            {
                 continue;
             }
             let rest: String = chars[head_len..].iter().collect();
@@ -278,7 +304,12 @@ impl Catalog {
     /// Step 3 of [`Catalog::normalize`], on an already folded name.
     fn strip_fillers(&self, mut name: String) -> String {
         'strip: loop {
-            if self.rules.keep_words.iter().any(|k| name.starts_with(k.as_str())) {
+            if self
+                .rules
+                .keep_words
+                .iter()
+                .any(|k| name.starts_with(k.as_str()))
+            {
                 return name;
             }
             for prefix in &self.rules.strip_prefixes {
@@ -322,7 +353,11 @@ impl Catalog {
             h.list(&d.aliases);
             h.field(&d.unit);
             h.field(&d.category);
-            h.field(if d.additive { "additive" } else { "not additive" });
+            h.field(if d.additive {
+                "additive"
+            } else {
+                "not additive"
+            });
             h.field(d.description.as_deref().unwrap_or(""));
         }
         format!("{:016x}", h.0)
@@ -341,7 +376,9 @@ fn fold_width(c: char) -> char {
 fn is_snake_case(code: &str) -> bool {
     !code.is_empty()
         && code.starts_with(|c: char| c.is_ascii_lowercase())
-        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// FNV-1a over fields, each terminated by a separator byte that cannot occur in UTF-8.
@@ -406,13 +443,27 @@ additive = true
     #[test]
     fn embedded_catalog_loads_with_at_least_60_definitions() {
         let catalog = Catalog::from_toml(EMBEDDED_TOML).unwrap_or_else(|e| panic!("{e}"));
-        assert!(catalog.definitions().len() >= 60, "only {} definitions", catalog.definitions().len());
-        assert_eq!(Catalog::embedded().definitions().len(), catalog.definitions().len());
+        assert!(
+            catalog.definitions().len() >= 60,
+            "only {} definitions",
+            catalog.definitions().len()
+        );
+        assert_eq!(
+            Catalog::embedded().definitions().len(),
+            catalog.definitions().len()
+        );
         for d in catalog.definitions() {
             assert!(catalog.category(&d.category).is_some());
-            assert_eq!(catalog.link(&d.name).map(|l| l.code.as_str()), Some(d.code.as_str()));
+            assert_eq!(
+                catalog.link(&d.name).map(|l| l.code.as_str()),
+                Some(d.code.as_str())
+            );
             for alias in &d.aliases {
-                assert_eq!(catalog.link(alias).map(|l| l.code.as_str()), Some(d.code.as_str()), "{alias}");
+                assert_eq!(
+                    catalog.link(alias).map(|l| l.code.as_str()),
+                    Some(d.code.as_str()),
+                    "{alias}"
+                );
             }
         }
     }
@@ -424,7 +475,11 @@ additive = true
         assert_eq!(c.normalize("“共享社·幸福里”"), "共享社幸福里");
         assert_eq!(c.normalize("达到地区生产总值"), "地区生产总值");
         assert_eq!(c.normalize("完成率"), "完成率");
-        assert_eq!(c.link("共计生产总值").map(|d| d.code.as_str()), None, "共计 is not listed here");
+        assert_eq!(
+            c.link("共计生产总值").map(|d| d.code.as_str()),
+            None,
+            "共计 is not listed here"
+        );
         assert_eq!(c.link("共生产总值").unwrap().code, "gdp");
         assert_eq!(c.link("“共享社·幸福里”").unwrap().code, "shared_home");
     }
@@ -434,8 +489,14 @@ additive = true
         let c = Catalog::from_toml(SMALL).unwrap();
         assert_eq!(c.link("云驿小镇地区生产总值").unwrap().code, "gdp");
         assert_eq!(c.link("海拉尔区GDP").unwrap().code, "gdp");
-        assert!(c.link("城镇生产总值").is_none(), "a two-character head is not a place");
-        assert!(c.link("陕西城镇生产总值").is_none(), "城镇 is a kind of area, not a place");
+        assert!(
+            c.link("城镇生产总值").is_none(),
+            "a two-character head is not a place"
+        );
+        assert!(
+            c.link("陕西城镇生产总值").is_none(),
+            "城镇 is a kind of area, not a place"
+        );
         assert!(c.link("陕西城乡生产总值").is_none());
         assert_eq!(c.link("时家店乡生产总值").unwrap().code, "gdp");
         assert!(c.link("工业生产总值").is_none());
@@ -443,29 +504,61 @@ additive = true
 
     #[test]
     fn rejects_bad_catalogs_naming_the_entry() {
-        let dup_alias = SMALL.replace(r#"name = "共享社幸福里""#, "name = \"共享社幸福里\"\naliases = [\"GDP\"]");
+        let dup_alias = SMALL.replace(
+            r#"name = "共享社幸福里""#,
+            "name = \"共享社幸福里\"\naliases = [\"GDP\"]",
+        );
         let err = Catalog::from_toml(&dup_alias).unwrap_err();
-        assert!(matches!(&err, CatalogError::AmbiguousName { first, second, .. } if first == "gdp" && second == "shared_home"), "{err}");
+        assert!(
+            matches!(&err, CatalogError::AmbiguousName { first, second, .. } if first == "gdp" && second == "shared_home"),
+            "{err}"
+        );
 
         let dup_code = SMALL.replace(r#"code = "shared_home""#, r#"code = "gdp""#);
-        assert!(Catalog::from_toml(&dup_code).unwrap_err().to_string().contains("indicator #2"));
+        assert!(Catalog::from_toml(&dup_code)
+            .unwrap_err()
+            .to_string()
+            .contains("indicator #2"));
 
-        let unknown_category = SMALL.replace(r#"unit = "处"
-category = "economy""#, r#"unit = "处"
-category = "housing""#);
-        let err = Catalog::from_toml(&unknown_category).unwrap_err().to_string();
-        assert!(err.contains("shared_home") && err.contains("housing"), "{err}");
+        let unknown_category = SMALL.replace(
+            r#"unit = "处"
+category = "economy""#,
+            r#"unit = "处"
+category = "housing""#,
+        );
+        let err = Catalog::from_toml(&unknown_category)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("shared_home") && err.contains("housing"),
+            "{err}"
+        );
 
         let empty_name = SMALL.replace(r#"name = "地区生产总值""#, r#"name = " ""#);
-        assert!(Catalog::from_toml(&empty_name).unwrap_err().to_string().contains("\"gdp\""));
+        assert!(Catalog::from_toml(&empty_name)
+            .unwrap_err()
+            .to_string()
+            .contains("\"gdp\""));
 
         let bad_code = SMALL.replace(r#"code = "gdp""#, r#"code = "GDP value""#);
-        assert!(matches!(Catalog::from_toml(&bad_code), Err(CatalogError::Invalid { .. })));
+        assert!(matches!(
+            Catalog::from_toml(&bad_code),
+            Err(CatalogError::Invalid { .. })
+        ));
 
-        let unknown_field = SMALL.replace("additive = true\n\n[[indicator]]", "additive = true\nadditve = false\n\n[[indicator]]");
-        assert!(matches!(Catalog::from_toml(&unknown_field), Err(CatalogError::Syntax(_))));
+        let unknown_field = SMALL.replace(
+            "additive = true\n\n[[indicator]]",
+            "additive = true\nadditve = false\n\n[[indicator]]",
+        );
+        assert!(matches!(
+            Catalog::from_toml(&unknown_field),
+            Err(CatalogError::Syntax(_))
+        ));
 
-        assert!(matches!(Catalog::from_toml("indicator = 3"), Err(CatalogError::Syntax(_))));
+        assert!(matches!(
+            Catalog::from_toml("indicator = 3"),
+            Err(CatalogError::Syntax(_))
+        ));
     }
 
     #[test]
@@ -474,9 +567,11 @@ category = "housing""#);
         assert_eq!(base.fingerprint().len(), 16);
         let commented = Catalog::from_toml(&format!("# a comment\n{SMALL}\n\n")).unwrap();
         assert_eq!(base.fingerprint(), commented.fingerprint());
-        let new_alias = Catalog::from_toml(&SMALL.replace(r#""GDP"]"#, r#""GDP", "经济总量"]"#)).unwrap();
+        let new_alias =
+            Catalog::from_toml(&SMALL.replace(r#""GDP"]"#, r#""GDP", "经济总量"]"#)).unwrap();
         assert_ne!(base.fingerprint(), new_alias.fingerprint());
-        let not_additive = Catalog::from_toml(&SMALL.replacen("additive = true", "additive = false", 1)).unwrap();
+        let not_additive =
+            Catalog::from_toml(&SMALL.replacen("additive = true", "additive = false", 1)).unwrap();
         assert_ne!(base.fingerprint(), not_additive.fingerprint());
     }
 }
