@@ -1,9 +1,17 @@
 //! Numbers with their units: matchers find tokens, `resolve` computes values.
+//!
+//! `find` reads numeral runs (48.78, 一千零五十, 3万4000) with their
+//! magnitude, unit and qualifier words and drops what only looks like a
+//! number; `resolve` turns the pieces into a [`Quantity`] in base units.
+
+mod find;
+mod lexicon;
+mod resolve;
 
 use crate::Quantity;
 
 /// Every quantity in clean text; spans are code point offsets into `clean`.
 pub fn scan(clean: &str) -> Vec<Quantity> {
-    let _ = clean;
-    Vec::new()
+    let chars: Vec<char> = clean.chars().collect();
+    find::find(&chars).iter().filter_map(|f| resolve::quantity(&chars, f)).collect()
 }

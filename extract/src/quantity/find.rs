@@ -1,0 +1,621 @@
+//! Where the numbers are: reads numeral runs, their magnitude, unit and
+//! qualifier words, and drops what only looks like a number (dates, ordinals,
+//! list markers, names and slogans). Values are computed in `resolve`.
+
+use super::lexicon::{lexicon, Lexicon, NumeralChar, Unit};
+use super::resolve::{numeral, End, Tok};
+use crate::Approx;
+
+/// A numeral as written: its tokens and where each ends in the text.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub start: usize,
+    pub toks: Vec<Tok>,
+    pub ends: Vec<usize>,
+}
+
+impl Run {
+    pub fn end(&self) -> usize {
+        self.ends.last().copied().unwrap_or(self.start)
+    }
+
+    fn truncate(&mut self, n: usize) {
+        self.toks.truncate(n);
+        self.ends.truncate(n);
+    }
+
+    fn is_single_arabic(&self) -> bool {
+        matches!(self.toks.as_slice(), [Tok::Arabic { .. }])
+    }
+
+    fn has_magnitude(&self) -> bool {
+        self.toks.iter().any(|t| matches!(t, Tok::Magnitude(_)))
+    }
+}
+
+/// The number part of a quantity.
+#[derive(Debug, Clone)]
+pub enum Number {
+    /// A numeral, times the magnitudes written after an 余/多 (300余万) or a letter (15k).
+    Plain { run: Run, scale: f64 },
+    /// `num / den`, plus `whole` (三又三分之一). A `den` without digits (百分之, 千分之) makes a percentage.
+    Fraction { whole: Option<Run>, den: Run, num: Run, num_negative: bool },
+}
+
+/// A quantity found in the text, in pieces.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The surface: sign, number, magnitude and unit (not 约/以上).
+    pub start: usize,
+    pub end: usize,
+    pub negative: bool,
+    pub number: Number,
+    /// The upper end of a range (3-5万, 3至5).
+    pub high: Option<Number>,
+    pub unit: Option<&'static Unit>,
+    pub approx: Approx,
+}
+
+const MAX_SPACES: usize = 4;
+const OPEN_BRACKETS: &str = "(（〔【[［";
+const CLOSE_BRACKETS: &str = ")）〕】]］";
+const OPEN_QUOTES: &str = "“\"「『‘《";
+const CLOSE_QUOTES: &str = "”\"」』’》";
+const QUOTE_REACH: usize = 12;
+/// Where a list marker may start: line starts and sentence ends.
+const MARKER_BOUNDARY: &str = "\n。；;：:！？!?）)\t";
+
+/// Every quantity in `text`, in order.
+pub fn find(text: &[char]) -> Vec<Found> {
+    let lex = lexicon();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        if !can_start(lex, text, i) {
+            i += 1;
+            continue;
+        }
+        let (hit, next) = read(lex, text, i);
+        found.extend(hit);
+        i = next.max(i + 1);
+    }
+    found
+}
+
+fn can_start(lex: &'static Lexicon, text: &[char], i: usize) -> bool {
+    let c = text[i];
+    c.is_ascii_digit()
+        || lex.numeral.contains_key(&c)
+        || (c == '.' && text.get(i + 1).is_some_and(|c| c.is_ascii_digit()) && !prev_is(text, i, |p| p.is_ascii_alphanumeric()))
+}
+
+/// Reads the quantity starting at `i`: the hit, if it is one, and where to go on.
+fn read(lex: &'static Lexicon, text: &[char], i: usize) -> (Option<Found>, usize) {
+    if let Some(end) = date_at(text, i) {
+        return (None, end);
+    }
+    let Some(run) = read_run(lex, text, i) else { return (None, i + 1) };
+    let run_end = run.end();
+    let Some((number, end)) = read_number(lex, text, run) else { return (None, run_end) };
+    let mut f = Found { start: i, end, negative: false, number, high: None, unit: None, approx: Approx::Exact };
+
+    // 300余万, 十多万, 四百多: a qualifier inside the number, perhaps with magnitudes after it.
+    read_inside_approx(lex, text, &mut f);
+    // 15k, 30w: letter magnitudes (units like km are read first).
+    if lex.units.at(text, f.end).is_none() {
+        read_letter_magnitude(lex, text, &mut f);
+    }
+    if lex.time_words.starts(text, skip_spaces(text, f.end, 1)) {
+        return (None, f.end);
+    }
+    read_unit(lex, text, &mut f);
+    if let Some(stop) = read_range(lex, text, &mut f) {
+        return (None, stop);
+    }
+    read_prefixes(lex, text, &mut f);
+    if let Some((_, approx)) = lex.approx_after.at(text, f.end) {
+        if f.approx == Approx::Exact {
+            f.approx = *approx;
+        }
+    }
+    if not_a_measure(lex, text, &f) {
+        return (None, f.end);
+    }
+    let end = f.end;
+    (Some(f), end)
+}
+
+/// The number at the start of `run`: a fraction (三分之一, 百分之五), a
+/// mixed number (三又三分之一), a slash fraction (3/4) or a plain numeral.
+fn read_number(lex: &'static Lexicon, text: &[char], mut run: Run) -> Option<(Number, usize)> {
+    if let Some(hit) = read_fraction(lex, text, &run) {
+        return Some(hit);
+    }
+    // 三 又 三分之一
+    let j = skip_spaces(text, run.end(), MAX_SPACES);
+    if text.get(j) == Some(&'又') {
+        let k = skip_spaces(text, j + 1, MAX_SPACES);
+        if let Some(den) = read_run(lex, text, k) {
+            if let Some((Number::Fraction { den, num, num_negative, whole: None }, end)) = read_fraction(lex, text, &den)
+            {
+                if numeral(&run.toks, End::Low).is_some_and(|(_, n)| n == run.toks.len()) {
+                    return Some((Number::Fraction { whole: Some(run), den, num, num_negative }, end));
+                }
+            }
+        }
+    }
+    let (_, used) = numeral(&run.toks, End::Low)?;
+    run.truncate(used);
+    // 3/4, 六十/一百二十
+    if text.get(run.end()) == Some(&'/') {
+        if let Some(den) = read_run(lex, text, run.end() + 1) {
+            if numeral(&den.toks, End::Low).is_some_and(|(v, n)| n == den.toks.len() && v != 0.0) {
+                let end = den.end();
+                return Some((Number::Fraction { whole: None, den, num: run, num_negative: false }, end)).map(
+                    |(n, e)| match n {
+                        // The run before the slash is the numerator.
+                        Number::Fraction { whole, den, num, num_negative } => {
+                            (Number::Fraction { whole, den: num, num: den, num_negative }, e)
+                        }
+                        other => (other, e),
+                    },
+                );
+            }
+        }
+    }
+    let end = run.end();
+    Some((Number::Plain { run, scale: 1.0 }, end))
+}
+
+/// `run` 分之 numeral (五分之一, 百分之五, 千分之2.4), or 百分 numeral (百分百).
+fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Number, usize)> {
+    let mut j = skip_spaces(text, run.end(), MAX_SPACES);
+    if text.get(j) != Some(&'分') {
+        return None;
+    }
+    j = skip_spaces(text, j + 1, MAX_SPACES);
+    let units_only = !run.toks.iter().any(|t| matches!(t, Tok::Digit(_) | Tok::Arabic { .. } | Tok::Decimals(_)));
+    if text.get(j) == Some(&'之') {
+        j = skip_spaces(text, j + 1, MAX_SPACES);
+    } else if !units_only {
+        return None;
+    }
+    let (num_negative, j) = match lex.negative.at(text, j) {
+        Some((n, _)) => (true, j + n),
+        None => (false, j),
+    };
+    let mut num = read_run(lex, text, j)?;
+    let (_, used) = numeral(&num.toks, End::Low)?;
+    num.truncate(used);
+    let end = num.end();
+    Some((Number::Fraction { whole: None, den: run.clone(), num, num_negative }, end))
+}
+
+fn read_inside_approx(lex: &'static Lexicon, text: &[char], f: &mut Found) {
+    let j = skip_spaces(text, f.end, MAX_SPACES);
+    let Some((n, approx)) = lex.approx_inside.at(text, j) else { return };
+    let mut k = j + n;
+    let mut scale = 1.0;
+    loop {
+        let at = skip_spaces(text, k, MAX_SPACES);
+        match text.get(at).and_then(|c| lex.numeral.get(c)) {
+            Some(NumeralChar::Magnitude(m)) => {
+                scale *= m;
+                k = at + 1;
+            }
+            _ => break,
+        }
+    }
+    // 余/多 must end the number: a unit, a magnitude or a break follows (not 多措并举).
+    let next = text.get(skip_spaces(text, k, 1)).copied();
+    let ends_number = scale > 1.0
+        || lex.units.at(text, skip_spaces(text, k, 1)).is_some()
+        || lex.time_words.starts(text, k)
+        || next.is_none_or(|c| !is_cjk(c))
+        || lex.bare_followers.starts(text, k);
+    if !ends_number {
+        return;
+    }
+    if let Number::Plain { scale: s, .. } = &mut f.number {
+        *s *= scale;
+    } else if scale > 1.0 {
+        return;
+    }
+    f.approx = *approx;
+    f.end = k;
+}
+
+fn read_letter_magnitude(lex: &'static Lexicon, text: &[char], f: &mut Found) {
+    let Number::Plain { run, scale } = &mut f.number else { return };
+    if !matches!(run.toks.last(), Some(Tok::Arabic { .. })) || f.end != run.end() {
+        return;
+    }
+    let Some(m) = text.get(f.end).and_then(|c| lex.letter_magnitudes.get(c)) else { return };
+    if text.get(f.end + 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return;
+    }
+    *scale *= m;
+    f.end += 1;
+}
+
+fn read_unit(lex: &'static Lexicon, text: &[char], f: &mut Found) {
+    let j = skip_spaces(text, f.end, 2);
+    if let Some((n, unit)) = lex.units.at_spaced(text, j) {
+        // An ASCII unit must not run on into a word (5km is, 5kmh is not).
+        let after = text.get(j + n).copied();
+        let ascii_unit = text[j].is_ascii_alphabetic();
+        if ascii_unit && after.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return;
+        }
+        f.unit = Some(unit);
+        f.end = j + n;
+    }
+}
+
+/// 3-5万, 3至5个, 1万元--5万元. Returns `Some(stop)` when the range turns
+/// out to be a time or a phone number (1-10月, 0571-88888888).
+fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usize> {
+    let j = skip_spaces(text, f.end, 1);
+    let (n, _) = lex.range.at(text, j)?;
+    let k = skip_spaces(text, j + n, 1);
+    if !text.get(k).is_some_and(|&c| c.is_ascii_digit() || lex.numeral.contains_key(&c)) {
+        return None;
+    }
+    let run = read_run(lex, text, k)?;
+    let (number, end) = read_number(lex, text, run)?;
+    let mut high = Found { start: k, end, negative: false, number, high: None, unit: None, approx: Approx::Exact };
+    read_inside_approx(lex, text, &mut high);
+    if lex.time_words.starts(text, skip_spaces(text, high.end, 1)) {
+        return Some(high.end);
+    }
+    if is_phone(f, &high) {
+        return Some(high.end);
+    }
+    read_unit(lex, text, &mut high);
+    match (f.unit, high.unit) {
+        (Some(a), Some(b)) if a.base != b.base => return None,
+        (None, Some(_)) | (Some(_), Some(_)) => f.unit = high.unit,
+        (Some(_), None) => return None,
+        (None, None) => {}
+    }
+    // 3至5万: the low end borrows the magnitude of the high end.
+    if let (Number::Plain { run: low, scale: low_scale }, Number::Plain { run: hi, .. }) = (&mut f.number, &high.number) {
+        if !low.has_magnitude() && *low_scale == 1.0 {
+            let borrowed: f64 = hi
+                .toks
+                .iter()
+                .rev()
+                .map_while(|t| if let Tok::Magnitude(m) = t { Some(*m) } else { None })
+                .product();
+            *low_scale *= borrowed;
+        }
+    }
+    if high.approx != Approx::Exact {
+        f.approx = high.approx;
+    }
+    f.end = high.end;
+    f.high = Some(high.number);
+    None
+}
+
+fn is_phone(low: &Found, high: &Found) -> bool {
+    let digits = |n: &Number| match n {
+        Number::Plain { run, .. } if run.is_single_arabic() => Some(run.end() - run.start),
+        _ => None,
+    };
+    matches!((digits(&low.number), digits(&high.number)), (Some(3..=4), Some(7..=8)))
+}
+
+fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
+    // Currency written first: 人民币50元, ￥300.
+    let before = back_spaces(text, f.start, 2);
+    if let Some((n, base)) = lex.unit_prefixes.ending_at(text, before) {
+        if f.unit.is_none() {
+            f.unit = lex.units.at(&base.chars().collect::<Vec<_>>(), 0).map(|(_, u)| u);
+        }
+        f.start = before - n;
+    }
+    // 负, 负的, - (a hyphen after a number or letter is not a sign).
+    if let Some((n, _)) = lex.negative.ending_at(text, f.start) {
+        f.negative = true;
+        f.start -= n;
+    } else {
+        let at = back_spaces(text, f.start, 1);
+        if at > 0 && text[at - 1] == '-' && !prev_is(text, at - 1, |c| c.is_ascii_alphanumeric() || c == '-') {
+            f.negative = true;
+            f.start = at - 1;
+        }
+    }
+    if let Some((_, approx)) = lex.approx_before.ending_at(text, f.start) {
+        if f.approx == Approx::Exact {
+            f.approx = *approx;
+        }
+    }
+}
+
+/// Things written like numbers that are not measures.
+fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
+    let start = f.start;
+    let prev = start.checked_sub(1).map(|p| text[p]);
+    let next = text.get(f.end).copied();
+    let bare = f.unit.is_none() && f.approx == Approx::Exact && !is_percent_fraction(&f.number);
+    let num_run = match &f.number {
+        Number::Plain { run, .. } => Some(run),
+        _ => None,
+    };
+    let unit_at_end = f.unit.is_some();
+
+    // 第3针, 第一
+    if lex.ordinal_prefixes.ends(text, start) {
+        return true;
+    }
+    // G322国道, S3线, 5G, A202107211321
+    if prev.is_some_and(|c| c.is_ascii_alphabetic()) {
+        return true;
+    }
+    if !unit_at_end && next.is_some_and(|c| c.is_ascii_alphabetic()) {
+        return true;
+    }
+    // “1+4”, 1+4+N
+    if prev == Some('+') || next == Some('+') {
+        return true;
+    }
+    // (三), （3）, 〔2023〕
+    if prev.is_some_and(|c| OPEN_BRACKETS.contains(c)) && next.is_some_and(|c| CLOSE_BRACKETS.contains(c)) {
+        return true;
+    }
+    // 一、  1.  1、  一是
+    if !unit_at_end {
+        let at_boundary = {
+            let b = back_spaces(text, start, MAX_SPACES);
+            b == 0 || MARKER_BOUNDARY.contains(text[b - 1])
+        };
+        let dot_marker = matches!(next, Some('.')) && !text.get(f.end + 1).is_some_and(|c| c.is_ascii_digit());
+        let cjk_numeral = num_run.is_some_and(|r| !r.toks.iter().any(|t| matches!(t, Tok::Arabic { .. })));
+        if at_boundary && (next == Some('、') || dot_marker || matches!(next, Some(')' | '）'))) {
+            return true;
+        }
+        if cjk_numeral && (next == Some('、') || (next == Some('是') && num_run.is_some_and(|r| r.toks.len() == 1))) {
+            return true;
+        }
+    }
+    // “1586”专项行动, “六个一”
+    if in_short_quote(text, start, f.end) {
+        return true;
+    }
+    // 一切, 四川, 十四五
+    if overlaps_word(lex, text, start, f.end) {
+        return true;
+    }
+    // 13812345678
+    if let Some(run) = num_run {
+        if run.is_single_arabic() && run.end() - run.start == 11 && text[run.start] == '1' {
+            return true;
+        }
+    }
+    if bare {
+        // 1586专项行动, 三大差距, 二十大: a bare number glued to a word is part of a name.
+        if next.is_some_and(is_cjk) && !lex.bare_followers.starts(text, f.end) {
+            return true;
+        }
+        // A lone Chinese digit inside words (一看, 陆地) is not a number.
+        if let Some(run) = num_run {
+            if let [tok] = run.toks.as_slice() {
+                if !matches!(tok, Tok::Arabic { .. }) {
+                    let capital = lex.capital.contains(&text[run.start]);
+                    let prev_cjk = prev.is_some_and(is_cjk) && !f.negative;
+                    if prev_cjk && (capital || !lex.lone_digit_preceders.ends(text, start)) {
+                        return true;
+                    }
+                    if capital && next.is_some_and(is_cjk) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
+}
+
+fn is_percent_fraction(n: &Number) -> bool {
+    matches!(n, Number::Fraction { den, .. } if !den.toks.iter().any(|t| matches!(t, Tok::Digit(_) | Tok::Arabic { .. })))
+}
+
+/// Reads the numeral run at `i` (digits, numeral characters, 点, spaces between).
+pub fn read_run(lex: &'static Lexicon, text: &[char], i: usize) -> Option<Run> {
+    let mut run = Run { start: i, toks: Vec::new(), ends: Vec::new() };
+    let mut j = i;
+    while let Some(&c) = text.get(j) {
+        let last = run.toks.last().copied();
+        if matches!(last, Some(Tok::Decimals(_))) && !matches!(lex.numeral.get(&c), Some(NumeralChar::Magnitude(_))) {
+            break;
+        }
+        if c.is_ascii_digit() || (c == '.' && run.toks.is_empty() && text.get(j + 1).is_some_and(|c| c.is_ascii_digit()))
+        {
+            if matches!(last, Some(Tok::Arabic { .. } | Tok::Digit(_) | Tok::Tens(_))) {
+                break;
+            }
+            let (value, single, next) = read_arabic(text, j);
+            run.toks.push(Tok::Arabic { value, single });
+            run.ends.push(next);
+            j = next;
+            continue;
+        }
+        if let Some(&nc) = lex.numeral.get(&c) {
+            // 千米, 百分点: a unit that starts with a numeral character ends the run.
+            if !run.toks.is_empty() && lex.units.at(text, j).is_some_and(|(n, _)| n > 1) {
+                break;
+            }
+            if matches!(nc, NumeralChar::Digit(_)) && matches!(last, Some(Tok::Arabic { .. })) {
+                break;
+            }
+            run.toks.push(match nc {
+                NumeralChar::Digit(d) => Tok::Digit(d),
+                NumeralChar::SmallUnit(u) => Tok::SmallUnit(u),
+                NumeralChar::Tens(t) => Tok::Tens(t),
+                NumeralChar::Magnitude(m) => Tok::Magnitude(m),
+            });
+            run.ends.push(j + 1);
+            j += 1;
+            continue;
+        }
+        if lex.points.contains(&c) && last.is_some() {
+            let k = skip_spaces(text, j + 1, MAX_SPACES);
+            if let Some((f, next)) = read_decimals(lex, text, k) {
+                run.toks.push(Tok::Decimals(f));
+                run.ends.push(next);
+                j = next;
+                continue;
+            }
+            break;
+        }
+        if c == ' ' && last.is_some() {
+            let k = skip_spaces(text, j, MAX_SPACES);
+            let Some(&n) = text.get(k) else { break };
+            let arabic_last = matches!(last, Some(Tok::Arabic { .. }));
+            let goes_on = match lex.numeral.get(&n) {
+                Some(NumeralChar::Digit(_)) => !arabic_last,
+                Some(_) => true,
+                None if n.is_ascii_digit() => matches!(last, Some(Tok::SmallUnit(_) | Tok::Magnitude(_))),
+                None => lex.points.contains(&n) && read_decimals(lex, text, skip_spaces(text, k + 1, MAX_SPACES)).is_some(),
+            };
+            if goes_on {
+                j = k;
+                continue;
+            }
+        }
+        break;
+    }
+    (!run.toks.is_empty()).then_some(run)
+}
+
+/// Arabic digits at `i` with `,` thousands separators and a decimal point:
+/// the value, whether it is a single digit, and where it ends.
+fn read_arabic(text: &[char], i: usize) -> (f64, bool, usize) {
+    let mut digits = String::new();
+    let mut j = i;
+    let mut group = 0;
+    while let Some(&c) = text.get(j) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            group += 1;
+            j += 1;
+        } else if matches!(c, ',' | '，') && group >= 1 && group <= 3 && digits.len() == group
+            || matches!(c, ',' | '，') && group == 3 && digits.len() > 3
+        {
+            // A separator needs exactly three digits after it (26.98亿元,完成率 is a clause break).
+            let three = (1..=3).all(|k| text.get(j + k).is_some_and(|c| c.is_ascii_digit()));
+            let fourth = text.get(j + 4).is_some_and(|c| c.is_ascii_digit());
+            if !three || fourth {
+                break;
+            }
+            group = 0;
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    let single = digits.len() == 1;
+    if text.get(j) == Some(&'.') && text.get(j + 1).is_some_and(|c| c.is_ascii_digit()) {
+        digits.push('.');
+        j += 1;
+        while let Some(&c) = text.get(j).filter(|c| c.is_ascii_digit()) {
+            digits.push(c);
+            j += 1;
+        }
+    }
+    let digits = if digits.starts_with('.') { format!("0{digits}") } else { digits };
+    (digits.parse().unwrap_or(0.0), single && !digits.contains('.'), j)
+}
+
+/// The digits after a decimal point (五五四四, 123): their value as a fraction.
+fn read_decimals(lex: &'static Lexicon, text: &[char], i: usize) -> Option<(f64, usize)> {
+    let mut digits = String::from("0.");
+    let mut j = i;
+    while let Some(&c) = text.get(j) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else if let (Some(NumeralChar::Digit(d)), false) = (lex.numeral.get(&c), lex.not_decimal.contains(&c)) {
+            digits.push(char::from(b'0' + d));
+        } else {
+            break;
+        }
+        j += 1;
+    }
+    (j > i).then(|| (digits.parse().unwrap_or(0.0), j))
+}
+
+/// 2023-12-13, 2023.12, 2024/1/5: where a date at `i` ends.
+fn date_at(text: &[char], i: usize) -> Option<usize> {
+    let year_end = i + 4;
+    if year_end > text.len() || !text[i..year_end].iter().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if prev_is(text, i, |c| c.is_ascii_digit()) || text.get(year_end).is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let year: u32 = text[i..year_end].iter().collect::<String>().parse().ok()?;
+    let sep = *text.get(year_end)?;
+    if !(1900..=2100).contains(&year) || !matches!(sep, '-' | '.' | '/') {
+        return None;
+    }
+    let month_len = text[year_end + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&month_len) {
+        return None;
+    }
+    let mut end = year_end + 1 + month_len;
+    if text.get(end) == Some(&sep) {
+        let day_len = text[end + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if (1..=2).contains(&day_len) {
+            end += 1 + day_len;
+        }
+    }
+    Some(end)
+}
+
+fn in_short_quote(text: &[char], start: usize, end: usize) -> bool {
+    let open = (start.saturating_sub(QUOTE_REACH)..start).rev().find(|&p| {
+        let c = text[p];
+        OPEN_QUOTES.contains(c) || CLOSE_QUOTES.contains(c) || "，。；\n".contains(c)
+    });
+    let Some(open) = open.filter(|&p| OPEN_QUOTES.contains(text[p])) else { return false };
+    let limit = (end + QUOTE_REACH).min(text.len());
+    let close = (end..limit).find(|&p| {
+        let c = text[p];
+        OPEN_QUOTES.contains(c) && c != '"' || CLOSE_QUOTES.contains(c) || "，。；\n".contains(c)
+    });
+    close.is_some_and(|p| CLOSE_QUOTES.contains(text[p]) && p - open <= QUOTE_REACH + 1)
+}
+
+fn overlaps_word(lex: &'static Lexicon, text: &[char], start: usize, end: usize) -> bool {
+    let from = start.saturating_sub(lex.not_numbers.longest.saturating_sub(1));
+    (from..end).any(|p| lex.not_numbers.at(text, p).is_some_and(|(n, _)| p + n > start))
+}
+
+/// A CJK ideograph (punctuation and ASCII are not).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
+}
+
+fn prev_is(text: &[char], i: usize, test: impl Fn(char) -> bool) -> bool {
+    i > 0 && test(text[i - 1])
+}
+
+fn skip_spaces(text: &[char], mut i: usize, max: usize) -> usize {
+    let limit = i + max;
+    while i < limit && text.get(i) == Some(&' ') {
+        i += 1;
+    }
+    if text.get(i) == Some(&' ') {
+        return limit - max;
+    }
+    i
+}
+
+fn back_spaces(text: &[char], mut i: usize, max: usize) -> usize {
+    let start = i;
+    while i > 0 && start - i < max && text[i - 1] == ' ' {
+        i -= 1;
+    }
+    i
+}

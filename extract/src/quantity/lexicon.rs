@@ -1,0 +1,207 @@
+//! The words of the number layer, read once from `data/numbers.toml`,
+//! `data/units.toml` and `data/qualifiers.toml`.
+
+use crate::Approx;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// What one character can be inside a numeral.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NumeralChar {
+    Digit(u8),
+    /// 十 百 千
+    SmallUnit(f64),
+    /// 廿 卅 卌: a whole ten in one character.
+    Tens(f64),
+    /// 万 亿 兆
+    Magnitude(f64),
+}
+
+#[derive(Deserialize)]
+struct NumbersFile {
+    digits: HashMap<char, u8>,
+    small_units: HashMap<char, f64>,
+    tens: HashMap<char, f64>,
+    magnitudes: HashMap<char, f64>,
+    words: NumberWords,
+}
+
+#[derive(Deserialize)]
+struct NumberWords {
+    points: Vec<char>,
+    not_decimal: Vec<char>,
+    capital: Vec<char>,
+    negative: Vec<String>,
+    range: Vec<String>,
+    letter_magnitudes: HashMap<char, f64>,
+    not_numbers: Vec<String>,
+    time_words: Vec<String>,
+    ordinal_prefixes: Vec<String>,
+    bare_followers: Vec<String>,
+    lone_digit_preceders: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct UnitsFile {
+    units: HashMap<String, (String, f64)>,
+    prefixes: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct QualifiersFile {
+    before: HashMap<String, String>,
+    inside: HashMap<String, String>,
+    after: HashMap<String, String>,
+}
+
+/// A unit as written, with its base unit and the factor to it.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub base: String,
+    pub factor: f64,
+}
+
+pub struct Lexicon {
+    pub numeral: HashMap<char, NumeralChar>,
+    pub points: HashSet<char>,
+    pub not_decimal: HashSet<char>,
+    pub capital: HashSet<char>,
+    pub letter_magnitudes: HashMap<char, f64>,
+    pub negative: Words<()>,
+    pub range: Words<()>,
+    pub not_numbers: Words<()>,
+    pub time_words: Words<()>,
+    pub ordinal_prefixes: Words<()>,
+    pub bare_followers: Words<()>,
+    pub lone_digit_preceders: Words<()>,
+    pub units: Words<Unit>,
+    pub unit_prefixes: Words<String>,
+    pub approx_before: Words<Approx>,
+    pub approx_inside: Words<Approx>,
+    pub approx_after: Words<Approx>,
+}
+
+/// A word list for longest-match lookups at a position (forwards) or ending
+/// at a position (backwards), keyed by first and last character.
+pub struct Words<T> {
+    by_first: HashMap<char, Vec<(Vec<char>, T)>>,
+    by_last: HashMap<char, Vec<(Vec<char>, T)>>,
+    pub longest: usize,
+}
+
+impl<T: Clone> Words<T> {
+    fn new(entries: impl IntoIterator<Item = (String, T)>) -> Words<T> {
+        let mut by_first: HashMap<char, Vec<(Vec<char>, T)>> = HashMap::new();
+        let mut by_last: HashMap<char, Vec<(Vec<char>, T)>> = HashMap::new();
+        let mut longest = 0;
+        for (word, value) in entries {
+            let chars: Vec<char> = word.chars().collect();
+            let (Some(&first), Some(&last)) = (chars.first(), chars.last()) else { continue };
+            longest = longest.max(chars.len());
+            by_first.entry(first).or_default().push((chars.clone(), value.clone()));
+            by_last.entry(last).or_default().push((chars, value));
+        }
+        for list in by_first.values_mut().chain(by_last.values_mut()) {
+            list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+        }
+        Words { by_first, by_last, longest }
+    }
+
+    /// The longest word starting at `at`: its length in chars and value.
+    pub fn at(&self, text: &[char], at: usize) -> Option<(usize, &T)> {
+        let list = self.by_first.get(text.get(at)?)?;
+        list.iter().find(|(w, _)| text[at..].starts_with(w)).map(|(w, v)| (w.len(), v))
+    }
+
+    /// Like [`Words::at`], but spaces between the word's characters are allowed
+    /// (一 百 五 十 个 百 分 点); returns the span length in text.
+    pub fn at_spaced(&self, text: &[char], at: usize) -> Option<(usize, &T)> {
+        let list = self.by_first.get(text.get(at)?)?;
+        list.iter().find_map(|(w, v)| {
+            let mut j = at;
+            for (k, &c) in w.iter().enumerate() {
+                if k > 0 {
+                    while text.get(j) == Some(&' ') {
+                        j += 1;
+                    }
+                }
+                if text.get(j) != Some(&c) {
+                    return None;
+                }
+                j += 1;
+            }
+            Some((j - at, v))
+        })
+    }
+
+    /// The longest word ending right before `end`.
+    pub fn ending_at(&self, text: &[char], end: usize) -> Option<(usize, &T)> {
+        if end == 0 {
+            return None;
+        }
+        let list = self.by_last.get(text.get(end - 1)?)?;
+        list.iter().find(|(w, _)| text[..end].ends_with(w)).map(|(w, v)| (w.len(), v))
+    }
+
+    pub fn starts(&self, text: &[char], at: usize) -> bool {
+        self.at(text, at).is_some()
+    }
+
+    pub fn ends(&self, text: &[char], end: usize) -> bool {
+        self.ending_at(text, end).is_some()
+    }
+}
+
+fn plain(words: Vec<String>) -> Words<()> {
+    Words::new(words.into_iter().map(|w| (w, ())))
+}
+
+fn approx_words(words: HashMap<String, String>) -> Words<Approx> {
+    Words::new(words.into_iter().map(|(w, a)| {
+        let approx = match a.as_str() {
+            "over" => Approx::Over,
+            "nearly" => Approx::Nearly,
+            "about" => Approx::About,
+            "under" => Approx::Under,
+            other => panic!("data/qualifiers.toml: unknown approx {other:?}"),
+        };
+        (w, approx)
+    }))
+}
+
+pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let numbers: NumbersFile = toml::from_str(include_str!("../../data/numbers.toml")).expect("data/numbers.toml");
+    let units: UnitsFile = toml::from_str(include_str!("../../data/units.toml")).expect("data/units.toml");
+    let qualifiers: QualifiersFile =
+        toml::from_str(include_str!("../../data/qualifiers.toml")).expect("data/qualifiers.toml");
+    let mut numeral = HashMap::new();
+    numeral.extend(numbers.digits.into_iter().map(|(c, d)| (c, NumeralChar::Digit(d))));
+    numeral.extend(numbers.small_units.into_iter().map(|(c, v)| (c, NumeralChar::SmallUnit(v))));
+    numeral.extend(numbers.tens.into_iter().map(|(c, v)| (c, NumeralChar::Tens(v))));
+    numeral.extend(numbers.magnitudes.into_iter().map(|(c, v)| (c, NumeralChar::Magnitude(v))));
+    let w = numbers.words;
+    Lexicon {
+        numeral,
+        points: w.points.into_iter().collect(),
+        not_decimal: w.not_decimal.into_iter().collect(),
+        capital: w.capital.into_iter().collect(),
+        letter_magnitudes: w.letter_magnitudes,
+        negative: plain(w.negative),
+        range: plain(w.range),
+        not_numbers: plain(w.not_numbers),
+        time_words: plain(w.time_words),
+        ordinal_prefixes: plain(w.ordinal_prefixes),
+        bare_followers: plain(w.bare_followers),
+        lone_digit_preceders: plain(w.lone_digit_preceders),
+        units: Words::new(units.units.into_iter().map(|(s, (base, factor))| (s, Unit { base, factor }))),
+        unit_prefixes: Words::new(units.prefixes),
+        approx_before: approx_words(qualifiers.before),
+        approx_inside: approx_words(qualifiers.inside),
+        approx_after: approx_words(qualifiers.after),
+    }
+});
+
+pub fn lexicon() -> &'static Lexicon {
+    &LEXICON
+}
