@@ -5,6 +5,7 @@
 //! quantities → split sentences and sections → assemble indicators.
 
 pub mod catalog;
+mod decode;
 mod indicator;
 mod lexicon;
 mod metadata;
@@ -50,8 +51,7 @@ impl std::error::Error for DecodeError {}
 /// Decodes raw bytes (UTF-8 with or without BOM, GB18030/GBK) into the text
 /// the caller would see; `content_type` may name a charset.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<String, DecodeError> {
-    let _ = content_type;
-    String::from_utf8(bytes.to_vec()).map_err(|e| DecodeError::NotText(e.to_string()))
+    decode::decode(bytes, content_type)
 }
 
 /// Reads a report. Spans in the result are code point offsets into `text`.
