@@ -139,12 +139,23 @@ impl Catalog {
         let file: CatalogFile =
             toml::from_str(text).map_err(|e| CatalogError::Syntax(e.to_string()))?;
         let mut rules = file.normalize;
+        // The words are compared with folded names, so fold them the same way.
+        for words in [
+            &mut rules.strip_prefixes,
+            &mut rules.keep_words,
+            &mut rules.place_suffixes,
+            &mut rules.not_place_endings,
+        ] {
+            *words = words
+                .iter()
+                .map(|w| fold(w))
+                .filter(|w| !w.is_empty())
+                .collect();
+        }
         // Longest first, so 达到 is stripped whole rather than as 达 + 到.
-        rules.strip_prefixes.retain(|p| !p.is_empty());
         rules
             .strip_prefixes
             .sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
-        rules.place_suffixes.retain(|p| !p.is_empty());
 
         let invalid = |entry: String, problem: &str| CatalogError::Invalid {
             entry,
@@ -292,13 +303,7 @@ impl Catalog {
     ///    characters would remain. Meaning verbs (新增, 签约, 排查 …) are never
     ///    in that list.
     pub fn normalize(&self, name: &str) -> String {
-        let folded: String = name
-            .chars()
-            .map(fold_width)
-            .filter(|c| c.is_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        self.strip_fillers(folded)
+        self.strip_fillers(fold(name))
     }
 
     /// Step 3 of [`Catalog::normalize`], on an already folded name.
@@ -362,6 +367,15 @@ impl Catalog {
         }
         format!("{:016x}", h.0)
     }
+}
+
+/// Steps 1 and 2 of [`Catalog::normalize`]: fold widths and case, keep only letters and digits.
+fn fold(name: &str) -> String {
+    name.chars()
+        .map(fold_width)
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Full-width ASCII forms (U+FF01..U+FF5E) and the ideographic space to their ASCII forms.
