@@ -25,13 +25,22 @@ impl Error {
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
-        match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+        match &e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => {
                 Error::Unavailable(e.to_string())
             }
-            other => Error::Internal(other.to_string()),
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| is_unavailable_sqlstate(&c)) => {
+                Error::Unavailable(e.to_string())
+            }
+            _ => Error::Internal(e.to_string()),
         }
     }
+}
+
+/// Connection exceptions (08), operator intervention (57P01-57P03: shutdown, crash
+/// recovery, cannot connect now) and too many connections (53300).
+fn is_unavailable_sqlstate(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

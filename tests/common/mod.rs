@@ -1,0 +1,128 @@
+//! Test harness: one embedded PostgreSQL cluster per test process (started on first use in
+//! a temp dir, stopped and removed at process exit, pass or fail), a fresh database and a
+//! real server on an ephemeral port per test.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use govreport::embedded_pg::{EmbeddedPostgres, Options};
+use govreport::proto::v1::report_service_client::ReportServiceClient;
+use govreport::server::{self, ServerConfig};
+use govreport::store::{PoolConfig, Store};
+use tokio::sync::oneshot;
+use tonic::transport::{Channel, Endpoint};
+
+struct Cluster {
+    pg: EmbeddedPostgres,
+    dir: PathBuf,
+}
+
+static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+
+extern "C" fn stop_cluster() {
+    if let Some(cluster) = CLUSTER.get() {
+        cluster.pg.stop();
+        let _ = std::fs::remove_dir_all(&cluster.dir);
+    }
+}
+
+fn cluster() -> &'static Cluster {
+    CLUSTER.get_or_init(|| {
+        let dir = tempfile::Builder::new().prefix("govreport-test-").tempdir().expect("temp dir").keep();
+        let pg = EmbeddedPostgres::start(&dir, &Options { no_fsync: true }).expect("start the test PostgreSQL");
+        // Statics are never dropped: stop the cluster when the test binary exits, even after failures.
+        // SAFETY: registering a plain extern "C" fn.
+        unsafe { libc::atexit(stop_cluster) };
+        Cluster { pg, dir }
+    })
+}
+
+/// A new, migrated database in the test cluster.
+pub async fn fresh_store(pool: PoolConfig) -> (Store, String) {
+    let cluster = cluster();
+    let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+    cluster.pg.ensure_database(&name).await.expect("create test database");
+    let store = Store::connect(cluster.pg.connect_options(&name), &pool).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    (store, name)
+}
+
+/// Options to connect to a test database as the superuser (for tests that break things).
+pub fn admin_options(database: &str) -> sqlx::postgres::PgConnectOptions {
+    cluster().pg.connect_options(database)
+}
+
+pub struct TestServer {
+    pub addr: std::net::SocketAddr,
+    pub channel: Channel,
+    pub client: ReportServiceClient<Channel>,
+    pub store: Store,
+    pub database: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with(PoolConfig::default()).await
+    }
+
+    pub async fn start_with(pool: PoolConfig) -> TestServer {
+        let (store, database) = fresh_store(pool).await;
+        Self::start_on(store, database).await
+    }
+
+    pub async fn start_on(store: Store, database: String) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(server::serve(listener, store.clone(), ServerConfig::default(), async {
+            let _ = rx.await;
+        }));
+        let channel = Endpoint::from_shared(format!("http://{addr}"))
+            .unwrap()
+            .timeout(Duration::from_secs(30))
+            .connect()
+            .await
+            .expect("connect to the test server");
+        TestServer {
+            addr,
+            client: ReportServiceClient::new(channel.clone()),
+            channel,
+            store,
+            database,
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    /// Signals shutdown and waits for the server to drain; returns its result.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        let _ = self.shutdown.take().unwrap().send(());
+        let result = self.handle.take().unwrap().await.expect("server task");
+        self.store.close().await;
+        result
+    }
+}
+
+/// A seed report from ../shared/corpus/seeds.
+pub fn seed(name_prefix: &str) -> String {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds");
+    let entry = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with(name_prefix))
+        .unwrap_or_else(|| panic!("no seed {name_prefix}* in {}", dir.display()));
+    std::fs::read_to_string(entry.path()).unwrap()
+}
+
+pub fn seed_names() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds");
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
