@@ -2,7 +2,7 @@
 //! 分别 (A、B分别为x、y), lists that share a change (A、B、C等指标保持20%以上的增速),
 //! lists that share a verb (新引育大学生1131人、硕博士17人), and nouns left out (已整改3502条).
 
-use super::name::{before_words, is_only_verb, leading_verb};
+use super::name::{before_words, has_verb, is_only_verb, leading_verb};
 use super::SentenceQ;
 use crate::lexicon::{find, starts_at};
 use crate::Approx;
@@ -53,7 +53,7 @@ pub fn list_names(subject: &str) -> Vec<String> {
 /// A list item that left out the verb of the item before it takes it (硕博士 → 新引育硕博士).
 pub fn share_verb(prev_name: &str, name: &str) -> Option<String> {
     let v = leading_verb(prev_name)?;
-    if leading_verb(name).is_some() || name.starts_with(&v) {
+    if leading_verb(name).is_some() || has_verb(name) || name.starts_with(&v) {
         return None;
     }
     Some(format!("{v}{name}"))

@@ -60,6 +60,8 @@ pub struct Env<'a> {
     pub text: &'a [char],
     pub quantities: &'a [Quantity],
     pub headings: &'a [Heading],
+    /// The issuer, dropped from the head of names (稠江街道共实现… → 规上工业总产值).
+    pub issuer: &'a str,
 }
 
 /// Reads all sentences; `quantities` must be sorted by span start.
@@ -123,6 +125,11 @@ fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool
     if bound && j < sentence_end {
         if starts_at(text, j, "的") {
             j += 1;
+        }
+        // 100万元以上21个, 100万元以上达21个村: the count of what passes the threshold follows.
+        let k = if matches!(text[j], '达' | '为' | '有') { j + 1 } else { j };
+        if text.get(k).is_some_and(|c| c.is_ascii_digit()) {
+            return false;
         }
         let c = text[j];
         let change_noun = ["增速", "增幅", "增长", "涨幅"].iter().any(|w| starts_at(text, j, w));
@@ -209,15 +216,42 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         }
     }
 
+    // Numbers that end a name: figures and parts of figures; dates and thresholds stay inside names.
+    let cuts: Vec<bool> = sq
+        .iter()
+        .enumerate()
+        .map(|(i, q)| match role[i] {
+            Role::Level => measures_something(text, q, sent.end),
+            Role::Skip => true,
+            _ => true,
+        })
+        .collect();
+
     // Level figures.
     for (qi, q) in sq.iter().enumerate() {
-        if role[qi] != Role::Level || !measures_something(text, q, sent.end) {
+        if role[qi] != Role::Level || !cuts[qi] {
             continue;
         }
         let k = clause_of(q.start);
         let (cs, ce) = clauses[k];
-        let prev_end = sq[..qi].iter().map(|p| p.end).filter(|&e| e <= q.start && e >= cs).max();
-        let from = prev_end.unwrap_or(cs);
+        let prev_end = (0..qi).filter(|&p| cuts[p]).map(|p| sq[p].end).filter(|&e| e <= q.start && e >= cs).max();
+        let mut from = prev_end.unwrap_or(cs);
+        if prev_end.is_some() {
+            // 14座铁塔、384个电杆移建: what stands before 、 belongs to the figure before.
+            if let Some(p) = (from..q.start).rev().find(|&i| matches!(text[i], '、' | '及')) {
+                from = p + 1;
+            }
+            // 28天里完成: 里/内 after a duration.
+            if from < q.start && matches!(text[from], '里' | '内') {
+                from += 1;
+            }
+        }
+        // 依托主题党日、干部会议等开展交通法规培训: the examples before 等 go.
+        if let Some(p) = (from..q.start).rev().find(|&i| text[i] == '等') {
+            if text[from..p].contains(&'、') && p + 1 < q.start {
+                from = p + 1;
+            }
+        }
         let after_skip = {
             let mut j = q.end;
             for w in ["以上", "左右", "多"] {
@@ -227,11 +261,23 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             }
             j
         };
-        let next_start = sq.get(qi + 1).map(|n| n.start).filter(|&s| s < ce).unwrap_or(ce);
-        let before = name::before_words(text, from, q.start);
+        let next_start = ((qi + 1)..sq.len()).filter(|&n| cuts[n]).map(|n| sq[n].start).find(|&st| st < ce).unwrap_or(ce);
+        let mut before = name::before_words(text, from, q.start);
+        if !env.issuer.is_empty() {
+            if let Some(rest) = before.strip_prefix(env.issuer) {
+                before = name::before_words(&rest.chars().collect::<Vec<_>>(), 0, rest.chars().count());
+            }
+        }
         let after = if after_skip < next_start { name::after_words(text, after_skip, next_start) } else { String::new() };
         let (mut nm, mut rule) = if after.is_empty() {
             (before.clone(), "level")
+        } else if text.get(after_skip) == Some(&'的') && !before.is_empty() && before.chars().count() <= 4 {
+            // 投资近1亿元的桃源幸福颐养院项目: the thing after 的, measured by the verb before.
+            let noun = match after.find("项目") {
+                Some(p) => after[..p + "项目".len()].to_string(),
+                None => after.clone(),
+            };
+            (format!("{noun}{before}"), "level_of_noun")
         } else {
             let listy = before.ends_with('等') || before.contains('、') || before.chars().count() > 10;
             let lead = if listy {
@@ -243,35 +289,43 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             if after.starts_with('村') && after.chars().count() > 3 {
                 after = after['村'.len_utf8()..].to_string();
             }
+            if q.q.unit == "%" && !after.ends_with('率') {
+                after.push('率');
+            }
             (format!("{lead}{after}"), "level_counted_noun")
         };
         if before.is_empty() && after.chars().count() <= 2 && q.q.unit == "人次" {
             nm = format!("{nm}人次");
         }
+        let prev_draft = drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi)).cloned();
         // A list item after 、 shares the verb of the item before it.
-        let after_list_mark = from > cs && prev_end.is_some() && text[from..q.start].first() == Some(&'、');
-        if after_list_mark {
-            if let Some(prev) = drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi)) {
+        let after_list_mark = prev_end.is_some() && from > cs && text[from - 1] == '、';
+        if let Some(prev) = &prev_draft {
+            if after_list_mark {
                 if let Some(n) = joins::share_verb(&prev.name, &nm) {
                     nm = n;
                     rule = "list_shared_verb";
                 }
             }
-        }
-        if let Some(prev) = drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi)) {
             if let Some(n) = joins::put_back_noun(&prev.name, &nm) {
                 nm = n;
                 rule = "elided_noun";
             }
+            // 联合审查132户265人, 立案处罚33起30万元: a second figure of the same thing.
+            if nm.is_empty() && prev.span.1 == q.start {
+                let money = values::base_unit(&q.q.unit) == "元" && prev.unit != "元";
+                nm = if money { format!("{}金额", prev.name) } else { prev.name.clone() };
+                rule = "adjacent_figures";
+            }
         }
-        if text[cs..q.start].starts_with(&['其', '中']) || crate::lexicon::find(text, cs, q.start, "其中").is_some() {
+        if crate::lexicon::find(text, cs, q.start, "其中").is_some() {
             rule = "part_of";
         }
         let mut d = base(nm, q, qi, rule, k);
         if d.unit.is_empty() {
             // 水利民生实事项目投资300余万: money said without 元.
             let t = &q.q.text;
-            let magnitude = t.ends_with('万') || t.ends_with('亿') || t.contains("万") || t.contains("亿");
+            let magnitude = t.contains('万') || t.contains('亿');
             if magnitude && name::speaks_of_money(&(d.name.clone() + &before)) {
                 d.unit = "元".to_string();
             } else {
@@ -311,10 +365,12 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             continue;
         }
         let change = Change { pct: c.pct, approx: c.approx, unit: c.unit };
+        // The figure right before the change (the last measuring number) takes it.
+        let nearest = (0..c.q).rev().find(|&p| cuts[p] && role[p] == Role::Level);
         let target = if let Some(i) = same_clause_level {
             Some(i)
         } else if subject.is_empty() || is_bridge_subject(&subject) {
-            drafts.iter().rposition(|d| d.span.0 < q.start && d.change.is_none() && d.q.is_some())
+            nearest.and_then(|p| drafts.iter().position(|d| d.q == Some(p)))
         } else {
             None
         };
@@ -358,7 +414,9 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             continue;
         }
         if r.shared || r.total {
-            for d in drafts.iter_mut().filter(|d| d.span.0 < r.start && d.rank.is_none()) {
+            // 均 covers the list it closes: back to the last semicolon.
+            let seg = (sent.start..r.start).rev().find(|&i| matches!(text[i], '；' | ';')).unwrap_or(sent.start);
+            for d in drafts.iter_mut().filter(|d| d.span.0 < r.start && d.span.0 >= seg && d.rank.is_none()) {
                 d.rank = Some(rank.clone());
             }
         } else if let Some(d) = drafts.iter_mut().filter(|d| d.span.0 < r.start).last() {

@@ -23,6 +23,17 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         while a < b && (is_name_punct(text[a]) || text[a] == '”' && !text[a..b].contains(&'“')) {
             a += 1;
         }
+        if word_at(text, a, &lex.meaning_verbs).is_some() && word_at(text, a, &lex.lead_words).is_none_or(|l| l.chars().count() < 2) {
+            return a;
+        }
+        while a < b && matches!(text[a], '(' | '（' | '—' | '"') {
+            a += 1;
+        }
+        for w in ["以上", "以下"] {
+            if starts_at(text, a, w) && a + 2 < b {
+                a += 2;
+            }
+        }
         if let Some((_, _, e)) = months_at(text, a, b) {
             a = e.min(b);
         }
@@ -40,7 +51,7 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
                 a += 2;
             }
         }
-        for w in ["期间", "以来"] {
+        for w in ["期间", "以来", "范围内", "辖区内", "范围"] {
             if let Some(p) = crate::lexicon::find(text, a, b.min(a + 8), w) {
                 a = p + w.chars().count();
             }
@@ -69,6 +80,9 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
         while b > a && (is_name_punct(text[b - 1]) || matches!(text[b - 1], '，' | ',' | '：' | ':' | '“')) {
             b -= 1;
         }
+        if word_before(text, b, &lex.meaning_verbs).is_some_and(|v| v.chars().count() >= 2) {
+            return b;
+        }
         if let Some(w) = word_before(text, b, &lex.filler_verbs) {
             if b - w.chars().count() >= a {
                 b -= w.chars().count();
@@ -88,6 +102,15 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
 /// Removes multi-character filler verbs inside a name (各行政村实现集体经济总收入 → 各行政村集体经济总收入).
 fn drop_inner_fillers(name: &str) -> String {
     let mut out = name.to_string();
+    for w in ["各类", "各项", "各种"] {
+        out = out.replace(w, "");
+    }
+    // 化解各类矛盾纠纷化解: a verb said twice.
+    if let Some(v) = leading_verb(&out) {
+        if out.len() > 2 * v.len() && out.ends_with(v.as_str()) {
+            out.truncate(out.len() - v.len());
+        }
+    }
     for w in LEXICON.name.filler_verbs.iter().filter(|w| w.chars().count() >= 2 && !w.contains('为')) {
         if out.chars().count() > w.chars().count() + 1 {
             out = out.replace(w.as_str(), "");
@@ -115,9 +138,9 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         a += 1;
     }
     let mut b = a;
-    while b < limit && b < a + 14 {
+    while b < limit && b < a + 18 {
         let c = text[b];
-        if !(is_han(c) || c == '“' || c == '”' || c.is_ascii_alphanumeric() || c == '·') {
+        if !(is_han(c) || c == '“' || c == '”' || c.is_ascii_alphanumeric() || c == '·' || c == '.') {
             break;
         }
         if b > a && word_at(text, b, &lex.after_stops).is_some() {
@@ -165,8 +188,6 @@ pub fn leading_verb(name: &str) -> Option<String> {
         if let Some(v2) = word_at(&chars, end + 1, verbs) {
             end += 1 + v2.chars().count();
         }
-    } else if let Some(v2) = word_at(&chars, end, verbs) {
-        end += v2.chars().count();
     }
     if end >= chars.len() {
         return None;
@@ -190,4 +211,9 @@ pub fn trailing_verb(phrase: &str) -> Option<String> {
 /// Does the sentence around a bare 万/亿 figure speak of money?
 pub fn speaks_of_money(name: &str) -> bool {
     LEXICON.name.money_words.iter().any(|w| name.contains(w.as_str()))
+}
+
+/// Does the name hold a meaning verb anywhere (联合综合行政执法局拆除)?
+pub fn has_verb(name: &str) -> bool {
+    LEXICON.name.meaning_verbs.iter().any(|v| v.chars().count() >= 2 && name.contains(v.as_str()))
 }
