@@ -178,9 +178,11 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
     }
 
     let mut drafts: Vec<Draft> = Vec::new();
+    // "- 24个": a list bullet, not a minus sign.
+    let bullet = |q: &SentenceQ| q.q.value < 0.0 && q.q.text.starts_with('-') && (q.start == 0 || text[q.start - 1].is_whitespace());
     let base = |name: String, q: &SentenceQ, qi: usize, rule: &'static str, clause: usize| Draft {
         name,
-        value: Some(q.q.value),
+        value: Some(if bullet(q) { -q.q.value } else { q.q.value }),
         unit: values::base_unit(&q.q.unit),
         value_text: q.q.text.clone(),
         approx: if q.q.approx != Approx::Exact { q.q.approx } else { values::approx_before(text, q.start) },
@@ -238,7 +240,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         let mut from = prev_end.unwrap_or(cs);
         if prev_end.is_some() {
             // 14座铁塔、384个电杆移建: what stands before 、 belongs to the figure before.
-            if let Some(p) = (from..q.start).rev().find(|&i| matches!(text[i], '、' | '及')) {
+            if let Some(p) = (from..q.start).rev().find(|&i| matches!(text[i], '、' | '及' | '和')) {
                 from = p + 1;
             }
             // 28天里完成: 里/内 after a duration.
@@ -248,7 +250,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         }
         // 依托主题党日、干部会议等开展交通法规培训: the examples before 等 go.
         if let Some(p) = (from..q.start).rev().find(|&i| text[i] == '等') {
-            if text[from..p].contains(&'、') && p + 1 < q.start {
+            let verb_follows = crate::lexicon::word_at(text, p + 1, &crate::lexicon::LEXICON.name.meaning_verbs).is_some();
+            if text[from..p].contains(&'、') && p + 1 < q.start && verb_follows {
                 from = p + 1;
             }
         }
@@ -279,7 +282,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             };
             (format!("{noun}{before}"), "level_of_noun")
         } else {
-            let listy = before.ends_with('等') || before.contains('、') || before.chars().count() > 10;
+            let listy = before.ends_with('等') || before.contains('、');
             let lead = if listy {
                 name::leading_verb(&before).unwrap_or_default()
             } else {
@@ -289,6 +292,10 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             if after.starts_with('村') && after.chars().count() > 3 {
                 after = after['村'.len_utf8()..].to_string();
             }
+            // 21个村 after a name: the counted noun adds nothing.
+            if after.chars().count() == 1 && !lead.is_empty() {
+                after.clear();
+            }
             if q.q.unit == "%" && !after.ends_with('率') {
                 after.push('率');
             }
@@ -296,6 +303,18 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         };
         if before.is_empty() && after.chars().count() <= 2 && q.q.unit == "人次" {
             nm = format!("{nm}人次");
+        }
+        // 14项872.36亩土地政策处理, 1100余亩、3000余户的…: a figure with no words of its own shares the next one's noun.
+        if after.is_empty() && (before.is_empty() || before.ends_with('等')) {
+            let next = ((qi + 1)..sq.len()).find(|&n| cuts[n]).filter(|&n| sq[n].start <= q.end + 1 && sq[n].start < ce);
+            if let Some(n) = next {
+                let nend = ((n + 1)..sq.len()).filter(|&m| cuts[m]).map(|m| sq[m].start).find(|&st| st < ce).unwrap_or(ce);
+                let noun = name::after_words(text, sq[n].end, nend);
+                if !noun.is_empty() {
+                    nm = noun;
+                    rule = "shared_noun";
+                }
+            }
         }
         let prev_draft = drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi)).cloned();
         // A list item after 、 shares the verb of the item before it.
@@ -440,7 +459,7 @@ fn word_sign(word: &str) -> i8 {
 
 /// Words that lead to a part of the figure before (增幅达, 完成率, 规模总量), not a subject of their own.
 fn is_bridge_subject(s: &str) -> bool {
-    const BRIDGES: &[&str] = &["增幅", "增速", "完成率", "规模总量", "总量", "同比", "比上年", "较上年", "其中", "分别", "两项", "各项"];
+    const BRIDGES: &[&str] = &["率", "增幅", "增速", "完成率", "规模总量", "总量", "同比", "比上年", "较上年", "其中", "分别", "两项", "各项"];
     let mut rest = s;
     loop {
         let before = rest;

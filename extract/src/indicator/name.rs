@@ -42,13 +42,15 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         while j < b && text[j].is_ascii_digit() {
             j += 1;
         }
-        if j > a && j < b && (text[j] == '年' || text[j] == '月') {
-            a = j + 1;
-            if a < b && text[a] == '份' {
-                a += 1;
-            }
-            if starts_at(text, a, "以来") {
-                a += 2;
+        if j > a && j < b {
+            // 2023年, 6月份, 28天里: a time before the name.
+            if let Some(u) = ["个月", "小时", "年", "月", "天", "日"].iter().find(|u| starts_at(text, j, u)) {
+                a = j + u.chars().count();
+                for w in ["份", "里", "内", "来", "以来"] {
+                    if starts_at(text, a, w) {
+                        a += w.chars().count();
+                    }
+                }
             }
         }
         for w in ["期间", "以来", "范围内", "辖区内", "范围"] {
@@ -57,14 +59,18 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
             }
         }
         if let Some(w) = word_at(text, a, &lex.lead_words) {
-            if a + w.chars().count() < b {
+            if a + w.chars().count() <= b {
                 a += w.chars().count();
             }
         }
         if let Some(w) = word_at(text, a, &lex.filler_verbs) {
-            if a + w.chars().count() < b {
+            if a + w.chars().count() <= b {
                 a += w.chars().count();
             }
+        }
+        // 经鉴定确定C级危房: 经 before a verb.
+        if a < b && text[a] == '经' && word_at(text, a + 1, &lex.meaning_verbs).is_some() {
+            a += 1;
         }
         if a == before {
             return a;
@@ -137,6 +143,9 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     if starts_at(text, a, "的") {
         a += 1;
     }
+    if !starts_at(text, a, "完成") && word_at(text, a, &lex.after_stops).is_some() {
+        return String::new();
+    }
     let mut b = a;
     while b < limit && b < a + 18 {
         let c = text[b];
@@ -188,6 +197,8 @@ pub fn leading_verb(name: &str) -> Option<String> {
         if let Some(v2) = word_at(&chars, end + 1, verbs) {
             end += 1 + v2.chars().count();
         }
+    } else if let Some(v2) = word_at(&chars, end, verbs).filter(|v| v.chars().count() >= 2 && n - at >= 2) {
+        end += v2.chars().count();
     }
     if end >= chars.len() {
         return None;
