@@ -237,6 +237,13 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         let k = clause_of(q.start);
         let (cs, ce) = clauses[k];
         let prev_end = (0..qi).filter(|&p| cuts[p]).map(|p| sq[p].end).filter(|&e| e <= q.start && e >= cs).max();
+        // A time inside the clause (“7天34户全部签约”) also ends the words before a figure.
+        let prev_end = (0..qi)
+            .filter(|&p| !cuts[p] && values::is_time_unit(&sq[p].q.unit) && sq[p].q.unit != "分钟")
+            .map(|p| sq[p].end)
+            .filter(|&e| e <= q.start && e >= cs)
+            .max()
+            .max(prev_end);
         let mut from = prev_end.unwrap_or(cs);
         if prev_end.is_some() {
             // 14座铁塔、384个电杆移建: what stands before 、 belongs to the figure before.

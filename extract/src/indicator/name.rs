@@ -26,8 +26,16 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         if word_at(text, a, &lex.meaning_verbs).is_some() && word_at(text, a, &lex.lead_words).is_none_or(|l| l.chars().count() < 2) {
             return a;
         }
-        while a < b && matches!(text[a], '(' | '（' | '—' | '"') {
+        while a < b && matches!(text[a], '(' | '（' | '—' | '"' | '了' | '×') {
             a += 1;
+        }
+        // 五是…: an inline list marker.
+        let mut m = a;
+        while m < b && "一二三四五六七八九十".contains(text[m]) {
+            m += 1;
+        }
+        if m > a && m < b && text[m] == '是' {
+            a = m + 1;
         }
         for w in ["以上", "以下"] {
             if starts_at(text, a, w) && a + 2 < b {
@@ -143,7 +151,7 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     if starts_at(text, a, "的") {
         a += 1;
     }
-    if !starts_at(text, a, "完成") && word_at(text, a, &lex.after_stops).is_some() {
+    if !starts_at(text, a, "完成") && !starts_at(text, a, "全部") && word_at(text, a, &lex.after_stops).is_some() {
         return String::new();
     }
     let mut b = a;
