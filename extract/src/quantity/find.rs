@@ -3,7 +3,7 @@
 //! list markers, names and slogans). Values are computed in `resolve`.
 
 use super::lexicon::{lexicon, Lexicon, NumeralChar, Unit};
-use super::resolve::{numeral, End, Tok};
+use super::resolve::{has_digits, numeral, End, Tok};
 use crate::Approx;
 
 /// A numeral as written: its tokens and where each ends in the text.
@@ -53,6 +53,10 @@ pub struct Found {
     /// The upper end of a range (3-5万, 3至5).
     pub high: Option<Number>,
     pub unit: Option<&'static Unit>,
+    /// Where the unit is written (its first character).
+    pub unit_at: usize,
+    /// Smaller coins after the amount (50元 6角 3分): numeral and value of one, in base units.
+    pub parts: Vec<(Run, f64)>,
     pub approx: Approx,
 }
 
@@ -97,7 +101,7 @@ fn read(lex: &'static Lexicon, text: &[char], i: usize) -> (Option<Found>, usize
     let Some(run) = read_run(lex, text, i) else { return (None, i + 1) };
     let run_end = run.end();
     let Some((number, end)) = read_number(lex, text, run) else { return (None, run_end) };
-    let mut f = Found { start: i, end, negative: false, number, high: None, unit: None, approx: Approx::Exact };
+    let mut f = Found { start: i, end, negative: false, number, high: None, unit: None, unit_at: 0, parts: Vec::new(), approx: Approx::Exact };
 
     // 300余万, 十多万, 四百多: a qualifier inside the number, perhaps with magnitudes after it.
     read_inside_approx(lex, text, &mut f);
@@ -105,10 +109,11 @@ fn read(lex: &'static Lexicon, text: &[char], i: usize) -> (Option<Found>, usize
     if lex.units.at(text, f.end).is_none() {
         read_letter_magnitude(lex, text, &mut f);
     }
-    if lex.time_words.starts(text, skip_spaces(text, f.end, 1)) {
+    if is_time(lex, text, f.end) {
         return (None, f.end);
     }
     read_unit(lex, text, &mut f);
+    read_money_parts(lex, text, &mut f);
     if let Some(stop) = read_range(lex, text, &mut f) {
         return (None, stop);
     }
@@ -151,15 +156,7 @@ fn read_number(lex: &'static Lexicon, text: &[char], mut run: Run) -> Option<(Nu
         if let Some(den) = read_run(lex, text, run.end() + 1) {
             if numeral(&den.toks, End::Low).is_some_and(|(v, n)| n == den.toks.len() && v != 0.0) {
                 let end = den.end();
-                return Some((Number::Fraction { whole: None, den, num: run, num_negative: false }, end)).map(
-                    |(n, e)| match n {
-                        // The run before the slash is the numerator.
-                        Number::Fraction { whole, den, num, num_negative } => {
-                            (Number::Fraction { whole, den: num, num: den, num_negative }, e)
-                        }
-                        other => (other, e),
-                    },
-                );
+                return Some((Number::Fraction { whole: None, den, num: run, num_negative: false }, end));
             }
         }
     }
@@ -174,7 +171,7 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
         return None;
     }
     j = skip_spaces(text, j + 1, MAX_SPACES);
-    let units_only = !run.toks.iter().any(|t| matches!(t, Tok::Digit(_) | Tok::Arabic { .. } | Tok::Decimals(_)));
+    let units_only = !has_digits(&run.toks);
     if text.get(j) == Some(&'之') {
         j = skip_spaces(text, j + 1, MAX_SPACES);
     } else if !units_only {
@@ -185,8 +182,12 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
         None => (false, j),
     };
     let mut num = read_run(lex, text, j)?;
-    let (_, used) = numeral(&num.toks, End::Low)?;
-    num.truncate(used);
+    match numeral(&num.toks, End::Low) {
+        Some((_, used)) => num.truncate(used),
+        // 百分之百
+        None if matches!(num.toks.first(), Some(Tok::SmallUnit(u)) if *u == 100.0) => num.truncate(1),
+        None => return None,
+    }
     let end = num.end();
     Some((Number::Fraction { whole: None, den: run.clone(), num, num_negative }, end))
 }
@@ -238,9 +239,20 @@ fn read_letter_magnitude(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     f.end += 1;
 }
 
+/// A time word follows at `at` (2023年, 6月份, 3个月), and no longer unit (日元).
+fn is_time(lex: &'static Lexicon, text: &[char], at: usize) -> bool {
+    let at = skip_spaces(text, at, 1);
+    let Some((n, _)) = lex.time_words.at(text, at) else { return false };
+    lex.units.at(text, at).is_none_or(|(u, _)| u <= n)
+}
+
 fn read_unit(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     let j = skip_spaces(text, f.end, 2);
     if let Some((n, unit)) = lex.units.at_spaced(text, j) {
+        // 成立, 起步, 名列: the unit character starts a word here.
+        if n == 1 && lex.unit_blocked_by.get(&text[j]).is_some_and(|b| text.get(j + 1).is_some_and(|c| b.contains(c))) {
+            return;
+        }
         // An ASCII unit must not run on into a word (5km is, 5kmh is not).
         let after = text.get(j + n).copied();
         let ascii_unit = text[j].is_ascii_alphabetic();
@@ -248,7 +260,43 @@ fn read_unit(lex: &'static Lexicon, text: &[char], f: &mut Found) {
             return;
         }
         f.unit = Some(unit);
+        f.unit_at = j;
         f.end = j + n;
+    }
+}
+
+/// 50元6角三分, 九块九毛九, 一百三十五块六角七分钱: coins after the amount.
+fn read_money_parts(lex: &'static Lexicon, text: &[char], f: &mut Found) {
+    let Some(unit) = f.unit.filter(|u| u.base == "元" && u.factor >= 0.1) else { return };
+    let mut coin = unit.factor;
+    let mut j = f.end;
+    while coin > 0.01 {
+        let Some(mut run) = text.get(j).filter(|&&c| can_start(lex, text, j) && c != '.').and_then(|_| read_run(lex, text, j))
+        else {
+            break;
+        };
+        let Some((_, used)) = numeral(&run.toks, End::Low) else { break };
+        run.truncate(used);
+        let k = run.end();
+        if let Some((n, &value)) = lex.money_parts.at(text, k).filter(|(_, &v)| v < coin) {
+            f.parts.push((run, value));
+            coin = value;
+            j = k + n;
+            continue;
+        }
+        // 九块九, 九毛九: a last single digit counts in the next smaller coin.
+        let single = matches!(run.toks.as_slice(), [Tok::Digit(_)] | [Tok::Arabic { single: true, .. }]);
+        if single && !text.get(k).is_some_and(|&c| is_cjk(c) && !lex.bare_followers.starts(text, k)) {
+            f.parts.push((run, coin / 10.0));
+            j = k;
+        }
+        break;
+    }
+    if j > f.end && !f.parts.is_empty() {
+        if text.get(j) == Some(&'钱') {
+            j += 1;
+        }
+        f.end = j;
     }
 }
 
@@ -263,9 +311,9 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
     }
     let run = read_run(lex, text, k)?;
     let (number, end) = read_number(lex, text, run)?;
-    let mut high = Found { start: k, end, negative: false, number, high: None, unit: None, approx: Approx::Exact };
+    let mut high = Found { start: k, end, negative: false, number, high: None, unit: None, unit_at: 0, parts: Vec::new(), approx: Approx::Exact };
     read_inside_approx(lex, text, &mut high);
-    if lex.time_words.starts(text, skip_spaces(text, high.end, 1)) {
+    if is_time(lex, text, high.end) {
         return Some(high.end);
     }
     if is_phone(f, &high) {
@@ -274,7 +322,10 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
     read_unit(lex, text, &mut high);
     match (f.unit, high.unit) {
         (Some(a), Some(b)) if a.base != b.base => return None,
-        (None, Some(_)) | (Some(_), Some(_)) => f.unit = high.unit,
+        (None, Some(_)) | (Some(_), Some(_)) => {
+            f.unit = high.unit;
+            f.unit_at = high.unit_at;
+        }
         (Some(_), None) => return None,
         (None, None) => {}
     }
@@ -312,13 +363,15 @@ fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     if let Some((n, base)) = lex.unit_prefixes.ending_at(text, before) {
         if f.unit.is_none() {
             f.unit = lex.units.at(&base.chars().collect::<Vec<_>>(), 0).map(|(_, u)| u);
+            f.unit_at = before - n;
         }
         f.start = before - n;
     }
     // 负, 负的, - (a hyphen after a number or letter is not a sign).
-    if let Some((n, _)) = lex.negative.ending_at(text, f.start) {
+    let signed_at = back_spaces(text, f.start, 1);
+    if let Some((n, _)) = lex.negative.ending_at(text, signed_at) {
         f.negative = true;
-        f.start -= n;
+        f.start = signed_at - n;
     } else {
         let at = back_spaces(text, f.start, 1);
         if at > 0 && text[at - 1] == '-' && !prev_is(text, at - 1, |c| c.is_ascii_alphanumeric() || c == '-') {
@@ -349,11 +402,14 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
     if lex.ordinal_prefixes.ends(text, start) {
         return true;
     }
-    // G322国道, S3线, 5G, A202107211321
-    if prev.is_some_and(|c| c.is_ascii_alphabetic()) {
+    // G322国道, S3线, 5G, A202107211321: digits glued to a short code of letters.
+    let letters_before = text[..start].iter().rev().take_while(|c| c.is_ascii_alphabetic()).count();
+    let code_letters = text[start - letters_before..start].iter().any(|c| c.is_ascii_uppercase()) || letters_before <= 3;
+    if letters_before > 0 && code_letters {
         return true;
     }
-    if !unit_at_end && next.is_some_and(|c| c.is_ascii_alphabetic()) {
+    let ends_in_digit = f.end > 0 && text[f.end - 1].is_ascii_digit();
+    if !unit_at_end && ends_in_digit && next.is_some_and(|c| c.is_ascii_alphabetic()) {
         return true;
     }
     // “1+4”, 1+4+N
@@ -418,7 +474,7 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
 }
 
 fn is_percent_fraction(n: &Number) -> bool {
-    matches!(n, Number::Fraction { den, .. } if !den.toks.iter().any(|t| matches!(t, Tok::Digit(_) | Tok::Arabic { .. })))
+    matches!(n, Number::Fraction { den, .. } if !has_digits(&den.toks))
 }
 
 /// Reads the numeral run at `i` (digits, numeral characters, 点, spaces between).
@@ -432,7 +488,7 @@ pub fn read_run(lex: &'static Lexicon, text: &[char], i: usize) -> Option<Run> {
         }
         if c.is_ascii_digit() || (c == '.' && run.toks.is_empty() && text.get(j + 1).is_some_and(|c| c.is_ascii_digit()))
         {
-            if matches!(last, Some(Tok::Arabic { .. } | Tok::Digit(_) | Tok::Tens(_))) {
+            if matches!(last, Some(Tok::Arabic { .. } | Tok::Digit(1..) | Tok::Tens(_))) {
                 break;
             }
             let (value, single, next) = read_arabic(text, j);
@@ -545,8 +601,15 @@ fn read_decimals(lex: &'static Lexicon, text: &[char], i: usize) -> Option<(f64,
     (j > i).then(|| (digits.parse().unwrap_or(0.0), j))
 }
 
-/// 2023-12-13, 2023.12, 2024/1/5: where a date at `i` ends.
+/// 2023-12-13, 2023.12, 2024/1/5, 14:30: where a date or clock time at `i` ends.
 fn date_at(text: &[char], i: usize) -> Option<usize> {
+    let hour_len = text[i..].iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+    if (1..=2).contains(&hour_len) && matches!(text.get(i + hour_len), Some(':' | '：')) {
+        let minute_len = text[i + hour_len + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if minute_len == 2 {
+            return Some(i + hour_len + 3);
+        }
+    }
     let year_end = i + 4;
     if year_end > text.len() || !text[i..year_end].iter().all(|c| c.is_ascii_digit()) {
         return None;
@@ -587,9 +650,16 @@ fn in_short_quote(text: &[char], start: usize, end: usize) -> bool {
     close.is_some_and(|p| CLOSE_QUOTES.contains(text[p]) && p - open <= QUOTE_REACH + 1)
 }
 
+/// Does a not-a-number word (一切, 四川, 十四五) cover part of the number?
+/// A word wholly inside a longer numeral (万一 in 一百零一万一千) does not count.
 fn overlaps_word(lex: &'static Lexicon, text: &[char], start: usize, end: usize) -> bool {
     let from = start.saturating_sub(lex.not_numbers.longest.saturating_sub(1));
-    (from..end).any(|p| lex.not_numbers.at(text, p).is_some_and(|(n, _)| p + n > start))
+    (from..end).any(|p| {
+        lex.not_numbers.at(text, p).is_some_and(|(n, _)| {
+            let word_end = p + n;
+            word_end > start && (p < start || word_end > end || (p == start && word_end == end))
+        })
+    })
 }
 
 /// A CJK ideograph (punctuation and ASCII are not).

@@ -46,6 +46,8 @@ struct NumberWords {
 struct UnitsFile {
     units: HashMap<String, (String, f64)>,
     prefixes: HashMap<String, String>,
+    blocked_by: HashMap<char, String>,
+    money_parts: HashMap<String, f64>,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +79,10 @@ pub struct Lexicon {
     pub lone_digit_preceders: Words<()>,
     pub units: Words<Unit>,
     pub unit_prefixes: Words<String>,
+    /// A one-character unit followed by one of these characters is a word, not a unit (成立, 起步).
+    pub unit_blocked_by: HashMap<char, Vec<char>>,
+    /// Coins after 元: 角 0.1, 分 0.01.
+    pub money_parts: Words<f64>,
     pub approx_before: Words<Approx>,
     pub approx_inside: Words<Approx>,
     pub approx_after: Words<Approx>,
@@ -196,6 +202,8 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         lone_digit_preceders: plain(w.lone_digit_preceders),
         units: Words::new(units.units.into_iter().map(|(s, (base, factor))| (s, Unit { base, factor }))),
         unit_prefixes: Words::new(units.prefixes),
+        money_parts: Words::new(units.money_parts),
+        unit_blocked_by: units.blocked_by.into_iter().map(|(u, s)| (u, s.chars().collect())).collect(),
         approx_before: approx_words(qualifiers.before),
         approx_inside: approx_words(qualifiers.inside),
         approx_after: approx_words(qualifiers.after),

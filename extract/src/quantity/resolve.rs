@@ -66,7 +66,7 @@ pub fn numeral(toks: &[Tok], end: End) -> Option<(f64, usize)> {
                 let mut d = d as f64;
                 // 两三, 十五六, 三四十万: a range written as two digits.
                 if let Some(Tok::Digit(next)) = toks.get(k + 1) {
-                    if *next as f64 > d && *next != 0 {
+                    if *next as f64 == d + 1.0 {
                         if end == End::High {
                             d = *next as f64;
                         }
@@ -118,7 +118,12 @@ pub fn numeral(toks: &[Tok], end: End) -> Option<(f64, usize)> {
                 has_digit = true;
             }
             Tok::Magnitude(m) => {
-                let current = section + abbreviated.take().or(pending.take()).unwrap_or(0.0);
+                // 百二万 is 120万 (the 二 is abbreviated), but in 5亿1万 the 1 is 1.
+                let after_small = prev_unit.is_some_and(|u| u < 1e4);
+                let digit = if after_small { abbreviated.take().or(pending.take()) } else { pending.take() };
+                abbreviated = None;
+                pending = None;
+                let current = section + digit.unwrap_or(0.0);
                 if current == 0.0 && total == 0.0 {
                     // 萬九 → 19000; 万 alone is not a number.
                     if has_digit || !matches!(toks.get(k + 1), Some(Tok::Digit(1..))) {
@@ -173,7 +178,7 @@ fn digit_string(toks: &[Tok], end: End) -> Option<Option<(f64, usize)>> {
         let (a, b) = (digits[0], digits[1]);
         return Some(match (a, b) {
             _ if a == b => None,
-            _ if b > a && a != 0 => Some((if end == End::High { b } else { a } as f64, 2)),
+            _ if b == a + 1 && a != 0 => Some((if end == End::High { b } else { a } as f64, 2)),
             _ => Some(((a as f64) * 10.0 + b as f64, 2)),
         });
     }
@@ -195,11 +200,18 @@ pub fn quantity(text: &[char], f: &Found) -> Option<Quantity> {
         None => (high_end != low).then_some(high_end),
     };
     let (unit, factor) = match f.unit {
+        // 八折 is 80%, but 八五折 and 75折 are already in percent.
+        Some(u) if text.get(f.unit_at) == Some(&'折') && low >= 10.0 => (u.base.clone(), 1.0),
         Some(u) => (u.base.clone(), u.factor),
         None if percent => ("%".to_string(), 1.0),
         None => (String::new(), 1.0),
     };
     let sign = if f.negative { -1.0 } else { 1.0 };
+    let mut coins = 0.0;
+    for (run, coin) in &f.parts {
+        coins += numeral(&run.toks, End::Low)?.0 * coin;
+    }
+    let low = low + coins / factor;
     let value = tidy(sign * low * factor);
     let max = high.map(|h| tidy(sign * h * factor));
     if !value.is_finite() || max.is_some_and(|m| !m.is_finite()) {
@@ -225,7 +237,9 @@ fn number_value(n: &Number, end: End) -> Option<(f64, bool)> {
     match n {
         Number::Plain { run, scale } => Some((numeral(&run.toks, end)?.0 * scale, false)),
         Number::Fraction { whole, den, num, num_negative } => {
-            let num = numeral(&num.toks, end)?.0 * if *num_negative { -1.0 } else { 1.0 };
+            // 百分之百: a lone 百 counts as 100 after 分之.
+            let num = numeral(&num.toks, end).map(|(v, _)| v).or_else(|| units_only_value(&num.toks))?
+                * if *num_negative { -1.0 } else { 1.0 };
             let whole = match whole {
                 Some(w) => numeral(&w.toks, end)?.0,
                 None => 0.0,
@@ -234,15 +248,7 @@ fn number_value(n: &Number, end: End) -> Option<(f64, bool)> {
                 Some((d, _)) if d != 0.0 && has_digits(&den.toks) => Some((whole + num / d, false)),
                 _ if !has_digits(&den.toks) => {
                     // 百分之五 → 5%, 千分之五 → 0.5%, 百万分之五 → 0.0005%.
-                    let d: f64 = den
-                        .toks
-                        .iter()
-                        .map(|t| match t {
-                            Tok::SmallUnit(u) | Tok::Magnitude(u) | Tok::Tens(u) => *u,
-                            _ => 1.0,
-                        })
-                        .product();
-                    Some((num * 100.0 / d, true))
+                    Some((num * 100.0 / units_only_value(&den.toks)?, true))
                 }
                 _ => None,
             }
@@ -250,8 +256,18 @@ fn number_value(n: &Number, end: End) -> Option<(f64, bool)> {
     }
 }
 
-fn has_digits(toks: &[Tok]) -> bool {
-    toks.iter().any(|t| matches!(t, Tok::Digit(_) | Tok::Arabic { .. } | Tok::Decimals(_)))
+/// Does the numeral have digits of its own? (十 counts: 十分之一 is a tenth, 百分之一 a percent.)
+pub fn has_digits(toks: &[Tok]) -> bool {
+    toks.iter().any(|t| matches!(t, Tok::Digit(_) | Tok::Arabic { .. } | Tok::Decimals(_) | Tok::Tens(_)))
+        || matches!(toks, [Tok::SmallUnit(u)] if *u == 10.0)
+}
+
+/// 百 → 100, 百万 → 1e6: a numeral of units only, as a denominator.
+fn units_only_value(toks: &[Tok]) -> Option<f64> {
+    if toks.is_empty() || has_digits(toks) {
+        return None;
+    }
+    Some(toks.iter().map(|t| if let Tok::SmallUnit(u) | Tok::Magnitude(u) = t { *u } else { 1.0 }).product())
 }
 
 #[cfg(test)]
