@@ -1,0 +1,206 @@
+//! The `govreport` binary: `parse` and `quantities` (what the scoring tools run), and
+//! `serve` with its embedded PostgreSQL keeping reports across a restart.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::seed;
+use govreport::domain::hex_sha256;
+use govreport::proto::v1 as pb;
+
+const BIN: &str = env!("CARGO_BIN_EXE_govreport");
+
+fn seed_path(prefix: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .unwrap()
+        .path()
+}
+
+fn keys_are_lower_camel_case(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.keys().all(|k| !k.contains('_') && k.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+                && m.values().all(keys_are_lower_camel_case)
+        }
+        serde_json::Value::Array(a) => a.iter().all(keys_are_lower_camel_case),
+        _ => true,
+    }
+}
+
+#[test]
+fn parse_prints_the_response_as_proto3_json() {
+    let path = seed_path("000");
+    let out = Command::new(BIN).arg("parse").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(keys_are_lower_camel_case(&json), "proto3 JSON uses lowerCamelCase keys");
+    let report = &json["report"];
+    assert_eq!(report["sha256"], hex_sha256(&seed("000")));
+    assert_eq!(report["parserVersion"], govreport_extract::PARSER_VERSION);
+    assert!(json.get("created").is_none(), "created is false for a parse without storing");
+    // The JSON reads back into the message (the same mapping grpcurl prints).
+    let response: pb::ParseReportResponse = serde_json::from_value(json.clone()).unwrap();
+    let indicators = response.report.unwrap().indicators;
+    let text_len = seed("000").chars().count() as u32;
+    for (i, ind) in indicators.iter().enumerate() {
+        let span = ind.span.unwrap();
+        assert!(span.start < span.end && span.end <= text_len);
+        if ind.approx == pb::Approx::Exact as i32 {
+            assert_eq!(json["report"]["indicators"][i]["approx"], "APPROX_EXACT");
+        }
+    }
+
+    let mut child = Command::new(BIN).args(["parse", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(&std::fs::read(&path).unwrap()).unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    assert!(from_stdin.status.success());
+    assert_eq!(from_stdin.stdout, out.stdout, "stdin and file give the same output");
+}
+
+#[test]
+fn parse_rejects_what_is_not_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "  \n").unwrap();
+    let out = Command::new(BIN).arg("parse").arg(&empty).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
+    let missing = Command::new(BIN).args(["parse", "/nonexistent/report.txt"]).output().unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/report.txt"));
+}
+
+#[test]
+fn quantities_answers_one_json_line_per_input_line() {
+    let inputs = ["全年实现地区生产总值48.78亿元，同比增长6.15%", "一切正常", "新增就业岗位1200余个"];
+    let stdin: String = inputs.iter().map(|t| serde_json::json!({ "text": t }).to_string() + "\n").collect();
+    let mut child = Command::new(BIN).arg("quantities").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), inputs.len());
+    for (line, input) in lines.iter().zip(inputs) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let chars = input.chars().count() as u64;
+        for q in v["quantities"].as_array().expect("a quantities array") {
+            let (start, end) = (q["start"].as_u64().unwrap(), q["end"].as_u64().unwrap());
+            assert!(start < end && end <= chars, "{q} within {input}");
+            for key in ["text", "value", "unit", "approx"] {
+                assert!(q.get(key).is_some(), "{key} in {q}");
+            }
+        }
+    }
+
+    let mut child = Command::new(BIN)
+        .arg("quantities")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"not json\n").unwrap();
+    let bad = child.wait_with_output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("line 1"));
+}
+
+struct Serve {
+    child: Child,
+}
+
+impl Serve {
+    fn start(data_dir: &std::path::Path, port: u16) -> Serve {
+        let child = Command::new(BIN)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .arg(data_dir)
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let serve = Serve { child };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let ok = Command::new(BIN)
+                .args(["healthcheck", "--addr", &format!("http://127.0.0.1:{port}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            if ok.success() {
+                return serve;
+            }
+            assert!(Instant::now() < deadline, "govreport serve did not become healthy");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// SIGTERM, then the exit status.
+    fn terminate(mut self) -> std::process::ExitStatus {
+        // SAFETY: signalling our own child by pid.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            // SAFETY: as above; a failed test must not leave the server running.
+            unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
+    let dir = tempfile::Builder::new().prefix("govreport-test-serve-").tempdir().unwrap();
+    let port = free_port();
+    let server = tokio::task::spawn_blocking({
+        let path = dir.path().to_owned();
+        move || Serve::start(&path, port)
+    })
+    .await
+    .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut client = pb::report_service_client::ReportServiceClient::connect(url.clone()).await.unwrap();
+    let req = pb::ParseReportRequest {
+        source: Some(pb::parse_report_request::Source::Text(seed("001"))),
+        ..Default::default()
+    };
+    let stored = client.parse_report(req).await.unwrap().into_inner();
+    assert!(stored.created);
+    let stored = stored.report.unwrap();
+    drop(client);
+    let status = tokio::task::spawn_blocking(move || server.terminate()).await.unwrap();
+    assert!(status.success(), "serve exits cleanly on SIGTERM: {status}");
+    assert!(!dir.path().join("pgdata/postmaster.pid").exists(), "the embedded PostgreSQL was stopped");
+
+    let server = tokio::task::spawn_blocking({
+        let path = dir.path().to_owned();
+        move || Serve::start(&path, port)
+    })
+    .await
+    .unwrap();
+    let mut client = pb::report_service_client::ReportServiceClient::connect(url).await.unwrap();
+    let again = client.get_report(pb::GetReportRequest { id: stored.id.clone() }).await.unwrap().into_inner();
+    assert_eq!(again, stored, "the report survived the restart");
+    drop(client);
+    let status = tokio::task::spawn_blocking(move || server.terminate()).await.unwrap();
+    assert!(status.success());
+    assert!(!dir.path().join("pgdata/postmaster.pid").exists());
+}
