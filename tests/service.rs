@@ -426,7 +426,7 @@ async fn health_is_not_serving_while_the_database_is_unreachable() {
     let pool = PoolConfig { max_connections: 4, acquire_timeout: Duration::from_secs(1) };
     let store = govreport::store::Store::connect(pg.connect_options("govreport"), &pool).await.unwrap();
     store.migrate().await.unwrap();
-    let mut server = TestServer::start_on(store, "govreport".into()).await;
+    let mut server = TestServer::start_on(store, "govreport".into(), Default::default()).await;
     wait_for_health(&server, ServingStatus::Serving).await;
 
     tokio::task::spawn_blocking(move || pg.stop()).await.unwrap();
@@ -488,4 +488,16 @@ async fn shutdown_lets_in_flight_calls_finish() {
     server.stop().await.unwrap();
     let res = call.await.unwrap();
     assert!(res.is_ok(), "the call in flight at shutdown completed: {res:?}");
+}
+
+#[tokio::test]
+async fn a_report_over_the_message_limit_is_rejected_and_not_stored() {
+    let (store, database) = common::fresh_store(PoolConfig::default()).await;
+    let config = govreport::server::ServerConfig { max_message_bytes: 4096 };
+    let mut server = TestServer::start_on(store, database, config).await;
+    let err = server.client.parse_report(parse_text(&seed("000"), "")).await.unwrap_err();
+    assert_eq!(err.code(), Code::OutOfRange, "{err:?}");
+    assert!(err.message().contains("too large"), "{}", err.message());
+    assert_eq!(list_all(&mut server).await.total_size, 0);
+    server.stop().await.unwrap();
 }

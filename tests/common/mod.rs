@@ -72,14 +72,14 @@ impl TestServer {
 
     pub async fn start_with(pool: PoolConfig) -> TestServer {
         let (store, database) = fresh_store(pool).await;
-        Self::start_on(store, database).await
+        Self::start_on(store, database, ServerConfig::default()).await
     }
 
-    pub async fn start_on(store: Store, database: String) -> TestServer {
+    pub async fn start_on(store: Store, database: String, config: ServerConfig) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(server::serve(listener, store.clone(), ServerConfig::default(), async {
+        let handle = tokio::spawn(server::serve(listener, store.clone(), config, async {
             let _ = rx.await;
         }));
         let channel = Endpoint::from_shared(format!("http://{addr}"))

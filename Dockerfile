@@ -1,0 +1,18 @@
+# Multi-stage build: compile in the Rust image, run from a slim Debian with only the binary.
+# No protoc is needed (protox compiles proto/ in build.rs).
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --bin govreport
+
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --no-create-home govreport
+COPY --from=build /src/target/release/govreport /usr/local/bin/govreport
+USER govreport
+# In a container the service always uses DATABASE_URL (set it, e.g. in docker-compose.yml).
+ENV GOVREPORT_LISTEN=0.0.0.0:50051 \
+    GOVREPORT_HEALTHCHECK_ADDR=http://127.0.0.1:50051
+EXPOSE 50051
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 CMD ["govreport", "healthcheck"]
+ENTRYPOINT ["govreport"]
+CMD ["serve"]
