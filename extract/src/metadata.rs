@@ -109,7 +109,7 @@ fn place_before(chars: &[char], at: usize, suffix_len: usize) -> Option<String> 
     if at < 2 || !is_han(chars[at - 1]) || !is_han(chars[at - 2]) {
         return None;
     }
-    if chars.get(at + suffix_len).is_some_and(|c| m.not_after_place.contains(*c)) {
+    if suffix_len == 1 && chars.get(at + suffix_len).is_some_and(|c| m.not_after_place.contains(*c)) {
         return None;
     }
     let prefix: String = chars[at - 2..at].iter().collect();

@@ -239,7 +239,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         let prev_end = (0..qi).filter(|&p| cuts[p]).map(|p| sq[p].end).filter(|&e| e <= q.start && e >= cs).max();
         // A time inside the clause (“7天34户全部签约”) also ends the words before a figure.
         let prev_end = (0..qi)
-            .filter(|&p| !cuts[p] && values::is_time_unit(&sq[p].q.unit) && sq[p].q.unit != "分钟")
+            .filter(|&p| !cuts[p] && ["天", "小时", "年", "月", "日", "个月"].contains(&sq[p].q.unit.as_str()))
             .map(|p| sq[p].end)
             .filter(|&e| e <= q.start && e >= cs)
             .max()
@@ -338,7 +338,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 rule = "elided_noun";
             }
             // 联合审查132户265人, 立案处罚33起30万元: a second figure of the same thing.
-            if nm.is_empty() && prev.span.1 == q.start {
+            let alone = name::before_words(text, cs, q.start).is_empty() && after.is_empty();
+            if nm.is_empty() && (prev.span.1 == q.start || alone) {
                 let money = values::base_unit(&q.q.unit) == "元" && prev.unit != "元";
                 nm = if money { format!("{}金额", prev.name) } else { prev.name.clone() };
                 rule = "adjacent_figures";
@@ -433,7 +434,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
     // Ranks: the figure before it, or all of them with 均/都 or a total.
     for r in &ranks {
         let k = clause_of(r.start);
-        let head = name::before_words(text, clauses[k].0, r.start);
+        let head = name::before_words(text, clauses[k].0.max(r.head_from), r.start);
         let rank = Rank { position: r.position, scope: r.scope.clone() };
         let own_subject = !head.is_empty() && !is_bridge_subject(&head);
         if own_subject {

@@ -17,6 +17,8 @@ pub struct RankMatch {
     pub total: bool,
     /// Quantities that belong to the rank (the N of 第N, the group of 倒N名).
     pub consumed: Vec<usize>,
+    /// Where the words that could be the rank's own subject start (after the group of 倒N名).
+    pub head_from: usize,
 }
 
 fn numeral_run(text: &[char], at: usize, end: usize) -> usize {
@@ -87,6 +89,7 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
         let mut consumed: Vec<usize> =
             sq.iter().enumerate().filter(|(_, q)| q.start < stop && q.end > rstart.min(p)).map(|(i, _)| i).collect();
         let mut position = num;
+        let mut head_from = clause_head;
         if !first {
             // 在168个重点城市中排名倒26名: the group size turns it into a position from the top.
             if let Some((gi, g)) = sq.iter().enumerate().rev().find(|(_, q)| q.end <= rstart && q.start >= clause_head) {
@@ -97,10 +100,11 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
                     position = total_n - num + 1;
                     scope = group_noun.to_string();
                     consumed.push(gi);
+                    head_from = rstart;
                 }
             }
         }
-        out.push(RankMatch { start: rstart, end: stop, position, scope, shared, total, consumed });
+        out.push(RankMatch { start: rstart, end: stop, position, scope, shared, total, consumed, head_from });
         p = stop;
     }
     out
