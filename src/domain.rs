@@ -143,13 +143,16 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
             report: None,
         })
         .collect();
+    // Hints win over what the parser inferred, whatever the engine did with them.
+    let issuer = hints.issuer.clone().unwrap_or(report.issuer);
+    let report_year = hints.report_year.or(report.report_year);
     ReportRecord {
         id: None,
         title: report.title,
-        issuer: report.issuer,
+        issuer,
         index_no: report.index_no,
         published: report.published.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-        report_year: report.report_year,
+        report_year,
         source_uri: source_uri.to_owned(),
         sha256: hex_sha256(text),
         parser_version: extract::PARSER_VERSION.to_owned(),

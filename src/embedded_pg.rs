@@ -88,13 +88,17 @@ impl RunAs {
 
 /// The directory holding initdb and postgres: PATH first, then /usr/lib/postgresql/*/bin (newest).
 pub fn find_bin_dir() -> Result<PathBuf> {
+    find_bin_dir_in(std::env::var_os("PATH").as_deref(), Path::new("/usr/lib/postgresql"))
+}
+
+fn find_bin_dir_in(path: Option<&std::ffi::OsStr>, versions_root: &Path) -> Result<PathBuf> {
     let has_both = |d: &Path| d.join("initdb").is_file() && d.join("postgres").is_file();
-    if let Some(path) = std::env::var_os("PATH") {
-        if let Some(dir) = std::env::split_paths(&path).find(|d| has_both(d)) {
+    if let Some(path) = path {
+        if let Some(dir) = std::env::split_paths(path).find(|d| has_both(d)) {
             return Ok(dir);
         }
     }
-    let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+    let mut versions: Vec<(u32, PathBuf)> = fs::read_dir(versions_root)
         .into_iter()
         .flatten()
         .flatten()
@@ -107,9 +111,10 @@ pub fn find_bin_dir() -> Result<PathBuf> {
     versions.sort();
     versions.pop().map(|(_, bin)| bin).ok_or_else(|| {
         anyhow!(
-            "no PostgreSQL server found: initdb and postgres are neither on PATH nor under /usr/lib/postgresql/*/bin.\n\
+            "no PostgreSQL server found: initdb and postgres are neither on PATH nor under {}/*/bin.\n\
              Install PostgreSQL (Debian/Ubuntu: `apt-get install postgresql`; macOS: `brew install postgresql`) \
-             or point the service at a running server with DATABASE_URL=postgres://user:pass@host/db"
+             or point the service at a running server with DATABASE_URL=postgres://user:pass@host/db",
+            versions_root.display()
         )
     })
 }
@@ -315,5 +320,38 @@ impl EmbeddedPostgres {
 impl Drop for EmbeddedPostgres {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fake_install(dir: &Path) {
+        fs::create_dir_all(dir).unwrap();
+        fs::write(dir.join("initdb"), "").unwrap();
+        fs::write(dir.join("postgres"), "").unwrap();
+    }
+
+    #[test]
+    fn the_newest_installed_version_is_used_when_path_has_none() {
+        let root = tempfile::tempdir().unwrap();
+        fake_install(&root.path().join("9/bin"));
+        fake_install(&root.path().join("15/bin"));
+        fake_install(&root.path().join("13/bin"));
+        let empty = tempfile::tempdir().unwrap();
+        let found = find_bin_dir_in(Some(empty.path().as_os_str()), root.path()).unwrap();
+        assert_eq!(found, root.path().join("15/bin"));
+        let on_path = tempfile::tempdir().unwrap();
+        fake_install(on_path.path());
+        assert_eq!(find_bin_dir_in(Some(on_path.path().as_os_str()), root.path()).unwrap(), on_path.path());
+    }
+
+    #[test]
+    fn without_postgresql_the_error_says_how_to_get_one() {
+        let nothing = tempfile::tempdir().unwrap();
+        let err = find_bin_dir_in(Some(nothing.path().as_os_str()), &nothing.path().join("none")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("apt-get install postgresql") && msg.contains("DATABASE_URL"), "{msg}");
     }
 }
