@@ -1,7 +1,30 @@
 //! The words of the indicator layer, read once from `data/lexicon.toml`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use std::sync::LazyLock;
+
+/// A word list, longest word first, with each word's characters ready for matching on `&[char]`.
+pub struct Words {
+    list: Vec<String>,
+    chars: Vec<Vec<char>>,
+}
+
+impl<'de> Deserialize<'de> for Words {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Words, D::Error> {
+        let mut list = Vec::<String>::deserialize(d)?;
+        list.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        list.retain(|w| !w.is_empty());
+        let chars = list.iter().map(|w| w.chars().collect()).collect();
+        Ok(Words { list, chars })
+    }
+}
+
+impl std::ops::Deref for Words {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.list
+    }
+}
 
 #[derive(Deserialize)]
 pub struct Lexicon {
@@ -18,99 +41,78 @@ pub struct Lexicon {
 
 #[derive(Deserialize)]
 pub struct NameWords {
-    pub filler_verbs: Vec<String>,
-    pub meaning_verbs: Vec<String>,
-    pub object_taking_verbs: Vec<String>,
-    pub lead_words: Vec<String>,
-    pub after_stops: Vec<String>,
-    pub money_words: Vec<String>,
+    pub filler_verbs: Words,
+    pub inner_fillers: Words,
+    pub meaning_verbs: Words,
+    pub object_taking_verbs: Words,
+    pub lead_words: Words,
+    pub after_stops: Words,
+    pub money_words: Words,
 }
 
 #[derive(Deserialize)]
 pub struct ChangeWords {
     pub verbs: Vec<(String, i8)>,
     pub nouns: Vec<(String, i8)>,
-    pub yoy: Vec<String>,
-    pub absolute_cues: Vec<String>,
+    pub yoy: Words,
+    pub absolute_cues: Words,
 }
 
 #[derive(Deserialize)]
 pub struct RankWords {
-    pub verbs: Vec<String>,
-    pub scopes: Vec<String>,
-    pub suffixes: Vec<String>,
-    pub from_bottom: Vec<String>,
-    pub shared: Vec<String>,
+    pub verbs: Words,
+    pub scopes: Words,
+    pub suffixes: Words,
+    pub from_bottom: Words,
+    pub shared: Words,
 }
 
 #[derive(Deserialize)]
 pub struct CompletionWords {
-    pub cues: Vec<String>,
+    pub cues: Words,
 }
 
 #[derive(Deserialize)]
 pub struct KindWords {
-    pub target_cues: Vec<String>,
+    pub target_cues: Words,
 }
 
 #[derive(Deserialize)]
 pub struct PeriodWords {
     pub halves: Vec<(String, u8, u8)>,
-    pub until: Vec<String>,
+    pub until: Words,
 }
 
 #[derive(Deserialize)]
 pub struct SectionWords {
-    pub plan: Vec<String>,
-    pub problems: Vec<String>,
-    pub review: Vec<String>,
+    pub plan: Words,
+    pub problems: Words,
+    pub review: Words,
 }
 
 #[derive(Deserialize)]
 pub struct MetadataWords {
-    pub issuer_fields: Vec<String>,
-    pub published_fields: Vec<String>,
-    pub index_fields: Vec<String>,
-    pub title_fields: Vec<String>,
-    pub body_suffixes: Vec<String>,
-    pub plan_titles: Vec<String>,
-    pub not_places: Vec<String>,
+    pub issuer_fields: Words,
+    pub published_fields: Words,
+    pub index_fields: Words,
+    pub title_fields: Words,
+    pub body_suffixes: Words,
+    pub plan_titles: Words,
+    pub not_places: Words,
     pub not_after_place: String,
 }
 
 #[derive(Deserialize)]
 pub struct QuantityWords {
-    pub time_units: Vec<String>,
+    pub time_units: Words,
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut lex: Lexicon = toml::from_str(include_str!("../data/lexicon.toml")).expect("data/lexicon.toml is valid");
-    // Longest first, so a prefix never shadows a longer word.
-    for list in [
-        &mut lex.name.filler_verbs,
-        &mut lex.name.meaning_verbs,
-        &mut lex.name.lead_words,
-        &mut lex.name.after_stops,
-        &mut lex.change.yoy,
-        &mut lex.change.absolute_cues,
-        &mut lex.rank.verbs,
-        &mut lex.rank.scopes,
-        &mut lex.rank.from_bottom,
-        &mut lex.completion.cues,
-        &mut lex.period.until,
-        &mut lex.metadata.body_suffixes,
-    ] {
-        list.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    }
     lex.change.verbs.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
     lex.change.nouns.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
     lex
 });
-
-/// Chars of a word list, for matching on `&[char]`.
-pub fn chars(w: &str) -> Vec<char> {
-    w.chars().collect()
-}
 
 /// Does `text[at..]` start with `word`?
 pub fn starts_at(text: &[char], at: usize, word: &str) -> bool {
@@ -131,13 +133,17 @@ pub fn ends_at(text: &[char], end: usize, word: &str) -> bool {
 }
 
 /// The first word of `words` (longest first) that `text[at..]` starts with.
-pub fn word_at<'a>(text: &[char], at: usize, words: &'a [String]) -> Option<&'a str> {
-    words.iter().find(|w| starts_at(text, at, w)).map(String::as_str)
+pub fn word_at<'a>(text: &[char], at: usize, words: &'a Words) -> Option<&'a str> {
+    let rest = text.get(at..)?;
+    let first = *rest.first()?;
+    words.chars.iter().position(|w| w[0] == first && rest.starts_with(w)).map(|i| words.list[i].as_str())
 }
 
 /// The first word of `words` (longest first) that `text[..end]` ends with.
-pub fn word_before<'a>(text: &[char], end: usize, words: &'a [String]) -> Option<&'a str> {
-    words.iter().find(|w| ends_at(text, end, w)).map(String::as_str)
+pub fn word_before<'a>(text: &[char], end: usize, words: &'a Words) -> Option<&'a str> {
+    let head = text.get(..end)?;
+    let last = *head.last()?;
+    words.chars.iter().position(|w| w[w.len() - 1] == last && head.ends_with(w)).map(|i| words.list[i].as_str())
 }
 
 /// Where `word` first occurs in `text[from..to]`.

@@ -149,7 +149,7 @@ fn government_place(head: &str) -> Option<String> {
 fn issuer_from_text(title: &str, text: &[char]) -> String {
     let suffixes = &LEXICON.metadata.body_suffixes;
     let tchars: Vec<char> = title.chars().collect();
-    for suf in suffixes {
+    for suf in suffixes.iter() {
         if let Some(p) = crate::lexicon::find(&tchars, 0, tchars.len(), suf) {
             let s = (0..p).rev().take_while(|&i| is_han(tchars[i])).last().unwrap_or(p);
             if p > s {
@@ -182,14 +182,19 @@ fn issuer_from_text(title: &str, text: &[char]) -> String {
             }
         }
         // Named often, and its place word used elsewhere too (西屏街道, 西屏山).
-        let text_str: String = head.iter().collect();
-        let score = |(name, c): &(String, usize)| {
-            let place: String = name.chars().take(2).collect();
-            c * 10 + text_str.matches(place.as_str()).count()
-        };
-        if let Some(best) = counts.iter().max_by_key(|e| score(e)) {
-            if score(best) >= 12 {
-                return best.0.clone();
+        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.truncate(8);
+        let scored: Vec<(usize, &String)> = counts
+            .iter()
+            .map(|(name, c)| {
+                let place: Vec<char> = name.chars().take(2).collect();
+                let uses = head.windows(2).filter(|w| *w == &place[..]).count();
+                (c * 10 + uses, name)
+            })
+            .collect();
+        if let Some((score, name)) = scored.iter().max_by_key(|(sc, _)| *sc) {
+            if *score >= 12 {
+                return (*name).clone();
             }
         }
         if hidden {

@@ -7,11 +7,11 @@ use crate::{metadata, quantity, sentence, structure, Hints, Indicator, Indicator
 pub fn parse(text: &str, hints: &Hints) -> Report {
     let clean = CleanText::new(text);
     let chars: Vec<char> = clean.text.chars().collect();
-    let first_pass = structure::headings(&chars, None);
-    let meta = metadata::read(&clean.text, &chars, &first_pass);
+    let mut headings = structure::headings(&chars, None);
+    let meta = metadata::read(&clean.text, &chars, &headings);
     let report_year = hints.report_year.or(meta.report_year);
     let issuer = hints.issuer.clone().unwrap_or(meta.issuer);
-    let headings = structure::headings(&chars, report_year);
+    structure::assign_kinds(&mut headings, report_year);
 
     let mut breaks: Vec<usize> = headings.iter().flat_map(|h| [h.marker_start, h.title_end]).collect();
     breaks.sort_unstable();

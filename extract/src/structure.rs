@@ -32,11 +32,13 @@ enum Style {
     DigitParen,
 }
 
-const HAN_DIGITS: &str = "一二三四五六七八九十";
+fn is_han_digit(c: char) -> bool {
+    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+}
 
 fn han_run(text: &[char], at: usize) -> usize {
     let mut n = 0;
-    while at + n < text.len() && HAN_DIGITS.contains(text[at + n]) && n < 3 {
+    while at + n < text.len() && is_han_digit(text[at + n]) && n < 3 {
         n += 1;
     }
     n
@@ -53,6 +55,9 @@ fn digit_run(text: &[char], at: usize) -> usize {
 /// The marker starting at `at`, if one does: its style and length.
 fn marker_at(text: &[char], at: usize) -> Option<(Style, usize)> {
     let c = text[at];
+    if !(c == '(' || c == '（' || c.is_ascii_digit() || is_han_digit(c)) {
+        return None;
+    }
     let get = |i: usize| text.get(at + i).copied();
     if c == '(' || c == '（' {
         let n = han_run(text, at + 1);
@@ -209,4 +214,15 @@ pub fn path_at(headings: &[Heading], pos: usize) -> Vec<usize> {
     }
     chain.reverse();
     chain
+}
+
+/// Gives each heading its kind once the report year is known (a heading naming the year after it plans).
+pub fn assign_kinds(headings: &mut [Heading], report_year: Option<i32>) {
+    for i in 0..headings.len() {
+        let own = kind_of(&headings[i].title, report_year);
+        headings[i].kind = match headings[i].parent.map(|p| headings[p].kind) {
+            Some(k) if k != SectionKind::Other => k,
+            _ => own,
+        };
+    }
 }

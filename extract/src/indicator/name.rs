@@ -114,20 +114,25 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
 }
 
 /// Removes multi-character filler verbs inside a name (各行政村实现集体经济总收入 → 各行政村集体经济总收入).
-fn drop_inner_fillers(name: &str) -> String {
-    let mut out = name.to_string();
-    for w in ["各类", "各项", "各种"] {
-        out = out.replace(w, "");
+fn drop_inner_fillers(chars: &[char]) -> String {
+    let n = chars.len();
+    let mut out = String::with_capacity(n * 3);
+    let mut i = 0;
+    while i < n {
+        if let Some(w) = word_at(chars, i, &LEXICON.name.inner_fillers) {
+            let len = w.chars().count();
+            if n > len + 1 {
+                i += len;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
     }
     // 化解各类矛盾纠纷化解: a verb said twice.
     if let Some(v) = leading_verb(&out) {
         if out.len() > 2 * v.len() && out.ends_with(v.as_str()) {
             out.truncate(out.len() - v.len());
-        }
-    }
-    for w in LEXICON.name.filler_verbs.iter().filter(|w| w.chars().count() >= 2 && !w.contains('为')) {
-        if out.chars().count() > w.chars().count() + 1 {
-            out = out.replace(w.as_str(), "");
         }
     }
     out
@@ -141,7 +146,7 @@ pub fn before_words(text: &[char], a: usize, b: usize) -> String {
         return String::new();
     }
     let b2 = strip_tail(text, a2, b2);
-    drop_inner_fillers(&s(text, a2, b2))
+    drop_inner_fillers(&text[a2..b2])
 }
 
 /// The noun a figure counts, written after it (300家新增企业入库 → 新增企业入库).
