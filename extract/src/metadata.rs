@@ -158,7 +158,7 @@ fn issuer_from_text(title: &str, text: &[char]) -> String {
             }
         }
     }
-    let head = &text[..text.len().min(20000)];
+    let head = &text[..text.len().min(8000)];
     let head_str: String = head.iter().take(800).collect();
     let mut hidden = false;
     for suf in ["街道", "镇", "乡"] {

@@ -454,9 +454,10 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
     }
 
     // Kind and year follow the section and the sentence.
+    let cue = kind::first_cue(text, sent.start, sent.end);
     for mut d in drafts {
         let plan = in_plan(env.headings, d.span.0);
-        d.kind = kind::kind_at(text, sent.start, d.span.0, plan);
+        d.kind = kind::kind_at(cue, d.span.0, plan);
         out.push(d);
     }
 }
