@@ -151,10 +151,11 @@ fn read_number(lex: &'static Lexicon, text: &[char], mut run: Run) -> Option<(Nu
     }
     let (_, used) = numeral(&run.toks, End::Low)?;
     run.truncate(used);
-    // 3/4, 六十/一百二十
-    if text.get(run.end()) == Some(&'/') {
+    // 3/4, 六十/一百二十 (short on both sides: 202502/17 is a path, 2023/12/13 a date).
+    if text.get(run.end()) == Some(&'/') && run.end() - run.start <= 4 {
         if let Some(den) = read_run(lex, text, run.end() + 1) {
-            if numeral(&den.toks, End::Low).is_some_and(|(v, n)| n == den.toks.len() && v != 0.0) {
+            let short = den.end() - den.start <= 4 && !text.get(den.end()).is_some_and(|c| "/-".contains(*c));
+            if short && numeral(&den.toks, End::Low).is_some_and(|(v, n)| n == den.toks.len() && v != 0.0) {
                 let end = den.end();
                 return Some((Number::Fraction { whole: None, den, num: run, num_negative: false }, end));
             }
@@ -209,7 +210,10 @@ fn read_inside_approx(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     }
     // 余/多 must end the number: a unit, a magnitude or a break follows (not 多措并举).
     let next = text.get(skip_spaces(text, k, 1)).copied();
+    // 14亿多, 300万余: after a magnitude the qualifier always closes the number.
+    let after_magnitude = matches!(&f.number, Number::Plain { run, .. } if matches!(run.toks.last(), Some(Tok::Magnitude(_))) && run.end() == f.end);
     let ends_number = scale > 1.0
+        || after_magnitude
         || lex.units.at(text, skip_spaces(text, k, 1)).is_some()
         || lex.time_words.starts(text, k)
         || next.is_none_or(|c| !is_cjk(c))
@@ -374,7 +378,9 @@ fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
         f.start = signed_at - n;
     } else {
         let at = back_spaces(text, f.start, 1);
-        if at > 0 && text[at - 1] == '-' && !prev_is(text, at - 1, |c| c.is_ascii_alphanumeric() || c == '-') {
+        // "- 24个" at the start of a line is a bullet, not a sign.
+        let bullet = at < f.start && (at == 1 || prev_is(text, at - 1, |c| c == '\n'));
+        if at > 0 && text[at - 1] == '-' && !bullet && !prev_is(text, at - 1, |c| c.is_ascii_alphanumeric() || c == '-') {
             f.negative = true;
             f.start = at - 1;
         }
@@ -411,6 +417,16 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
     let ends_in_digit = f.end > 0 && text[f.end - 1].is_ascii_digit();
     if !unit_at_end && ends_in_digit && next.is_some_and(|c| c.is_ascii_alphabetic()) {
         return true;
+    }
+    // URLs, file names and codes: /roll/202502, t2025_3929, 001008003004081.
+    if prev.is_some_and(|c| "/_=#@\\&".contains(c)) || next == Some('_') {
+        return true;
+    }
+    if let Some(run) = num_run {
+        let digits = &text[run.start..run.end()];
+        if run.is_single_arabic() && digits.len() >= 3 && digits[0] == '0' && !digits.contains(&'.') {
+            return true;
+        }
     }
     // “1+4”, 1+4+N
     if prev == Some('+') || next == Some('+') {
@@ -450,8 +466,10 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
         }
     }
     if bare {
-        // 1586专项行动, 三大差距, 二十大: a bare number glued to a word is part of a name.
-        if next.is_some_and(is_cjk) && !lex.bare_followers.starts(text, f.end) {
+        // 1586专项行动, 三大差距, 二十大: a bare number glued to a word is part of a name
+        // (but 8.8万京津老人 is a count: a magnitude makes it a measure).
+        let scaled = num_run.is_some_and(|r| r.has_magnitude()) || matches!(f.number, Number::Plain { scale, .. } if scale > 1.0);
+        if next.is_some_and(is_cjk) && !scaled && !lex.bare_followers.starts(text, f.end) {
             return true;
         }
         // A lone Chinese digit inside words (一看, 陆地) is not a number.
