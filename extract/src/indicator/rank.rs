@@ -79,7 +79,7 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
             }
         };
         let mut scope: String = text[scope_start..p].iter().collect();
-        for w in ["均", "都", "前", "中"] {
+        for w in ["均", "都", "前"] {
             scope = scope.trim_start_matches(w).to_string();
         }
         let shared = lex.shared.iter().any(|w| ends_at(text, rstart, w));
