@@ -185,7 +185,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         value: Some(if bullet(q) { -q.q.value } else { q.q.value }),
         unit: values::base_unit(&q.q.unit),
         value_text: q.q.text.clone(),
-        approx: if q.q.approx != Approx::Exact { q.q.approx } else { values::approx_before(text, q.start) },
+        approx: approx_of(text, q),
         span: (q.start, q.end),
         change: None,
         rank: None,
@@ -459,6 +459,21 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         let plan = in_plan(env.headings, d.span.0);
         d.kind = kind::kind_at(cue, d.span.0, plan);
         out.push(d);
+    }
+}
+
+/// The figure's approximation; 约 that ends 签约/节约 is no approximation.
+fn approx_of(text: &[char], q: &SentenceQ) -> Approx {
+    let a = if q.q.approx != Approx::Exact { q.q.approx } else { values::approx_before(text, q.start) };
+    let mut at = q.start;
+    while at > 0 && text[at - 1].is_whitespace() {
+        at -= 1;
+    }
+    let word_ending_in_yue = ["签约", "节约", "制约", "预约", "合约", "履约"].iter().any(|w| crate::lexicon::ends_at(text, at, w));
+    if a == Approx::About && word_ending_in_yue {
+        Approx::Exact
+    } else {
+        a
     }
 }
 

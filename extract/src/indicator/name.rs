@@ -172,8 +172,12 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
                 while e < limit && is_han(text[e]) {
                     e += 1;
                 }
+                // 6个小区完成业委会选举: a short action stays whole; a long one gives its last verb (…全面排查 → 排查出租房).
                 if e - (b + 2) > 0 && e - (b + 2) <= 6 {
-                    return s(text, a, b) + &s(text, b + 2, e);
+                    return s(text, a, e);
+                }
+                if let Some(v) = word_before(text, e, &lex.meaning_verbs) {
+                    return format!("{v}{}", s(text, a, b));
                 }
             }
             break;
