@@ -48,6 +48,7 @@ pub struct NameWords {
     pub lead_words: Words,
     pub after_stops: Words,
     pub money_words: Words,
+    pub attributes: Words,
 }
 
 #[derive(Deserialize)]

@@ -338,6 +338,11 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 rule = "elided_noun";
             }
             // 联合审查132户265人, 立案处罚33起30万元: a second figure of the same thing.
+            // 总建筑面积 after 8449套回迁安置房: the attribute of the thing before.
+            if crate::lexicon::LEXICON.name.attributes.iter().any(|a| *a == nm) && !prev.name.is_empty() {
+                nm = format!("{}{}", prev.name, nm);
+                rule = "attribute_of";
+            }
             let alone = name::before_words(text, cs, q.start).is_empty() && after.is_empty();
             if nm.is_empty() && (prev.span.1 == q.start || alone) {
                 let money = values::base_unit(&q.q.unit) == "元" && prev.unit != "元";
