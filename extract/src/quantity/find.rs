@@ -317,6 +317,9 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
     let (number, end) = read_number(lex, text, run)?;
     let mut high = Found { start: k, end, negative: false, number, high: None, unit: None, unit_at: 0, parts: Vec::new(), approx: Approx::Exact };
     read_inside_approx(lex, text, &mut high);
+    if lex.units.at(text, high.end).is_none() {
+        read_letter_magnitude(lex, text, &mut high);
+    }
     if is_time(lex, text, high.end) {
         return Some(high.end);
     }
@@ -333,8 +336,10 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
         (Some(_), None) => return None,
         (None, None) => {}
     }
-    // 3至5万: the low end borrows the magnitude of the high end.
-    if let (Number::Plain { run: low, scale: low_scale }, Number::Plain { run: hi, .. }) = (&mut f.number, &high.number) {
+    // 3至5万, 10~15k: the low end borrows the magnitude of the high end.
+    if let (Number::Plain { run: low, scale: low_scale }, Number::Plain { run: hi, scale: hi_scale }) =
+        (&mut f.number, &high.number)
+    {
         if !low.has_magnitude() && *low_scale == 1.0 {
             let borrowed: f64 = hi
                 .toks
@@ -342,7 +347,7 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
                 .rev()
                 .map_while(|t| if let Tok::Magnitude(m) = t { Some(*m) } else { None })
                 .product();
-            *low_scale *= borrowed;
+            *low_scale *= borrowed * hi_scale;
         }
     }
     if high.approx != Approx::Exact {
