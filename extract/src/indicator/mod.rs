@@ -510,9 +510,8 @@ fn skip_marker(text: &[char], mut at: usize, end: usize) -> usize {
     while at < end && (text[at].is_whitespace() || matches!(text[at], '-' | '•' | '·' | '*')) {
         at += 1;
     }
-    let han = "一二三四五六七八九十";
     let mut j = at;
-    while j < end && han.contains(text[j]) {
+    while j < end && matches!(text[j], '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十') {
         j += 1;
     }
     if j > at && j < end && (text[j] == '是' || text[j] == '、') {

@@ -31,7 +31,7 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         }
         // 五是…: an inline list marker.
         let mut m = a;
-        while m < b && "一二三四五六七八九十".contains(text[m]) {
+        while m < b && matches!(text[m], '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十') {
             m += 1;
         }
         if m > a && m < b && text[m] == '是' {

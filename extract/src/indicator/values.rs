@@ -31,7 +31,7 @@ pub fn small_number(s: &[char]) -> Option<u32> {
 }
 
 pub fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit() || "零一二三四五六七八九十百两".contains(c)
+    c.is_ascii_digit() || matches!(c, '零' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '两')
 }
 
 /// The base unit an indicator reports: person counts in 名/位 are 人.
