@@ -384,7 +384,7 @@ fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     } else {
         let at = back_spaces(text, f.start, 1);
         // "- 24个" at the start of a line is a bullet, not a sign.
-        let bullet = at < f.start && (at == 1 || prev_is(text, at - 1, |c| c == '\n'));
+        let bullet = at > 0 && at < f.start && (at == 1 || prev_is(text, at - 1, |c| c == '\n'));
         if at > 0 && text[at - 1] == '-' && !bullet && !prev_is(text, at - 1, |c| c.is_ascii_alphanumeric() || c == '-') {
             f.negative = true;
             f.start = at - 1;
