@@ -96,7 +96,8 @@ fn in_plan(headings: &[Heading], pos: usize) -> bool {
 
 /// Is this number a measure, not a date, a duration, an ordinal, a code or a category threshold?
 fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool {
-    if !values::has_digit(q.q) || values::is_time_unit(&q.q.unit) {
+    // 高于全市平均水平0.8个百分点: points compare, they measure nothing of their own.
+    if !values::has_digit(q.q) || values::is_time_unit(&q.q.unit) || q.q.unit.ends_with("百分点") {
         return false;
     }
     let prev = if q.start > 0 { Some(text[q.start - 1]) } else { None };
@@ -340,7 +341,12 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             // 联合审查132户265人, 立案处罚33起30万元: a second figure of the same thing.
             // 总建筑面积 after 8449套回迁安置房: the attribute of the thing before.
             if crate::lexicon::LEXICON.name.attributes.iter().any(|a| *a == nm) && !prev.name.is_empty() {
-                nm = format!("{}{}", prev.name, nm);
+                // 新增市场主体850户,总数9600户: a total is of the thing, not of what was added.
+                let owner = match name::leading_verb(&prev.name) {
+                    Some(v) if (nm == "总数" || nm == "总量") && v.starts_with('新') => prev.name[v.len()..].to_string(),
+                    _ => prev.name.clone(),
+                };
+                nm = format!("{owner}{nm}");
                 rule = "attribute_of";
             }
             let alone = name::before_words(text, cs, q.start).is_empty() && after.is_empty();

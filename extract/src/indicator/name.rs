@@ -121,7 +121,8 @@ fn drop_inner_fillers(chars: &[char]) -> String {
     while i < n {
         if let Some(w) = word_at(chars, i, &LEXICON.name.inner_fillers) {
             let len = w.chars().count();
-            if n > len + 1 {
+            // 整改完成率: the filler is part of the rate's name.
+            if n > len + 1 && chars.get(i + len) != Some(&'率') {
                 i += len;
                 continue;
             }
