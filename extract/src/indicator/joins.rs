@@ -14,6 +14,8 @@ pub struct Respectively {
     /// The unit written once, on the last figure (29亿、100亿件 → 件).
     pub unit: String,
     pub approx: Approx,
+    /// 分别增长/下降: the figures are changes, with this sign.
+    pub change_sign: Option<i8>,
 }
 
 /// Splits a list of names: A、B和C → [A, B, C].
@@ -30,7 +32,12 @@ pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> 
     let qs: Vec<usize> = sq.iter().enumerate().filter(|(_, q)| q.start > f && q.end <= ce).map(|(i, _)| i).collect();
     let head_from = sq.iter().filter(|q| q.end <= f && q.start >= cs).map(|q| q.end).max().unwrap_or(cs);
     let names = split_list(&before_words(text, head_from, f));
-    if qs.len() < 2 || names.len() != qs.len() {
+    let lex = &crate::lexicon::LEXICON.change;
+    let change_sign = lex.verbs.iter().find(|(w, _)| starts_at(text, f + 2, w)).map(|(_, s)| *s);
+    let changes_only = change_sign.is_some() && qs.iter().all(|&i| sq[i].q.unit == "%" || sq[i].q.unit.ends_with("百分点"));
+    let change_sign = change_sign.filter(|_| changes_only);
+    let fits = names.len() == qs.len() || names.len() == 1 || (change_sign.is_some() && names.is_empty());
+    if qs.len() < 2 || !fits {
         return None;
     }
     let unit = qs.iter().rev().map(|&i| sq[i].q.unit.clone()).find(|u| !u.is_empty()).unwrap_or_default();
@@ -39,7 +46,7 @@ pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> 
     } else {
         Approx::Exact
     };
-    Some(Respectively { names, qs, unit, approx })
+    Some(Respectively { names, qs, unit, approx, change_sign })
 }
 
 /// The names of a list that ends in 等 (A、B、C等指标 → [A, B, C]); one name when there is no list.

@@ -17,7 +17,7 @@ pub mod values;
 use crate::lexicon::{is_han, starts_at};
 use crate::sentence::{self, Sentence};
 use crate::structure::{self, Heading};
-use crate::{Approx, Change, IndicatorKind, Quantity, Rank, SectionKind};
+use crate::{Approx, Change, ChangeUnit, IndicatorKind, Quantity, Rank, SectionKind};
 
 /// A quantity of the sentence being read, in clean-text code points.
 pub struct SentenceQ<'a> {
@@ -199,10 +199,35 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         clause,
     };
 
-    // 分别: names before it, figures after it.
+    // 分别: names before it, figures (or changes) after it, in order.
+    let mut respective_changes: Vec<(usize, Vec<usize>)> = Vec::new(); // clause, change indices
     for (k, &clause) in clauses.iter().enumerate() {
         if let Some(r) = joins::respectively(text, clause, sq) {
-            for (n, &qi) in r.names.iter().zip(&r.qs) {
+            if let Some(sign) = r.change_sign {
+                // 规上工业增加值、固定资产投资分别增长8.1%、12.3%: one change per name.
+                if r.names.len() == r.qs.len() {
+                    for (n, &qi) in r.names.iter().zip(&r.qs) {
+                        let q = &sq[qi];
+                        let mut d = base(n.clone(), q, qi, "respectively", k);
+                        d.value = None;
+                        d.unit = String::new();
+                        d.approx = Approx::Exact;
+                        let unit = if q.q.unit.ends_with("百分点") { ChangeUnit::Points } else { ChangeUnit::Percent };
+                        d.change = Some(Change { pct: sign as f64 * q.q.value, approx: approx_of(text, q), unit });
+                        d.q = None;
+                        drafts.push(d);
+                        role[qi] = Role::Skip;
+                    }
+                } else if r.names.is_empty() {
+                    respective_changes.push((k, r.qs.clone()));
+                    for &qi in &r.qs {
+                        role[qi] = Role::Skip;
+                    }
+                }
+                continue;
+            }
+            let names: Vec<String> = if r.names.len() == 1 { vec![r.names[0].clone(); r.qs.len()] } else { r.names.clone() };
+            for (n, &qi) in names.iter().zip(&r.qs) {
                 if role[qi] != Role::Level || !values::has_digit(sq[qi].q) {
                     continue;
                 }
@@ -265,7 +290,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         }
         let after_skip = {
             let mut j = q.end;
-            for w in ["以上", "左右", "多"] {
+            for w in ["以上", "以下", "以内", "左右", "多"] {
                 if starts_at(text, j, w) {
                     j += w.chars().count();
                 }
@@ -377,8 +402,25 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
     }
     drafts.sort_by_key(|d| d.span.0);
 
+    // 分别增长5.1%和7.2% after two figures: the changes go to them in order.
+    for (k, qs) in &respective_changes {
+        let start = clauses[*k].0;
+        let sign = joins::respectively(text, clauses[*k], sq).and_then(|r| r.change_sign).unwrap_or(1);
+        let before: Vec<usize> = (0..drafts.len()).filter(|&i| drafts[i].span.0 < start && drafts[i].q.is_some()).collect();
+        if before.len() >= qs.len() {
+            for (&di, &qi) in before[before.len() - qs.len()..].iter().zip(qs) {
+                let q = &sq[qi];
+                let unit = if q.q.unit.ends_with("百分点") { ChangeUnit::Points } else { ChangeUnit::Percent };
+                drafts[di].change = Some(Change { pct: sign as f64 * q.q.value, approx: approx_of(text, q), unit });
+            }
+        }
+    }
+
     // Changes: attached to the figure they follow, or figures of their own.
     for c in &changes {
+        if role[c.q] == Role::Skip {
+            continue;
+        }
         let q = &sq[c.q];
         let k = clause_of(q.start);
         let (cs, _) = clauses[k];
