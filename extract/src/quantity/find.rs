@@ -61,13 +61,32 @@ pub struct Found {
 }
 
 const MAX_SPACES: usize = 4;
-const OPEN_BRACKETS: &str = "(（〔【[［";
-const CLOSE_BRACKETS: &str = ")）〕】]］";
-const OPEN_QUOTES: &str = "“\"「『‘《";
-const CLOSE_QUOTES: &str = "”\"」』’》";
 const QUOTE_REACH: usize = 12;
+
+fn is_open_bracket(c: char) -> bool {
+    matches!(c, '(' | '（' | '〔' | '【' | '[' | '［')
+}
+
+fn is_close_bracket(c: char) -> bool {
+    matches!(c, ')' | '）' | '〕' | '】' | ']' | '］')
+}
+
+fn is_open_quote(c: char) -> bool {
+    matches!(c, '“' | '"' | '「' | '『' | '‘' | '《')
+}
+
+fn is_close_quote(c: char) -> bool {
+    matches!(c, '”' | '"' | '」' | '』' | '’' | '》')
+}
+
 /// Where a list marker may start: line starts and sentence ends.
-const MARKER_BOUNDARY: &str = "\n。；;：:！？!?）)\t";
+fn is_marker_boundary(c: char) -> bool {
+    matches!(c, '\n' | '。' | '；' | ';' | '：' | ':' | '！' | '？' | '!' | '?' | '）' | ')' | '\t')
+}
+
+fn is_clause_break(c: char) -> bool {
+    matches!(c, '，' | '。' | '；' | '\n')
+}
 
 /// Every quantity in `text`, in order.
 pub fn find(text: &[char]) -> Vec<Found> {
@@ -89,7 +108,7 @@ pub fn find(text: &[char]) -> Vec<Found> {
 fn can_start(lex: &'static Lexicon, text: &[char], i: usize) -> bool {
     let c = text[i];
     c.is_ascii_digit()
-        || lex.numeral.contains_key(&c)
+        || lex.is_numeral(c)
         || (c == '.' && text.get(i + 1).is_some_and(|c| c.is_ascii_digit()) && !prev_is(text, i, |p| p.is_ascii_alphanumeric()))
 }
 
@@ -424,7 +443,7 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
         return true;
     }
     // URLs, file names and codes: /roll/202502, t2025_3929, 001008003004081.
-    if prev.is_some_and(|c| "/_=#@\\&".contains(c)) || next == Some('_') {
+    if prev.is_some_and(|c| matches!(c, '/' | '_' | '=' | '#' | '@' | '\\' | '&')) || next == Some('_') {
         return true;
     }
     if let Some(run) = num_run {
@@ -438,14 +457,14 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
         return true;
     }
     // (三), （3）, 〔2023〕
-    if prev.is_some_and(|c| OPEN_BRACKETS.contains(c)) && next.is_some_and(|c| CLOSE_BRACKETS.contains(c)) {
+    if prev.is_some_and(is_open_bracket) && next.is_some_and(is_close_bracket) {
         return true;
     }
     // 一、  1.  1、  一是
     if !unit_at_end {
         let at_boundary = {
             let b = back_spaces(text, start, MAX_SPACES);
-            b == 0 || MARKER_BOUNDARY.contains(text[b - 1])
+            b == 0 || is_marker_boundary(text[b - 1])
         };
         let dot_marker = matches!(next, Some('.')) && !text.get(f.end + 1).is_some_and(|c| c.is_ascii_digit());
         let cjk_numeral = num_run.is_some_and(|r| !r.toks.iter().any(|t| matches!(t, Tok::Arabic { .. })));
@@ -660,17 +679,16 @@ fn date_at(text: &[char], i: usize) -> Option<usize> {
 }
 
 fn in_short_quote(text: &[char], start: usize, end: usize) -> bool {
-    let open = (start.saturating_sub(QUOTE_REACH)..start).rev().find(|&p| {
-        let c = text[p];
-        OPEN_QUOTES.contains(c) || CLOSE_QUOTES.contains(c) || "，。；\n".contains(c)
-    });
-    let Some(open) = open.filter(|&p| OPEN_QUOTES.contains(text[p])) else { return false };
+    let open = (start.saturating_sub(QUOTE_REACH)..start)
+        .rev()
+        .find(|&p| is_open_quote(text[p]) || is_close_quote(text[p]) || is_clause_break(text[p]));
+    let Some(open) = open.filter(|&p| is_open_quote(text[p])) else { return false };
     let limit = (end + QUOTE_REACH).min(text.len());
     let close = (end..limit).find(|&p| {
         let c = text[p];
-        OPEN_QUOTES.contains(c) && c != '"' || CLOSE_QUOTES.contains(c) || "，。；\n".contains(c)
+        is_open_quote(c) && c != '"' || is_close_quote(c) || is_clause_break(c)
     });
-    close.is_some_and(|p| CLOSE_QUOTES.contains(text[p]) && p - open <= QUOTE_REACH + 1)
+    close.is_some_and(|p| is_close_quote(text[p]) && p - open <= QUOTE_REACH + 1)
 }
 
 /// Does a not-a-number word (一切, 四川, 十四五) cover part of the number?

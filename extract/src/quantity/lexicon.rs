@@ -66,6 +66,8 @@ pub struct Unit {
 
 pub struct Lexicon {
     pub numeral: HashMap<char, NumeralChar>,
+    /// One bit per Basic Multilingual Plane character: is it a numeral character? (a fast first test)
+    numeral_bits: Vec<u64>,
     pub points: HashSet<char>,
     pub not_decimal: HashSet<char>,
     pub capital: HashSet<char>,
@@ -163,6 +165,17 @@ fn plain(words: Vec<String>) -> Words<()> {
     Words::new(words.into_iter().map(|w| (w, ())))
 }
 
+impl Lexicon {
+    pub fn is_numeral(&self, c: char) -> bool {
+        let code = c as usize;
+        if code < 0x10000 {
+            self.numeral_bits[code / 64] & (1 << (code % 64)) != 0
+        } else {
+            self.numeral.contains_key(&c)
+        }
+    }
+}
+
 fn approx_words(words: HashMap<String, String>) -> Words<Approx> {
     Words::new(words.into_iter().map(|(w, a)| {
         let approx = match a.as_str() {
@@ -187,8 +200,16 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     numeral.extend(numbers.tens.into_iter().map(|(c, v)| (c, NumeralChar::Tens(v))));
     numeral.extend(numbers.magnitudes.into_iter().map(|(c, v)| (c, NumeralChar::Magnitude(v))));
     let w = numbers.words;
+    let mut numeral_bits = vec![0u64; 0x10000 / 64];
+    for &c in numeral.keys() {
+        let code = c as usize;
+        if code < 0x10000 {
+            numeral_bits[code / 64] |= 1 << (code % 64);
+        }
+    }
     Lexicon {
         numeral,
+        numeral_bits,
         points: w.points.into_iter().collect(),
         not_decimal: w.not_decimal.into_iter().collect(),
         capital: w.capital.into_iter().collect(),
