@@ -75,6 +75,14 @@ fn is_field_line(line: &str) -> bool {
     let has = |names: &[String]| names.iter().any(|n| line.contains(n.as_str()));
     (line.contains('|') && (has(&m.index_fields) || has(&m.issuer_fields) || has(&m.published_fields) || line.contains("组配分类") || line.contains("公开方式")))
         || ["来源URL", "发文时间", "报告人", "正文", "来源"].iter().any(|k| line.starts_with(k))
+        || short_key(line)
+}
+
+/// `发布机构：…`, `主题分类: …`: a short key and a colon open a field line.
+fn short_key(line: &str) -> bool {
+    let key: String = line.chars().take_while(|&c| c != '：' && c != ':').collect();
+    let n = key.chars().count();
+    n >= 2 && n <= 6 && n < line.chars().count() && key.chars().all(crate::lexicon::is_han)
 }
 
 /// The report's own title: a field, else the first short line before the body starts.
@@ -222,9 +230,11 @@ pub fn read(text: &str, chars: &[char], headings_pre: &[Heading]) -> Metadata {
 /// The year looked back on: the title's year, else the review heading's, else the first year of the body.
 fn report_year(title: &str, headings: &[Heading], chars: &[char], published: Option<&str>) -> Option<i32> {
     if let Some(y) = year_in(title) {
+        // 2023年工作总结及2024年工作计划 looks back on 2023; a plan or a 政府工作报告 on the year before.
+        let looks_back = title.contains("总结") || title.contains("回顾");
         let plans = LEXICON.metadata.plan_titles.iter().any(|w| title.contains(w.as_str()));
         let gwr = title.contains("政府工作报告");
-        return Some(if plans || gwr { y - 1 } else { y });
+        return Some(if !looks_back && (plans || gwr) { y - 1 } else { y });
     }
     for h in headings.iter().filter(|h| h.level == 1) {
         if let Some(y) = year_in(&h.title) {
