@@ -99,16 +99,18 @@ pub enum Source {
 
 /// Turns raw input into the text every span points into.
 pub fn decode(source: Source) -> Result<String> {
-    let text = match source {
-        Source::Text(text) => text,
-        Source::Bytes { content, content_type } => extract::decode(&content, content_type.as_deref())
-            .map_err(|e| match e {
+    let (text, field) = match source {
+        Source::Text(text) => (text, "text"),
+        Source::Bytes { content, content_type } => {
+            let text = extract::decode(&content, content_type.as_deref()).map_err(|e| match e {
                 extract::DecodeError::UnsupportedCharset(_) => Error::invalid("content_type", e.to_string()),
                 extract::DecodeError::NotText(_) => Error::invalid("content", e.to_string()),
-            })?,
+            })?;
+            (text, "content")
+        }
     };
     if text.trim().is_empty() {
-        return Err(Error::invalid("text", "the report is empty (no text after decoding)"));
+        return Err(Error::invalid(field, "the report is empty (nothing but white space)"));
     }
     Ok(text)
 }

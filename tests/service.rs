@@ -126,6 +126,31 @@ async fn raw_bytes_are_decoded_before_parsing() {
 }
 
 #[tokio::test]
+async fn gbk_bytes_are_decoded_to_the_same_text_as_their_utf8_twin() {
+    let mut server = TestServer::start().await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/external");
+    let gbk = std::fs::read(dir.join("hailaer_district_2016_gwr.gbk.txt")).unwrap();
+    let utf8 = std::fs::read_to_string(dir.join("hailaer_district_2016_gwr.txt")).unwrap();
+    for content_type in ["text/plain; charset=gbk", ""] {
+        let mut req = pb::ParseReportRequest {
+            source: Some(Source::Content(gbk.clone().into())),
+            content_type: content_type.into(),
+            ..Default::default()
+        };
+        req.dry_run = true;
+        let report = server.client.parse_report(req).await.unwrap().into_inner().report.unwrap();
+        assert_eq!(report.sha256, hex_sha256(&utf8), "content type {content_type:?}");
+    }
+    let unknown = pb::ParseReportRequest {
+        source: Some(Source::Content(gbk.into())),
+        content_type: "text/plain; charset=no-such-charset".into(),
+        ..Default::default()
+    };
+    assert_invalid(server.client.parse_report(unknown).await.unwrap_err(), "content_type");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn dry_run_stores_nothing() {
     let mut server = TestServer::start().await;
     let mut req = parse_text(&seed("000"), "dry");
@@ -333,6 +358,8 @@ async fn bad_input_is_invalid_argument_and_stores_nothing() {
     assert_invalid(c.parse_report(pb::ParseReportRequest::default()).await.unwrap_err(), "text");
     let empty_bytes = pb::ParseReportRequest { source: Some(Source::Content(Vec::new().into())), ..Default::default() };
     assert_invalid(c.parse_report(empty_bytes).await.unwrap_err(), "content");
+    let blank_bytes = pb::ParseReportRequest { source: Some(Source::Content(b" \r\n ".to_vec().into())), ..Default::default() };
+    assert_invalid(c.parse_report(blank_bytes).await.unwrap_err(), "content");
     let binary: Vec<u8> = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0\x1f\x15\xc4\x89\xff\xfe\0\0".to_vec();
     let not_text = pb::ParseReportRequest { source: Some(Source::Content(binary.into())), ..Default::default() };
     assert_invalid(c.parse_report(not_text).await.unwrap_err(), "content");
