@@ -124,6 +124,7 @@ fn read(lex: &'static Lexicon, text: &[char], i: usize) -> (Option<Found>, usize
 
     // 300余万, 十多万, 四百多: a qualifier inside the number, perhaps with magnitudes after it.
     read_inside_approx(lex, text, &mut f);
+    read_counted_magnitude(lex, text, &mut f);
     // 15k, 30w: letter magnitudes (units like km are read first).
     if lex.units.at(text, f.end).is_none() {
         read_letter_magnitude(lex, text, &mut f);
@@ -247,6 +248,18 @@ fn read_inside_approx(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     }
     f.approx = *approx;
     f.end = k;
+}
+
+/// 一个亿, 两个亿: 个 between a number and its magnitude.
+fn read_counted_magnitude(lex: &'static Lexicon, text: &[char], f: &mut Found) {
+    let Number::Plain { run, scale } = &mut f.number else { return };
+    if run.end() != f.end || run.has_magnitude() || text.get(f.end) != Some(&'个') {
+        return;
+    }
+    if let Some(NumeralChar::Magnitude(m)) = text.get(f.end + 1).and_then(|c| lex.numeral.get(c)) {
+        *scale *= m;
+        f.end += 2;
+    }
 }
 
 fn read_letter_magnitude(lex: &'static Lexicon, text: &[char], f: &mut Found) {
@@ -489,11 +502,11 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
             return true;
         }
     }
-    if bare {
-        // 1586专项行动, 三大差距, 二十大: a bare number glued to a word is part of a name
-        // (but 8.8万京津老人 is a count: a magnitude makes it a measure).
-        let scaled = num_run.is_some_and(|r| r.has_magnitude()) || matches!(f.number, Number::Plain { scale, .. } if scale > 1.0);
-        if next.is_some_and(is_cjk) && !scaled && !lex.bare_followers.starts(text, f.end) {
+    // 8.8万京津老人, 一个亿: a magnitude makes a bare number a measure.
+    let scaled = num_run.is_some_and(|r| r.has_magnitude()) || matches!(f.number, Number::Plain { scale, .. } if scale > 1.0);
+    if bare && !scaled {
+        // 1586专项行动, 三大差距, 二十大: a bare number glued to a word is part of a name.
+        if next.is_some_and(is_cjk) && !lex.bare_followers.starts(text, f.end) {
             return true;
         }
         // A lone Chinese digit inside words (一看, 陆地) is not a number.
@@ -548,6 +561,7 @@ pub fn read_run(lex: &'static Lexicon, text: &[char], i: usize) -> Option<Run> {
                 break;
             }
             run.toks.push(match nc {
+                NumeralChar::Half => Tok::Half,
                 NumeralChar::Digit(d) => Tok::Digit(d),
                 NumeralChar::SmallUnit(u) => Tok::SmallUnit(u),
                 NumeralChar::Tens(t) => Tok::Tens(t),

@@ -16,6 +16,8 @@ pub enum NumeralChar {
     Tens(f64),
     /// 万 亿 兆
     Magnitude(f64),
+    /// 半
+    Half,
 }
 
 #[derive(Deserialize)]
@@ -29,6 +31,7 @@ struct NumbersFile {
 
 #[derive(Deserialize)]
 struct NumberWords {
+    half: Vec<char>,
     points: Vec<char>,
     not_decimal: Vec<char>,
     capital: Vec<char>,
@@ -176,6 +179,11 @@ impl Lexicon {
     }
 }
 
+/// The data files are part of the build; a broken one is a bug, reported briefly.
+fn read<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> T {
+    toml::from_str(text).unwrap_or_else(|e| panic!("data/{name}: {}", e.message()))
+}
+
 fn approx_words(words: HashMap<String, String>) -> Words<Approx> {
     Words::new(words.into_iter().map(|(w, a)| {
         let approx = match a.as_str() {
@@ -190,16 +198,16 @@ fn approx_words(words: HashMap<String, String>) -> Words<Approx> {
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let numbers: NumbersFile = toml::from_str(include_str!("../../data/numbers.toml")).expect("data/numbers.toml");
-    let units: UnitsFile = toml::from_str(include_str!("../../data/units.toml")).expect("data/units.toml");
-    let qualifiers: QualifiersFile =
-        toml::from_str(include_str!("../../data/qualifiers.toml")).expect("data/qualifiers.toml");
+    let numbers: NumbersFile = read("numbers.toml", include_str!("../../data/numbers.toml"));
+    let units: UnitsFile = read("units.toml", include_str!("../../data/units.toml"));
+    let qualifiers: QualifiersFile = read("qualifiers.toml", include_str!("../../data/qualifiers.toml"));
     let mut numeral = HashMap::new();
     numeral.extend(numbers.digits.into_iter().map(|(c, d)| (c, NumeralChar::Digit(d))));
     numeral.extend(numbers.small_units.into_iter().map(|(c, v)| (c, NumeralChar::SmallUnit(v))));
     numeral.extend(numbers.tens.into_iter().map(|(c, v)| (c, NumeralChar::Tens(v))));
     numeral.extend(numbers.magnitudes.into_iter().map(|(c, v)| (c, NumeralChar::Magnitude(v))));
     let w = numbers.words;
+    numeral.extend(w.half.iter().map(|&c| (c, NumeralChar::Half)));
     let mut numeral_bits = vec![0u64; 0x10000 / 64];
     for &c in numeral.keys() {
         let code = c as usize;

@@ -19,6 +19,8 @@ pub enum Tok {
     Magnitude(f64),
     /// The part after 点: 点五 → 0.5.
     Decimals(f64),
+    /// 半: a half, or half of the digit before it (一半).
+    Half,
 }
 
 /// Which end of a range numeral (两三 → 2 or 3) to read.
@@ -146,6 +148,15 @@ pub fn numeral(toks: &[Tok], end: End) -> Option<(f64, usize)> {
                 last_small = f64::INFINITY;
                 prev_unit = Some(m);
                 after_zero = false;
+                has_digit = true;
+            }
+            Tok::Half => {
+                pending = Some(match (pending, k.checked_sub(1).map(|p| toks[p])) {
+                    (Some(d), Some(Tok::Digit(_) | Tok::Arabic { .. })) => d * 0.5,
+                    (None, _) => 0.5,
+                    _ => break,
+                });
+                abbreviated = None;
                 has_digit = true;
             }
             Tok::Decimals(f) => {
