@@ -102,8 +102,10 @@ fn title(text: &str, headings: &[Heading]) -> String {
         if here >= first_heading.saturating_sub(2) && here <= first_heading || t.starts_with("——") {
             return String::new();
         }
+        // 政府工作报告——2024年3月5日在…: the dated speech line is not part of the title.
+        let t = t.split("——").next().unwrap_or(t).trim();
         let n = t.chars().count();
-        if n > 60 || t.contains('。') || t.contains('，') {
+        if n > 60 || n == 0 || t.contains('。') || t.contains('，') {
             return String::new();
         }
         return t.to_string();
@@ -127,23 +129,29 @@ fn place_before(chars: &[char], at: usize, suffix_len: usize) -> Option<String> 
     Some(prefix)
 }
 
-/// The place before a 人民政府 / 人民代表大会 line of a government work report (海拉尔区).
+/// The body a government work report speaks for: 我代表顺平县人民政府, 在呼伦贝尔市海拉尔区第十五届人民代表大会 → 海拉尔区.
 fn government_place(head: &str) -> Option<String> {
-    for cue in ["人民代表大会", "人民政府"] {
-        let p = head.find(cue)?;
+    if head.contains("代表国务院") {
+        return Some("国务院".to_string());
+    }
+    for cue in ["人民政府", "人民代表大会"] {
+        let Some(p) = head.find(cue) else { continue };
         let before: Vec<char> = head[..p].chars().collect();
         let mut s = before.len();
         while s > 0 && is_han(before[s - 1]) {
             s -= 1;
         }
         let mut place: String = before[s..].iter().collect();
-        // 在呼伦贝尔市海拉尔区第十五届: the lowest level named.
-        place = place.trim_start_matches('在').to_string();
+        for lead in ["代表", "在"] {
+            if let Some(k) = place.rfind(lead) {
+                place = place[k + lead.len()..].to_string();
+            }
+        }
         if let Some(d) = place.find('第') {
             place.truncate(d);
         }
         let pchars: Vec<char> = place.chars().collect();
-        if let Some(k) = pchars.iter().position(|&c| c == '市' || c == '省').filter(|&k| k + 1 < pchars.len()) {
+        if let Some(k) = pchars.iter().position(|&c| c == '市' || c == '省').filter(|&k| k + 2 < pchars.len()) {
             place = pchars[k + 1..].iter().collect();
         }
         if place.chars().count() >= 2 && place != "全国" {
@@ -168,6 +176,9 @@ fn issuer_from_text(title: &str, text: &[char]) -> String {
     }
     let head = &text[..text.len().min(8000)];
     let head_str: String = head.iter().take(800).collect();
+    if let Some(place) = government_place(&head_str) {
+        return place;
+    }
     let mut hidden = false;
     for suf in ["街道", "镇", "乡"] {
         let sc: Vec<char> = suf.chars().collect();
@@ -209,7 +220,7 @@ fn issuer_from_text(title: &str, text: &[char]) -> String {
             return String::new();
         }
     }
-    government_place(&head_str).unwrap_or_default()
+    String::new()
 }
 
 pub fn read(text: &str, chars: &[char], headings_pre: &[Heading]) -> Metadata {
