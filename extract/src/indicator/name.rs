@@ -185,6 +185,12 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         }
         b += 1;
     }
+    // 坟墓迁移工作, 签约腾空任务: the work is what was done.
+    for w in ["工作", "任务"] {
+        if b >= a + 2 + w.chars().count() && ends_at(text, b, w) {
+            b -= w.chars().count();
+        }
+    }
     if b == a && starts_at(text, a, "完成") {
         let mut e = a + 2;
         while e < limit && is_han(text[e]) {
