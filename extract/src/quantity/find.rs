@@ -488,6 +488,23 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
             return true;
         }
     }
+    // 2.2本计划投资 at the start of a line: a heading number, not a decimal.
+    let line_start = {
+        let b = back_spaces(text, start, MAX_SPACES);
+        b == 0 || text[b - 1] == '\n'
+    };
+    let heading_number = num_run.is_some_and(|r| {
+        r.is_single_arabic() && text[r.start..r.end()].contains(&'.') && r.end() - r.start <= 4
+    });
+    let glued_after = text.get(f.end).is_some_and(|&c| is_cjk(c));
+    let word_follows = if unit_at_end { f.end - f.unit_at == 1 && glued_after } else { glued_after };
+    if line_start && heading_number && word_follows {
+        return true;
+    }
+    // 一件件民生实事, 一个个项目: a doubled classifier says "each", not a count.
+    if unit_at_end && f.end > f.unit_at && text.get(f.end) == Some(&text[f.end - 1]) && f.end - f.unit_at == 1 {
+        return true;
+    }
     // “1586”专项行动, “六个一”
     if in_short_quote(text, start, f.end) {
         return true;
