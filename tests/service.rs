@@ -115,7 +115,7 @@ async fn raw_bytes_are_decoded_before_parsing() {
     let mut server = TestServer::start().await;
     let text = seed("003");
     let req = pb::ParseReportRequest {
-        source: Some(Source::Content(text.clone().into_bytes().into())),
+        source: Some(Source::Content(text.clone().into_bytes())),
         content_type: "text/plain; charset=utf-8".into(),
         ..Default::default()
     };
@@ -133,7 +133,7 @@ async fn gbk_bytes_are_decoded_to_the_same_text_as_their_utf8_twin() {
     let utf8 = std::fs::read_to_string(dir.join("hailaer_district_2016_gwr.txt")).unwrap();
     for content_type in ["text/plain; charset=gbk", ""] {
         let mut req = pb::ParseReportRequest {
-            source: Some(Source::Content(gbk.clone().into())),
+            source: Some(Source::Content(gbk.clone())),
             content_type: content_type.into(),
             ..Default::default()
         };
@@ -142,7 +142,7 @@ async fn gbk_bytes_are_decoded_to_the_same_text_as_their_utf8_twin() {
         assert_eq!(report.sha256, hex_sha256(&utf8), "content type {content_type:?}");
     }
     let unknown = pb::ParseReportRequest {
-        source: Some(Source::Content(gbk.into())),
+        source: Some(Source::Content(gbk)),
         content_type: "text/plain; charset=no-such-charset".into(),
         ..Default::default()
     };
@@ -210,7 +210,7 @@ async fn query_all(server: &mut TestServer, mut req: pb::QueryIndicatorsRequest)
         pages += 1;
         assert!(res.indicators.len() <= req.page_size.max(1) as usize || req.page_size == 0);
         all.extend(res.indicators);
-        assert_eq!(res.total_size as usize >= all.len(), true);
+        assert!(res.total_size as usize >= all.len());
         if res.next_page_token.is_empty() {
             assert_eq!(all.len(), res.total_size as usize, "all pages add up to total_size");
             return (all, pages);
@@ -356,12 +356,12 @@ async fn bad_input_is_invalid_argument_and_stores_nothing() {
     assert_invalid(c.parse_report(parse_text("", "")).await.unwrap_err(), "text");
     assert_invalid(c.parse_report(parse_text(" \n\t　", "")).await.unwrap_err(), "text");
     assert_invalid(c.parse_report(pb::ParseReportRequest::default()).await.unwrap_err(), "text");
-    let empty_bytes = pb::ParseReportRequest { source: Some(Source::Content(Vec::new().into())), ..Default::default() };
+    let empty_bytes = pb::ParseReportRequest { source: Some(Source::Content(Vec::new())), ..Default::default() };
     assert_invalid(c.parse_report(empty_bytes).await.unwrap_err(), "content");
-    let blank_bytes = pb::ParseReportRequest { source: Some(Source::Content(b" \r\n ".to_vec().into())), ..Default::default() };
+    let blank_bytes = pb::ParseReportRequest { source: Some(Source::Content(b" \r\n ".to_vec())), ..Default::default() };
     assert_invalid(c.parse_report(blank_bytes).await.unwrap_err(), "content");
     let binary: Vec<u8> = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0\x1f\x15\xc4\x89\xff\xfe\0\0".to_vec();
-    let not_text = pb::ParseReportRequest { source: Some(Source::Content(binary.into())), ..Default::default() };
+    let not_text = pb::ParseReportRequest { source: Some(Source::Content(binary)), ..Default::default() };
     assert_invalid(c.parse_report(not_text).await.unwrap_err(), "content");
     let mut bad_year = parse_text("2023年工作总结", "");
     bad_year.hints = Some(pb::Hints { issuer: None, report_year: Some(-5) });

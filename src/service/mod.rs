@@ -70,7 +70,7 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
             if content.is_empty() {
                 return Err(Error::invalid("content", "must not be empty"));
             }
-            Source::Bytes { content: content.to_vec(), content_type: non_empty(req.content_type) }
+            Source::Bytes { content, content_type: non_empty(req.content_type) }
         }
     };
     if req.source_uri.len() > MAX_SOURCE_URI {
