@@ -3,10 +3,46 @@
 use serde::{Deserialize, Deserializer};
 use std::sync::LazyLock;
 
-/// A word list, longest word first, with each word's characters ready for matching on `&[char]`.
+/// A word list, longest word first, with each word's characters ready for matching on `&[char]`
+/// and an index by first and by last character.
 pub struct Words {
     list: Vec<String>,
     chars: Vec<Vec<char>>,
+    by_first: CharIndex,
+    by_last: CharIndex,
+}
+
+/// Word numbers grouped by one of their characters, sorted by that character (longest word first within).
+struct CharIndex {
+    keys: Vec<char>,
+    ranges: Vec<(usize, usize)>,
+    words: Vec<usize>,
+}
+
+impl CharIndex {
+    fn new(chars: &[Vec<char>], pick: impl Fn(&[char]) -> char) -> CharIndex {
+        let mut order: Vec<usize> = (0..chars.len()).collect();
+        order.sort_by_key(|&i| (pick(&chars[i]), i));
+        let (mut keys, mut ranges) = (Vec::new(), Vec::new());
+        let mut i = 0;
+        while i < order.len() {
+            let k = pick(&chars[order[i]]);
+            let start = i;
+            while i < order.len() && pick(&chars[order[i]]) == k {
+                i += 1;
+            }
+            keys.push(k);
+            ranges.push((start, i));
+        }
+        CharIndex { keys, ranges, words: order }
+    }
+
+    fn get(&self, c: char) -> &[usize] {
+        match self.keys.binary_search(&c) {
+            Ok(k) => &self.words[self.ranges[k].0..self.ranges[k].1],
+            Err(_) => &[],
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Words {
@@ -14,8 +50,10 @@ impl<'de> Deserialize<'de> for Words {
         let mut list = Vec::<String>::deserialize(d)?;
         list.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
         list.retain(|w| !w.is_empty());
-        let chars = list.iter().map(|w| w.chars().collect()).collect();
-        Ok(Words { list, chars })
+        let chars: Vec<Vec<char>> = list.iter().map(|w| w.chars().collect()).collect();
+        let by_first = CharIndex::new(&chars, |w| w[0]);
+        let by_last = CharIndex::new(&chars, |w| w[w.len() - 1]);
+        Ok(Words { list, chars, by_first, by_last })
     }
 }
 
@@ -46,6 +84,7 @@ pub struct NameWords {
     pub meaning_verbs: Words,
     pub object_taking_verbs: Words,
     pub lead_words: Words,
+    pub scene_ends: Words,
     pub after_stops: Words,
     pub money_words: Words,
     pub attributes: Words,
@@ -137,14 +176,14 @@ pub fn ends_at(text: &[char], end: usize, word: &str) -> bool {
 pub fn word_at<'a>(text: &[char], at: usize, words: &'a Words) -> Option<&'a str> {
     let rest = text.get(at..)?;
     let first = *rest.first()?;
-    words.chars.iter().position(|w| w[0] == first && rest.starts_with(w)).map(|i| words.list[i].as_str())
+    words.by_first.get(first).iter().find(|&&i| rest.starts_with(&words.chars[i])).map(|&i| words.list[i].as_str())
 }
 
 /// The first word of `words` (longest first) that `text[..end]` ends with.
 pub fn word_before<'a>(text: &[char], end: usize, words: &'a Words) -> Option<&'a str> {
     let head = text.get(..end)?;
     let last = *head.last()?;
-    words.chars.iter().position(|w| w[w.len() - 1] == last && head.ends_with(w)).map(|i| words.list[i].as_str())
+    words.by_last.get(last).iter().find(|&&i| head.ends_with(&words.chars[i])).map(|&i| words.list[i].as_str())
 }
 
 /// Where `word` first occurs in `text[from..to]`.

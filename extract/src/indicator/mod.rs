@@ -374,8 +374,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 nm = format!("{owner}{nm}");
                 rule = "attribute_of";
             }
-            let alone = name::before_words(text, cs, q.start).is_empty() && after.is_empty();
-            if nm.is_empty() && (prev.span.1 == q.start || alone) {
+            let alone = || after.is_empty() && name::before_words(text, cs, q.start).is_empty();
+            if nm.is_empty() && (prev.span.1 == q.start || alone()) {
                 let money = values::base_unit(&q.q.unit) == "元" && prev.unit != "元";
                 nm = if money { format!("{}金额", prev.name) } else { prev.name.clone() };
                 rule = "adjacent_figures";

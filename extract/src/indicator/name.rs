@@ -61,10 +61,9 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
                 }
             }
         }
-        for w in ["期间", "以来", "范围内", "辖区内", "范围"] {
-            if let Some(p) = crate::lexicon::find(text, a, b.min(a + 8), w) {
-                a = p + w.chars().count();
-            }
+        // 疫情期间, 今年以来, 街道范围内: a scene that ends within a few characters.
+        if let Some((p, w)) = (a..b.min(a + 8)).rev().find_map(|p| word_at(text, p, &lex.scene_ends).map(|w| (p, w))) {
+            a = (p + w.chars().count()).min(b);
         }
         if let Some(w) = word_at(text, a, &lex.lead_words) {
             if a + w.chars().count() <= b {
