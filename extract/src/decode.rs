@@ -42,3 +42,31 @@ fn checked(text: String) -> Result<String, DecodeError> {
     }
     Ok(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode("增长6%".as_bytes(), None).unwrap(), "增长6%");
+        assert_eq!(decode(b"\xEF\xBB\xBF\xE5\xA2\x9E", None).unwrap(), "增");
+    }
+
+    #[test]
+    fn gbk_is_detected_and_named_charsets_win() {
+        let (gbk, _, _) = GB18030.encode("规上工业产值48.78亿元");
+        assert_eq!(decode(&gbk, None).unwrap(), "规上工业产值48.78亿元");
+        assert_eq!(decode(&gbk, Some("text/plain; charset=\"GBK\"")).unwrap(), "规上工业产值48.78亿元");
+        assert_eq!(decode("abc".as_bytes(), Some("text/html;charset=utf-8")).unwrap(), "abc");
+    }
+
+    #[test]
+    fn rejects_binary_and_unknown_charsets() {
+        assert!(matches!(decode(b"\x00\x01\x02PK\x03\x04\xff\xfe", None), Err(DecodeError::NotText(_))));
+        assert!(matches!(decode(b"\x80\xff\x80", None), Err(DecodeError::NotText(_))));
+        assert!(matches!(decode(b"abc", Some("text/plain; charset=ebcdic-x")), Err(DecodeError::UnsupportedCharset(_))));
+        let (gbk, _, _) = GB18030.encode("中文");
+        assert!(matches!(decode(&gbk, Some("text/plain; charset=utf-8")), Err(DecodeError::NotText(_))));
+    }
+}

@@ -44,12 +44,29 @@ fn check_span(span: Span, len: usize) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Full-width forms the cleaner folds (the only change it makes to plain text).
+fn folded(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '％' | '．' | '－' | '＋' | '／' => char::from_u32(c as u32 - 0xFEE0).unwrap(),
+            '\u{3000}' | '\u{a0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 fn check_quantities(text: &str) -> Result<(), TestCaseError> {
-    let len = text.chars().count();
+    let chars: Vec<char> = text.chars().collect();
+    let plain = !text.contains(['<', '&', '\\', '\r']);
     for q in quantities(text) {
-        check_span(q.span, len)?;
+        check_span(q.span, chars.len())?;
         prop_assert!(q.value.is_finite(), "value {} of {:?}", q.value, q.text);
         prop_assert!(q.max.is_none_or(f64::is_finite));
+        if plain {
+            // Without markup the span covers exactly the quantity's text.
+            let surface: String = chars[q.span.start..q.span.end].iter().collect();
+            prop_assert_eq!(folded(&surface), q.text.clone());
+        }
     }
     Ok(())
 }

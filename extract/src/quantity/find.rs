@@ -129,7 +129,7 @@ fn read(lex: &'static Lexicon, text: &[char], i: usize) -> (Option<Found>, usize
     if lex.units.at(text, f.end).is_none() {
         read_letter_magnitude(lex, text, &mut f);
     }
-    if is_time(lex, text, f.end) {
+    if is_time(lex, text, f.end) || shares_time_word(lex, text, f.end) {
         return (None, f.end);
     }
     read_unit(lex, text, &mut f);
@@ -280,6 +280,21 @@ fn is_time(lex: &'static Lexicon, text: &[char], at: usize) -> bool {
     let at = skip_spaces(text, at, 1);
     let Some((n, _)) = lex.time_words.at(text, at) else { return false };
     lex.units.at(text, at).is_none_or(|(u, _)| u <= n)
+}
+
+/// 10、11月, 1和2月份: a number listed before others that end in a time word shares it.
+fn shares_time_word(lex: &'static Lexicon, text: &[char], mut at: usize) -> bool {
+    while text.get(at).is_some_and(|&c| matches!(c, '、' | ',' | '，' | '和' | '及' | '与' | '或')) {
+        let Some(run) = text.get(at + 1).filter(|&&c| c.is_ascii_digit() || lex.is_numeral(c)).and_then(|_| read_run(lex, text, at + 1))
+        else {
+            return false;
+        };
+        at = run.end();
+        if is_time(lex, text, at) {
+            return true;
+        }
+    }
+    false
 }
 
 fn read_unit(lex: &'static Lexicon, text: &[char], f: &mut Found) {
