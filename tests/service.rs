@@ -27,8 +27,12 @@ async fn list_all(server: &mut TestServer) -> pb::ListReportsResponse {
 }
 
 fn assert_invalid(status: tonic::Status, field: &str) {
+    use tonic_types::StatusExt;
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
     assert!(status.message().contains(field), "message {:?} should name {field:?}", status.message());
+    let violations = status.get_details_bad_request().expect("a BadRequest detail").field_violations;
+    assert_eq!(violations.len(), 1);
+    assert_eq!(violations[0].field, field);
 }
 
 #[tokio::test]

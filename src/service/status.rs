@@ -1,13 +1,19 @@
 //! The one place domain errors become gRPC statuses.
 
 use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
 
 use crate::error::Error;
 
 impl From<Error> for Status {
     fn from(e: Error) -> Status {
         match &e {
-            Error::InvalidArgument { .. } => Status::new(Code::InvalidArgument, e.to_string()),
+            // The message names the field; google.rpc.BadRequest carries it for programs too.
+            Error::InvalidArgument { field, reason } => Status::with_error_details(
+                Code::InvalidArgument,
+                e.to_string(),
+                ErrorDetails::with_bad_request_violation(*field, reason.clone()),
+            ),
             Error::NotFound(_) => Status::new(Code::NotFound, e.to_string()),
             Error::Unavailable(_) => {
                 tracing::warn!(error = %e, "database unavailable");
