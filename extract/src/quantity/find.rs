@@ -437,8 +437,11 @@ fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
             f.start = at - 1;
         }
     }
-    if let Some((_, approx)) = lex.approx_before.ending_at(text, f.start) {
-        if f.approx == Approx::Exact {
+    if let Some((n, approx)) = lex.approx_before.ending_at(text, f.start) {
+        let word_end = n == 1
+            && f.start >= 2
+            && lex.approx_before_blocked_by.get(&text[f.start - 1]).is_some_and(|b| b.contains(&text[f.start - 2]));
+        if f.approx == Approx::Exact && !word_end {
             f.approx = *approx;
         }
     }

@@ -56,6 +56,7 @@ struct UnitsFile {
 #[derive(Deserialize)]
 struct QualifiersFile {
     before: HashMap<String, String>,
+    before_blocked_by: HashMap<char, String>,
     inside: HashMap<String, String>,
     after: HashMap<String, String>,
 }
@@ -89,6 +90,8 @@ pub struct Lexicon {
     /// Coins after 元: 角 0.1, 分 0.01.
     pub money_parts: Words<f64>,
     pub approx_before: Words<Approx>,
+    /// 签约, 最近: characters that make a one-character qualifier the end of a word.
+    pub approx_before_blocked_by: HashMap<char, Vec<char>>,
     pub approx_inside: Words<Approx>,
     pub approx_after: Words<Approx>,
 }
@@ -234,6 +237,7 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         money_parts: Words::new(units.money_parts),
         unit_blocked_by: units.blocked_by.into_iter().map(|(u, s)| (u, s.chars().collect())).collect(),
         approx_before: approx_words(qualifiers.before),
+        approx_before_blocked_by: qualifiers.before_blocked_by.into_iter().map(|(q, s)| (q, s.chars().collect())).collect(),
         approx_inside: approx_words(qualifiers.inside),
         approx_after: approx_words(qualifiers.after),
     }
