@@ -95,6 +95,26 @@ async fn the_same_text_from_the_same_source_is_stored_once() {
 }
 
 #[tokio::test]
+async fn concurrent_repeats_store_one_report() {
+    let mut server = TestServer::start().await;
+    let text = seed("003");
+    let calls = (0..8).map(|_| {
+        let mut client = server.client.clone();
+        let req = parse_text(&text, "race");
+        tokio::spawn(async move { client.parse_report(req).await.unwrap().into_inner() })
+    });
+    let mut results = Vec::new();
+    for call in calls.collect::<Vec<_>>() {
+        results.push(call.await.unwrap());
+    }
+    assert_eq!(results.iter().filter(|r| r.created).count(), 1, "exactly one call stored it");
+    let ids: HashSet<_> = results.iter().map(|r| r.report.as_ref().unwrap().id.clone()).collect();
+    assert_eq!(ids.len(), 1, "every call returned the same report");
+    assert_eq!(list_all(&mut server).await.total_size, 1);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn hints_override_what_the_parser_infers() {
     let mut server = TestServer::start().await;
     let mut req = parse_text(&seed("001"), "");
