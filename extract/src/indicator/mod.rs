@@ -76,7 +76,8 @@ pub fn assemble(env: &Env, sentences: &[Sentence]) -> Vec<Draft> {
         while qj < env.quantities.len() && env.quantities[qj].span.end <= sent.end {
             qj += 1;
         }
-        if qj == qi {
+        // A sentence without numbers may still rank something (覆盖率全区排名第一).
+        if qj == qi && !env.text[sent.start..sent.end].contains(&'第') {
             continue;
         }
         let sq: Vec<SentenceQ> = env.quantities[qi..qj]
@@ -491,6 +492,32 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         let rank = Rank { position: r.position, scope: r.scope.clone() };
         let own_subject = !head.is_empty() && !is_bridge_subject(&head);
         if own_subject {
+            // 覆盖率全区排名第一, 获评全市第一名: a rank with a subject of its own and no figure.
+            let has_figure = drafts.iter().any(|d| d.clause == k && d.span.0 < r.start);
+            if !has_figure {
+                let first = (r.start..r.end).find(|&i| text[i] == '第' || text[i] == '倒').unwrap_or(r.start);
+                let name = head.trim_end_matches(|c| c == '获' || c == '得').to_string();
+                let name = name.strip_suffix("获得").or(name.strip_suffix("获评")).unwrap_or(&name).to_string();
+                if !name.is_empty() {
+                    drafts.push(Draft {
+                        name,
+                        value: None,
+                        unit: String::new(),
+                        value_text: text[first..r.end].iter().collect(),
+                        approx: Approx::Exact,
+                        span: (first, r.end),
+                        change: None,
+                        rank: Some(rank),
+                        completion: None,
+                        months: clause_months[k],
+                        kind: IndicatorKind::Actual,
+                        rule: "rank_only",
+                        sentence: sent,
+                        q: None,
+                        clause: k,
+                    });
+                }
+            }
             continue;
         }
         if r.shared || r.total {

@@ -82,6 +82,14 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
         for w in ["均", "都", "前"] {
             scope = scope.trim_start_matches(w).to_string();
         }
+        // 全区排名第一: the scope may stand before the verb.
+        let mut rstart = rstart;
+        if scope.is_empty() {
+            if let Some(w) = word_before(text, rstart, &lex.scopes) {
+                scope = w.to_string();
+                rstart -= w.chars().count();
+            }
+        }
         let shared = lex.shared.iter().any(|w| ends_at(text, rstart, w));
         let clause_head = (start..rstart).rev().find(|&i| is_punct(text[i])).map_or(start, |i| i + 1);
         let head: String = text[clause_head..rstart].iter().collect();
