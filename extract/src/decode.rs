@@ -10,7 +10,10 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<String, Decode
             .ok_or_else(|| DecodeError::UnsupportedCharset(label.to_string()))?;
         let (text, _, had_errors) = encoding.decode(bytes);
         if had_errors {
-            return Err(DecodeError::NotText(format!("bytes are not valid {}", encoding.name())));
+            return Err(DecodeError::NotText(format!(
+                "bytes are not valid {}",
+                encoding.name()
+            )));
         }
         return checked(text.into_owned());
     }
@@ -20,7 +23,9 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<String, Decode
     }
     match GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) => checked(text.into_owned()),
-        None => Err(DecodeError::NotText("bytes are neither UTF-8 nor GB18030".to_string())),
+        None => Err(DecodeError::NotText(
+            "bytes are neither UTF-8 nor GB18030".to_string(),
+        )),
     }
 }
 
@@ -28,17 +33,27 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<String, Decode
 fn charset_of(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|param| {
         let (key, value) = param.split_once('=')?;
-        key.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches('"').trim_matches('\''))
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').trim_matches('\''))
     })
 }
 
 /// Rejects decoded text that is mostly control characters (a binary file that happens to decode).
 fn checked(text: String) -> Result<String, DecodeError> {
-    let text = text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text);
-    let controls = text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')).count();
+    let text = text
+        .strip_prefix('\u{FEFF}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
     let total = text.chars().count();
     if total > 0 && (text.contains('\0') || controls * 10 > total) {
-        return Err(DecodeError::NotText("control characters: binary content".to_string()));
+        return Err(DecodeError::NotText(
+            "control characters: binary content".to_string(),
+        ));
     }
     Ok(text)
 }
@@ -57,16 +72,34 @@ mod tests {
     fn gbk_is_detected_and_named_charsets_win() {
         let (gbk, _, _) = GB18030.encode("规上工业产值48.78亿元");
         assert_eq!(decode(&gbk, None).unwrap(), "规上工业产值48.78亿元");
-        assert_eq!(decode(&gbk, Some("text/plain; charset=\"GBK\"")).unwrap(), "规上工业产值48.78亿元");
-        assert_eq!(decode("abc".as_bytes(), Some("text/html;charset=utf-8")).unwrap(), "abc");
+        assert_eq!(
+            decode(&gbk, Some("text/plain; charset=\"GBK\"")).unwrap(),
+            "规上工业产值48.78亿元"
+        );
+        assert_eq!(
+            decode("abc".as_bytes(), Some("text/html;charset=utf-8")).unwrap(),
+            "abc"
+        );
     }
 
     #[test]
     fn rejects_binary_and_unknown_charsets() {
-        assert!(matches!(decode(b"\x00\x01\x02PK\x03\x04\xff\xfe", None), Err(DecodeError::NotText(_))));
-        assert!(matches!(decode(b"\x80\xff\x80", None), Err(DecodeError::NotText(_))));
-        assert!(matches!(decode(b"abc", Some("text/plain; charset=ebcdic-x")), Err(DecodeError::UnsupportedCharset(_))));
+        assert!(matches!(
+            decode(b"\x00\x01\x02PK\x03\x04\xff\xfe", None),
+            Err(DecodeError::NotText(_))
+        ));
+        assert!(matches!(
+            decode(b"\x80\xff\x80", None),
+            Err(DecodeError::NotText(_))
+        ));
+        assert!(matches!(
+            decode(b"abc", Some("text/plain; charset=ebcdic-x")),
+            Err(DecodeError::UnsupportedCharset(_))
+        ));
         let (gbk, _, _) = GB18030.encode("中文");
-        assert!(matches!(decode(&gbk, Some("text/plain; charset=utf-8")), Err(DecodeError::NotText(_))));
+        assert!(matches!(
+            decode(&gbk, Some("text/plain; charset=utf-8")),
+            Err(DecodeError::NotText(_))
+        ));
     }
 }

@@ -19,8 +19,9 @@ struct HtmlWords {
     entities: HashMap<String, String>,
 }
 
-static HTML: LazyLock<HtmlWords> =
-    LazyLock::new(|| toml::from_str(include_str!("../data/html.toml")).expect("data/html.toml is valid"));
+static HTML: LazyLock<HtmlWords> = LazyLock::new(|| {
+    toml::from_str(include_str!("../data/html.toml")).expect("data/html.toml is valid")
+});
 
 /// The text the matchers read, and where each of its characters came from.
 pub struct CleanText {
@@ -59,7 +60,11 @@ impl CleanText {
                 }
                 '\r' => {
                     // CRLF and lone CR both become one line break.
-                    let next = if chars.get(i + 1) == Some(&'\n') { i + 2 } else { i + 1 };
+                    let next = if chars.get(i + 1) == Some(&'\n') {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
                     out.push('\n', i, next);
                     i = next;
                     continue;
@@ -85,8 +90,15 @@ impl CleanText {
     pub fn to_caller(&self, span: Span) -> Span {
         let last = self.origin.len() - 1;
         let start = self.origin[span.start.min(last)];
-        let end = if span.end > span.start { self.origin_end[(span.end - 1).min(last - 1)] } else { start };
-        Span { start, end: end.max(start) }
+        let end = if span.end > span.start {
+            self.origin_end[(span.end - 1).min(last - 1)]
+        } else {
+            start
+        };
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 }
 
@@ -98,7 +110,11 @@ struct Builder {
 
 impl Builder {
     fn with_capacity(n: usize) -> Builder {
-        Builder { text: String::with_capacity(n * 3), origin: Vec::with_capacity(n + 1), origin_end: Vec::with_capacity(n) }
+        Builder {
+            text: String::with_capacity(n * 3),
+            origin: Vec::with_capacity(n + 1),
+            origin_end: Vec::with_capacity(n),
+        }
     }
 
     fn push(&mut self, c: char, from: usize, to: usize) {
@@ -116,7 +132,11 @@ impl Builder {
 
     fn finish(mut self, raw_len: usize) -> CleanText {
         self.origin.push(raw_len);
-        CleanText { text: self.text, origin: self.origin, origin_end: self.origin_end }
+        CleanText {
+            text: self.text,
+            origin: self.origin,
+            origin_end: self.origin_end,
+        }
     }
 }
 
@@ -150,13 +170,20 @@ fn read_tag(chars: &[char], i: usize, out: &mut Builder) -> Option<usize> {
     if j == name_start || j - name_start > 20 {
         return None;
     }
-    let name: String = chars[name_start..j].iter().collect::<String>().to_ascii_lowercase();
+    let name: String = chars[name_start..j]
+        .iter()
+        .collect::<String>()
+        .to_ascii_lowercase();
     let html = &*HTML;
-    let known = html.block.contains(&name) || html.skip.contains(&name) || html.inline.contains(&name);
+    let known =
+        html.block.contains(&name) || html.skip.contains(&name) || html.inline.contains(&name);
     if !known || !matches!(chars.get(j), Some('>' | '/' | ' ' | '\t' | '\n' | '\r')) {
         return None;
     }
-    let close = chars[j..].iter().position(|&c| c == '>').map(|p| j + p + 1)?;
+    let close = chars[j..]
+        .iter()
+        .position(|&c| c == '>')
+        .map(|p| j + p + 1)?;
     if html.skip.contains(&name) && !closing {
         // Drop everything up to the matching end tag.
         let end_tag: Vec<char> = format!("</{name}").chars().collect();
@@ -173,14 +200,21 @@ fn read_tag(chars: &[char], i: usize, out: &mut Builder) -> Option<usize> {
 
 /// Reads `&name;`, `&#NN;` or `&#xHH;` at `i`.
 fn read_entity(chars: &[char], i: usize) -> Option<(String, usize)> {
-    let end = chars.iter().skip(i + 1).take(10).position(|&c| c == ';').map(|p| i + 1 + p)?;
+    let end = chars
+        .iter()
+        .skip(i + 1)
+        .take(10)
+        .position(|&c| c == ';')
+        .map(|p| i + 1 + p)?;
     let body: String = chars[i + 1..end].iter().collect();
     let text = if let Some(num) = body.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
             None => num.parse().ok()?,
         };
-        char::from_u32(code).filter(|c| !c.is_control() || *c == '\n')?.to_string()
+        char::from_u32(code)
+            .filter(|c| !c.is_control() || *c == '\n')?
+            .to_string()
     } else {
         HTML.entities.get(&body)?.clone()
     };
@@ -191,7 +225,9 @@ fn read_entity(chars: &[char], i: usize) -> Option<(String, usize)> {
 /// the character it stands for (or none for a lone `\r`) and where the text resumes.
 fn read_escape(chars: &[char], i: usize) -> Option<(Option<char>, usize)> {
     match chars.get(i + 1)? {
-        'r' if chars.get(i + 2) == Some(&'\\') && chars.get(i + 3) == Some(&'n') => Some((Some('\n'), i + 4)),
+        'r' if chars.get(i + 2) == Some(&'\\') && chars.get(i + 3) == Some(&'n') => {
+            Some((Some('\n'), i + 4))
+        }
         'r' => Some((None, i + 2)),
         'n' => Some((Some('\n'), i + 2)),
         't' => Some((Some(' '), i + 2)),
@@ -205,7 +241,11 @@ fn find(chars: &[char], from: usize, needle: &[char]) -> Option<usize> {
 
 fn find_ci(chars: &[char], from: usize, needle: &[char]) -> Option<usize> {
     (from..chars.len()).find(|&k| {
-        chars.len() - k >= needle.len() && chars[k..k + needle.len()].iter().zip(needle).all(|(a, b)| a.eq_ignore_ascii_case(b))
+        chars.len() - k >= needle.len()
+            && chars[k..k + needle.len()]
+                .iter()
+                .zip(needle)
+                .all(|(a, b)| a.eq_ignore_ascii_case(b))
     })
 }
 
@@ -219,12 +259,18 @@ mod tests {
 
     #[test]
     fn joins_numbers_split_across_spans() {
-        assert_eq!(clean("<p>距县城<span lang=\"EN-US\">45</span>公里</p><p>二</p>"), "距县城45公里\n二\n");
+        assert_eq!(
+            clean("<p>距县城<span lang=\"EN-US\">45</span>公里</p><p>二</p>"),
+            "距县城45公里\n二\n"
+        );
     }
 
     #[test]
     fn folds_and_unescapes() {
-        assert_eq!(clean("增长１２．５％&nbsp;a\\r\\nb\r\nc"), "增长12.5% a\nb\nc");
+        assert_eq!(
+            clean("增长１２．５％&nbsp;a\\r\\nb\r\nc"),
+            "增长12.5% a\nb\nc"
+        );
     }
 
     #[test]
@@ -232,11 +278,17 @@ mod tests {
         let raw = "<b>3</b>&#37;x";
         let c = CleanText::new(raw);
         assert_eq!(c.text, "3%x");
-        assert_eq!(c.to_caller(Span { start: 0, end: 2 }), Span { start: 3, end: 13 });
+        assert_eq!(
+            c.to_caller(Span { start: 0, end: 2 }),
+            Span { start: 3, end: 13 }
+        );
     }
 
     #[test]
     fn drops_scripts_and_comments() {
-        assert_eq!(clean("a<script>var x=1<2;</script><!-- 3 -->b<style>p{}</style>c"), "abc");
+        assert_eq!(
+            clean("a<script>var x=1<2;</script><!-- 3 -->b<style>p{}</style>c"),
+            "abc"
+        );
     }
 }

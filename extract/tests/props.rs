@@ -8,13 +8,125 @@ use std::sync::LazyLock;
 /// Pieces report text is made of: numerals, digits, magnitudes, units,
 /// qualifiers, punctuation, markup and scraper leftovers.
 const PIECES: &[&str] = &[
-    "一", "二", "两", "三", "十", "百", "千", "万", "亿", "零", "〇", "壹", "肆", "佰", "拾", "陆", "廿", "点", "分之", "百分之",
-    "负", "第", "又", "0", "1", "2", "5", "9", "12", "3.5", ".", ",", "，", "-", "—", "~", "至", "到", "/", "+", "%", "％",
-    "１", "２", "．", "元", "万元", "亿元", "人", "人次", "个", "户", "家", "亩", "平方米", "㎡", "km", "千米", "吨", "个百分点",
-    "年", "月", "日", "余", "多", "几", "约", "近", "超", "以上", "左右", "不足", "以内", "成", "折", "角", "块", "k", "G", "A",
-    "“", "”", "（", "）", "(", ")", "、", "。", "；", "：", "\n", " ", "\u{3000}", "是", "四川", "一切", "十四五", "增长",
-    "同比", "<p>", "</p>", "<span>", "</span>", "<br>", "<script>", "</script>", "<!--", "-->", "&nbsp;", "&#37;", "&amp",
-    "\\r\\n", "\r\n", "\\", "<", "&", "\u{feff}", "𠀀", "é",
+    "一",
+    "二",
+    "两",
+    "三",
+    "十",
+    "百",
+    "千",
+    "万",
+    "亿",
+    "零",
+    "〇",
+    "壹",
+    "肆",
+    "佰",
+    "拾",
+    "陆",
+    "廿",
+    "点",
+    "分之",
+    "百分之",
+    "负",
+    "第",
+    "又",
+    "0",
+    "1",
+    "2",
+    "5",
+    "9",
+    "12",
+    "3.5",
+    ".",
+    ",",
+    "，",
+    "-",
+    "—",
+    "~",
+    "至",
+    "到",
+    "/",
+    "+",
+    "%",
+    "％",
+    "１",
+    "２",
+    "．",
+    "元",
+    "万元",
+    "亿元",
+    "人",
+    "人次",
+    "个",
+    "户",
+    "家",
+    "亩",
+    "平方米",
+    "㎡",
+    "km",
+    "千米",
+    "吨",
+    "个百分点",
+    "年",
+    "月",
+    "日",
+    "余",
+    "多",
+    "几",
+    "约",
+    "近",
+    "超",
+    "以上",
+    "左右",
+    "不足",
+    "以内",
+    "成",
+    "折",
+    "角",
+    "块",
+    "k",
+    "G",
+    "A",
+    "“",
+    "”",
+    "（",
+    "）",
+    "(",
+    ")",
+    "、",
+    "。",
+    "；",
+    "：",
+    "\n",
+    " ",
+    "\u{3000}",
+    "是",
+    "四川",
+    "一切",
+    "十四五",
+    "增长",
+    "同比",
+    "<p>",
+    "</p>",
+    "<span>",
+    "</span>",
+    "<br>",
+    "<script>",
+    "</script>",
+    "<!--",
+    "-->",
+    "&nbsp;",
+    "&#37;",
+    "&amp",
+    "\\r\\n",
+    "\r\n",
+    "\\",
+    "<",
+    "&",
+    "\u{feff}",
+    "𠀀",
+    "é",
 ];
 
 fn chinese_text() -> impl Strategy<Value = String> {
@@ -25,7 +137,9 @@ static REPORTS: LazyLock<Vec<Vec<char>>> = LazyLock::new(|| {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
     let mut texts = Vec::new();
     for dir in ["seeds", "external"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
         let mut paths: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
         paths.sort();
         for path in paths {
@@ -40,7 +154,10 @@ static REPORTS: LazyLock<Vec<Vec<char>>> = LazyLock::new(|| {
 });
 
 fn check_span(span: Span, len: usize) -> Result<(), TestCaseError> {
-    prop_assert!(span.start <= span.end && span.end <= len, "span {span:?} outside text of {len} code points");
+    prop_assert!(
+        span.start <= span.end && span.end <= len,
+        "span {span:?} outside text of {len} code points"
+    );
     Ok(())
 }
 
@@ -48,7 +165,9 @@ fn check_span(span: Span, len: usize) -> Result<(), TestCaseError> {
 fn folded(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '％' | '．' | '－' | '＋' | '／' => char::from_u32(c as u32 - 0xFEE0).unwrap(),
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '％' | '．' | '－' | '＋' | '／' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap()
+            }
             '\u{3000}' | '\u{a0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => ' ',
             c => c,
         })
@@ -140,11 +259,17 @@ fn decodes_gbk_and_utf8_reports() {
     let gbk = std::fs::read(dir.join("hailaer_district_2019_gwr.gbk.txt")).unwrap();
     let utf8 = std::fs::read_to_string(dir.join("hailaer_district_2019_gwr.txt")).unwrap();
     assert_eq!(decode(&gbk, None).unwrap(), utf8);
-    assert_eq!(decode(&gbk, Some("text/plain; charset=gb2312")).unwrap(), utf8);
+    assert_eq!(
+        decode(&gbk, Some("text/plain; charset=gb2312")).unwrap(),
+        utf8
+    );
     let mut with_bom = b"\xEF\xBB\xBF".to_vec();
     with_bom.extend_from_slice(utf8.as_bytes());
     assert_eq!(decode(&with_bom, None).unwrap(), utf8);
-    assert!(matches!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0", None), Err(govreport_extract::DecodeError::NotText(_))));
+    assert!(matches!(
+        decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0", None),
+        Err(govreport_extract::DecodeError::NotText(_))
+    ));
     assert!(matches!(
         decode(b"abc", Some("text/plain; charset=x-klingon")),
         Err(govreport_extract::DecodeError::UnsupportedCharset(_))

@@ -39,7 +39,12 @@ pub enum Number {
     /// A numeral, times the magnitudes written after an 余/多 (300余万) or a letter (15k).
     Plain { run: Run, scale: f64 },
     /// `num / den`, plus `whole` (三又三分之一). A `den` without digits (百分之, 千分之) makes a percentage.
-    Fraction { whole: Option<Run>, den: Run, num: Run, num_negative: bool },
+    Fraction {
+        whole: Option<Run>,
+        den: Run,
+        num: Run,
+        num_negative: bool,
+    },
 }
 
 /// A quantity found in the text, in pieces.
@@ -81,7 +86,10 @@ fn is_close_quote(c: char) -> bool {
 
 /// Where a list marker may start: line starts and sentence ends.
 fn is_marker_boundary(c: char) -> bool {
-    matches!(c, '\n' | '。' | '；' | ';' | '：' | ':' | '！' | '？' | '!' | '?' | '）' | ')' | '\t')
+    matches!(
+        c,
+        '\n' | '。' | '；' | ';' | '：' | ':' | '！' | '？' | '!' | '?' | '）' | ')' | '\t'
+    )
 }
 
 fn is_clause_break(c: char) -> bool {
@@ -109,7 +117,9 @@ fn can_start(lex: &'static Lexicon, text: &[char], i: usize) -> bool {
     let c = text[i];
     c.is_ascii_digit()
         || lex.is_numeral(c)
-        || (c == '.' && text.get(i + 1).is_some_and(|c| c.is_ascii_digit()) && !prev_is(text, i, |p| p.is_ascii_alphanumeric()))
+        || (c == '.'
+            && text.get(i + 1).is_some_and(|c| c.is_ascii_digit())
+            && !prev_is(text, i, |p| p.is_ascii_alphanumeric()))
 }
 
 /// Reads the quantity starting at `i`: the hit, if it is one, and where to go on.
@@ -117,10 +127,24 @@ fn read(lex: &'static Lexicon, text: &[char], i: usize) -> (Option<Found>, usize
     if let Some(end) = date_at(text, i) {
         return (None, end);
     }
-    let Some(run) = read_run(lex, text, i) else { return (None, i + 1) };
+    let Some(run) = read_run(lex, text, i) else {
+        return (None, i + 1);
+    };
     let run_end = run.end();
-    let Some((number, end)) = read_number(lex, text, run) else { return (None, run_end) };
-    let mut f = Found { start: i, end, negative: false, number, high: None, unit: None, unit_at: 0, parts: Vec::new(), approx: Approx::Exact };
+    let Some((number, end)) = read_number(lex, text, run) else {
+        return (None, run_end);
+    };
+    let mut f = Found {
+        start: i,
+        end,
+        negative: false,
+        number,
+        high: None,
+        unit: None,
+        unit_at: 0,
+        parts: Vec::new(),
+        approx: Approx::Exact,
+    };
 
     // 300余万, 十多万, 四百多: a qualifier inside the number, perhaps with magnitudes after it.
     read_inside_approx(lex, text, &mut f);
@@ -161,10 +185,26 @@ fn read_number(lex: &'static Lexicon, text: &[char], mut run: Run) -> Option<(Nu
     if text.get(j) == Some(&'又') {
         let k = skip_spaces(text, j + 1, MAX_SPACES);
         if let Some(den) = read_run(lex, text, k) {
-            if let Some((Number::Fraction { den, num, num_negative, whole: None }, end)) = read_fraction(lex, text, &den)
+            if let Some((
+                Number::Fraction {
+                    den,
+                    num,
+                    num_negative,
+                    whole: None,
+                },
+                end,
+            )) = read_fraction(lex, text, &den)
             {
                 if numeral(&run.toks, End::Low).is_some_and(|(_, n)| n == run.toks.len()) {
-                    return Some((Number::Fraction { whole: Some(run), den, num, num_negative }, end));
+                    return Some((
+                        Number::Fraction {
+                            whole: Some(run),
+                            den,
+                            num,
+                            num_negative,
+                        },
+                        end,
+                    ));
                 }
             }
         }
@@ -174,10 +214,22 @@ fn read_number(lex: &'static Lexicon, text: &[char], mut run: Run) -> Option<(Nu
     // 3/4, 六十/一百二十 (short on both sides: 202502/17 is a path, 2023/12/13 a date).
     if text.get(run.end()) == Some(&'/') && run.end() - run.start <= 4 {
         if let Some(den) = read_run(lex, text, run.end() + 1) {
-            let short = den.end() - den.start <= 4 && !text.get(den.end()).is_some_and(|c| "/-".contains(*c));
-            if short && numeral(&den.toks, End::Low).is_some_and(|(v, n)| n == den.toks.len() && v != 0.0) {
+            let short = den.end() - den.start <= 4
+                && !text.get(den.end()).is_some_and(|c| "/-".contains(*c));
+            if short
+                && numeral(&den.toks, End::Low)
+                    .is_some_and(|(v, n)| n == den.toks.len() && v != 0.0)
+            {
                 let end = den.end();
-                return Some((Number::Fraction { whole: None, den, num: run, num_negative: false }, end));
+                return Some((
+                    Number::Fraction {
+                        whole: None,
+                        den,
+                        num: run,
+                        num_negative: false,
+                    },
+                    end,
+                ));
             }
         }
     }
@@ -206,16 +258,28 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
     match numeral(&num.toks, End::Low) {
         Some((_, used)) => num.truncate(used),
         // 百分之百
-        None if matches!(num.toks.first(), Some(Tok::SmallUnit(u)) if *u == 100.0) => num.truncate(1),
+        None if matches!(num.toks.first(), Some(Tok::SmallUnit(u)) if *u == 100.0) => {
+            num.truncate(1)
+        }
         None => return None,
     }
     let end = num.end();
-    Some((Number::Fraction { whole: None, den: run.clone(), num, num_negative }, end))
+    Some((
+        Number::Fraction {
+            whole: None,
+            den: run.clone(),
+            num,
+            num_negative,
+        },
+        end,
+    ))
 }
 
 fn read_inside_approx(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     let j = skip_spaces(text, f.end, MAX_SPACES);
-    let Some((n, approx)) = lex.approx_inside.at(text, j) else { return };
+    let Some((n, approx)) = lex.approx_inside.at(text, j) else {
+        return;
+    };
     let mut k = j + n;
     let mut scale = 1.0;
     loop {
@@ -252,7 +316,9 @@ fn read_inside_approx(lex: &'static Lexicon, text: &[char], f: &mut Found) {
 
 /// 一个亿, 两个亿: 个 between a number and its magnitude.
 fn read_counted_magnitude(lex: &'static Lexicon, text: &[char], f: &mut Found) {
-    let Number::Plain { run, scale } = &mut f.number else { return };
+    let Number::Plain { run, scale } = &mut f.number else {
+        return;
+    };
     if run.end() != f.end || run.has_magnitude() || text.get(f.end) != Some(&'个') {
         return;
     }
@@ -263,12 +329,19 @@ fn read_counted_magnitude(lex: &'static Lexicon, text: &[char], f: &mut Found) {
 }
 
 fn read_letter_magnitude(lex: &'static Lexicon, text: &[char], f: &mut Found) {
-    let Number::Plain { run, scale } = &mut f.number else { return };
+    let Number::Plain { run, scale } = &mut f.number else {
+        return;
+    };
     if !matches!(run.toks.last(), Some(Tok::Arabic { .. })) || f.end != run.end() {
         return;
     }
-    let Some(m) = text.get(f.end).and_then(|c| lex.letter_magnitudes.get(c)) else { return };
-    if text.get(f.end + 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
+    let Some(m) = text.get(f.end).and_then(|c| lex.letter_magnitudes.get(c)) else {
+        return;
+    };
+    if text
+        .get(f.end + 1)
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+    {
         return;
     }
     *scale *= m;
@@ -278,14 +351,22 @@ fn read_letter_magnitude(lex: &'static Lexicon, text: &[char], f: &mut Found) {
 /// A time word follows at `at` (2023年, 6月份, 3个月), and no longer unit (日元).
 fn is_time(lex: &'static Lexicon, text: &[char], at: usize) -> bool {
     let at = skip_spaces(text, at, 1);
-    let Some((n, _)) = lex.time_words.at(text, at) else { return false };
+    let Some((n, _)) = lex.time_words.at(text, at) else {
+        return false;
+    };
     lex.units.at(text, at).is_none_or(|(u, _)| u <= n)
 }
 
 /// 10、11月, 1和2月份: a number listed before others that end in a time word shares it.
 fn shares_time_word(lex: &'static Lexicon, text: &[char], mut at: usize) -> bool {
-    while text.get(at).is_some_and(|&c| matches!(c, '、' | ',' | '，' | '和' | '及' | '与' | '或')) {
-        let Some(run) = text.get(at + 1).filter(|&&c| c.is_ascii_digit() || lex.is_numeral(c)).and_then(|_| read_run(lex, text, at + 1))
+    while text
+        .get(at)
+        .is_some_and(|&c| matches!(c, '、' | ',' | '，' | '和' | '及' | '与' | '或'))
+    {
+        let Some(run) = text
+            .get(at + 1)
+            .filter(|&&c| c.is_ascii_digit() || lex.is_numeral(c))
+            .and_then(|_| read_run(lex, text, at + 1))
         else {
             return false;
         };
@@ -301,7 +382,12 @@ fn read_unit(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     let j = skip_spaces(text, f.end, 2);
     if let Some((n, unit)) = lex.units.at_spaced(text, j) {
         // 成立, 起步, 名列: the unit character starts a word here.
-        if n == 1 && lex.unit_blocked_by.get(&text[j]).is_some_and(|b| text.get(j + 1).is_some_and(|c| b.contains(c))) {
+        if n == 1
+            && lex
+                .unit_blocked_by
+                .get(&text[j])
+                .is_some_and(|b| text.get(j + 1).is_some_and(|c| b.contains(c)))
+        {
             return;
         }
         // An ASCII unit must not run on into a word (5km is, 5kmh is not).
@@ -318,15 +404,22 @@ fn read_unit(lex: &'static Lexicon, text: &[char], f: &mut Found) {
 
 /// 50元6角三分, 九块九毛九, 一百三十五块六角七分钱: coins after the amount.
 fn read_money_parts(lex: &'static Lexicon, text: &[char], f: &mut Found) {
-    let Some(unit) = f.unit.filter(|u| u.base == "元" && u.factor >= 0.1) else { return };
+    let Some(unit) = f.unit.filter(|u| u.base == "元" && u.factor >= 0.1) else {
+        return;
+    };
     let mut coin = unit.factor;
     let mut j = f.end;
     while coin > 0.01 {
-        let Some(mut run) = text.get(j).filter(|&&c| can_start(lex, text, j) && c != '.').and_then(|_| read_run(lex, text, j))
+        let Some(mut run) = text
+            .get(j)
+            .filter(|&&c| can_start(lex, text, j) && c != '.')
+            .and_then(|_| read_run(lex, text, j))
         else {
             break;
         };
-        let Some((_, used)) = numeral(&run.toks, End::Low) else { break };
+        let Some((_, used)) = numeral(&run.toks, End::Low) else {
+            break;
+        };
         run.truncate(used);
         let k = run.end();
         if let Some((n, &value)) = lex.money_parts.at(text, k).filter(|(_, &v)| v < coin) {
@@ -336,8 +429,15 @@ fn read_money_parts(lex: &'static Lexicon, text: &[char], f: &mut Found) {
             continue;
         }
         // 九块九, 九毛九: a last single digit counts in the next smaller coin.
-        let single = matches!(run.toks.as_slice(), [Tok::Digit(_)] | [Tok::Arabic { single: true, .. }]);
-        if single && !text.get(k).is_some_and(|&c| is_cjk(c) && !lex.bare_followers.starts(text, k)) {
+        let single = matches!(
+            run.toks.as_slice(),
+            [Tok::Digit(_)] | [Tok::Arabic { single: true, .. }]
+        );
+        if single
+            && !text
+                .get(k)
+                .is_some_and(|&c| is_cjk(c) && !lex.bare_followers.starts(text, k))
+        {
             f.parts.push((run, coin / 10.0));
             j = k;
         }
@@ -357,12 +457,25 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
     let j = skip_spaces(text, f.end, 1);
     let (n, _) = lex.range.at(text, j)?;
     let k = skip_spaces(text, j + n, 1);
-    if !text.get(k).is_some_and(|&c| c.is_ascii_digit() || lex.numeral.contains_key(&c)) {
+    if !text
+        .get(k)
+        .is_some_and(|&c| c.is_ascii_digit() || lex.numeral.contains_key(&c))
+    {
         return None;
     }
     let run = read_run(lex, text, k)?;
     let (number, end) = read_number(lex, text, run)?;
-    let mut high = Found { start: k, end, negative: false, number, high: None, unit: None, unit_at: 0, parts: Vec::new(), approx: Approx::Exact };
+    let mut high = Found {
+        start: k,
+        end,
+        negative: false,
+        number,
+        high: None,
+        unit: None,
+        unit_at: 0,
+        parts: Vec::new(),
+        approx: Approx::Exact,
+    };
     read_inside_approx(lex, text, &mut high);
     if lex.units.at(text, high.end).is_none() {
         read_letter_magnitude(lex, text, &mut high);
@@ -384,15 +497,29 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
         (None, None) => {}
     }
     // 3至5万, 10~15k: the low end borrows the magnitude of the high end.
-    if let (Number::Plain { run: low, scale: low_scale }, Number::Plain { run: hi, scale: hi_scale }) =
-        (&mut f.number, &high.number)
+    if let (
+        Number::Plain {
+            run: low,
+            scale: low_scale,
+        },
+        Number::Plain {
+            run: hi,
+            scale: hi_scale,
+        },
+    ) = (&mut f.number, &high.number)
     {
         if !low.has_magnitude() && *low_scale == 1.0 {
             let borrowed: f64 = hi
                 .toks
                 .iter()
                 .rev()
-                .map_while(|t| if let Tok::Magnitude(m) = t { Some(*m) } else { None })
+                .map_while(|t| {
+                    if let Tok::Magnitude(m) = t {
+                        Some(*m)
+                    } else {
+                        None
+                    }
+                })
                 .product();
             *low_scale *= borrowed * hi_scale;
         }
@@ -410,7 +537,10 @@ fn is_phone(low: &Found, high: &Found) -> bool {
         Number::Plain { run, .. } if run.is_single_arabic() => Some(run.end() - run.start),
         _ => None,
     };
-    matches!((digits(&low.number), digits(&high.number)), (Some(3..=4), Some(7..=8)))
+    matches!(
+        (digits(&low.number), digits(&high.number)),
+        (Some(3..=4), Some(7..=8))
+    )
 }
 
 fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
@@ -418,7 +548,10 @@ fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     let before = back_spaces(text, f.start, 2);
     if let Some((n, base)) = lex.unit_prefixes.ending_at(text, before) {
         if f.unit.is_none() {
-            f.unit = lex.units.at(&base.chars().collect::<Vec<_>>(), 0).map(|(_, u)| u);
+            f.unit = lex
+                .units
+                .at(&base.chars().collect::<Vec<_>>(), 0)
+                .map(|(_, u)| u);
             f.unit_at = before - n;
         }
         f.start = before - n;
@@ -432,7 +565,11 @@ fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
         let at = back_spaces(text, f.start, 1);
         // "- 24个" at the start of a line is a bullet, not a sign.
         let bullet = at > 0 && at < f.start && (at == 1 || prev_is(text, at - 1, |c| c == '\n'));
-        if at > 0 && text[at - 1] == '-' && !bullet && !prev_is(text, at - 1, |c| c.is_ascii_alphanumeric() || c == '-') {
+        if at > 0
+            && text[at - 1] == '-'
+            && !bullet
+            && !prev_is(text, at - 1, |c| c.is_ascii_alphanumeric() || c == '-')
+        {
             f.negative = true;
             f.start = at - 1;
         }
@@ -440,7 +577,10 @@ fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     if let Some((n, approx)) = lex.approx_before.ending_at(text, f.start) {
         let word_end = n == 1
             && f.start >= 2
-            && lex.approx_before_blocked_by.get(&text[f.start - 1]).is_some_and(|b| b.contains(&text[f.start - 2]));
+            && lex
+                .approx_before_blocked_by
+                .get(&text[f.start - 1])
+                .is_some_and(|b| b.contains(&text[f.start - 2]));
         if f.approx == Approx::Exact && !word_end {
             f.approx = *approx;
         }
@@ -464,8 +604,15 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
         return true;
     }
     // G322国道, S3线, 5G, A202107211321: digits glued to a short code of letters.
-    let letters_before = text[..start].iter().rev().take_while(|c| c.is_ascii_alphabetic()).count();
-    let code_letters = text[start - letters_before..start].iter().any(|c| c.is_ascii_uppercase()) || letters_before <= 3;
+    let letters_before = text[..start]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let code_letters = text[start - letters_before..start]
+        .iter()
+        .any(|c| c.is_ascii_uppercase())
+        || letters_before <= 3;
     if letters_before > 0 && code_letters {
         return true;
     }
@@ -474,12 +621,15 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
         return true;
     }
     // URLs, file names and codes: /roll/202502, t2025_3929, 001008003004081.
-    if prev.is_some_and(|c| matches!(c, '/' | '_' | '=' | '#' | '@' | '\\' | '&')) || next == Some('_') {
+    if prev.is_some_and(|c| matches!(c, '/' | '_' | '=' | '#' | '@' | '\\' | '&'))
+        || next == Some('_')
+    {
         return true;
     }
     if let Some(run) = num_run {
         let digits = &text[run.start..run.end()];
-        if run.is_single_arabic() && digits.len() >= 3 && digits[0] == '0' && !digits.contains(&'.') {
+        if run.is_single_arabic() && digits.len() >= 3 && digits[0] == '0' && !digits.contains(&'.')
+        {
             return true;
         }
     }
@@ -497,12 +647,17 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
             let b = back_spaces(text, start, MAX_SPACES);
             b == 0 || is_marker_boundary(text[b - 1])
         };
-        let dot_marker = matches!(next, Some('.')) && !text.get(f.end + 1).is_some_and(|c| c.is_ascii_digit());
-        let cjk_numeral = num_run.is_some_and(|r| !r.toks.iter().any(|t| matches!(t, Tok::Arabic { .. })));
+        let dot_marker =
+            matches!(next, Some('.')) && !text.get(f.end + 1).is_some_and(|c| c.is_ascii_digit());
+        let cjk_numeral =
+            num_run.is_some_and(|r| !r.toks.iter().any(|t| matches!(t, Tok::Arabic { .. })));
         if at_boundary && (next == Some('、') || dot_marker || matches!(next, Some(')' | '）'))) {
             return true;
         }
-        if cjk_numeral && (next == Some('、') || (next == Some('是') && num_run.is_some_and(|r| r.toks.len() == 1))) {
+        if cjk_numeral
+            && (next == Some('、')
+                || (next == Some('是') && num_run.is_some_and(|r| r.toks.len() == 1)))
+        {
             return true;
         }
     }
@@ -515,12 +670,20 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
         r.is_single_arabic() && text[r.start..r.end()].contains(&'.') && r.end() - r.start <= 4
     });
     let glued_after = text.get(f.end).is_some_and(|&c| is_cjk(c));
-    let word_follows = if unit_at_end { f.end - f.unit_at == 1 && glued_after } else { glued_after };
+    let word_follows = if unit_at_end {
+        f.end - f.unit_at == 1 && glued_after
+    } else {
+        glued_after
+    };
     if line_start && heading_number && word_follows {
         return true;
     }
     // 一件件民生实事, 一个个项目: a doubled classifier says "each", not a count.
-    if unit_at_end && f.end > f.unit_at && text.get(f.end) == Some(&text[f.end - 1]) && f.end - f.unit_at == 1 {
+    if unit_at_end
+        && f.end > f.unit_at
+        && text.get(f.end) == Some(&text[f.end - 1])
+        && f.end - f.unit_at == 1
+    {
         return true;
     }
     // “1586”专项行动, “六个一”
@@ -538,7 +701,8 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
         }
     }
     // 8.8万京津老人, 一个亿: a magnitude makes a bare number a measure.
-    let scaled = num_run.is_some_and(|r| r.has_magnitude()) || matches!(f.number, Number::Plain { scale, .. } if scale > 1.0);
+    let scaled = num_run.is_some_and(|r| r.has_magnitude())
+        || matches!(f.number, Number::Plain { scale, .. } if scale > 1.0);
     if bare && !scaled {
         // 1586专项行动, 三大差距, 二十大: a bare number glued to a word is part of a name.
         if next.is_some_and(is_cjk) && !lex.bare_followers.starts(text, f.end) {
@@ -569,16 +733,28 @@ fn is_percent_fraction(n: &Number) -> bool {
 
 /// Reads the numeral run at `i` (digits, numeral characters, 点, spaces between).
 pub fn read_run(lex: &'static Lexicon, text: &[char], i: usize) -> Option<Run> {
-    let mut run = Run { start: i, toks: Vec::new(), ends: Vec::new() };
+    let mut run = Run {
+        start: i,
+        toks: Vec::new(),
+        ends: Vec::new(),
+    };
     let mut j = i;
     while let Some(&c) = text.get(j) {
         let last = run.toks.last().copied();
-        if matches!(last, Some(Tok::Decimals(_))) && !matches!(lex.numeral.get(&c), Some(NumeralChar::Magnitude(_))) {
+        if matches!(last, Some(Tok::Decimals(_)))
+            && !matches!(lex.numeral.get(&c), Some(NumeralChar::Magnitude(_)))
+        {
             break;
         }
-        if c.is_ascii_digit() || (c == '.' && run.toks.is_empty() && text.get(j + 1).is_some_and(|c| c.is_ascii_digit()))
+        if c.is_ascii_digit()
+            || (c == '.'
+                && run.toks.is_empty()
+                && text.get(j + 1).is_some_and(|c| c.is_ascii_digit()))
         {
-            if matches!(last, Some(Tok::Arabic { .. } | Tok::Digit(1..) | Tok::Tens(_))) {
+            if matches!(
+                last,
+                Some(Tok::Arabic { .. } | Tok::Digit(1..) | Tok::Tens(_))
+            ) {
                 break;
             }
             let (value, single, next) = read_arabic(text, j);
@@ -623,8 +799,13 @@ pub fn read_run(lex: &'static Lexicon, text: &[char], i: usize) -> Option<Run> {
             let goes_on = match lex.numeral.get(&n) {
                 Some(NumeralChar::Digit(_)) => !arabic_last,
                 Some(_) => true,
-                None if n.is_ascii_digit() => matches!(last, Some(Tok::SmallUnit(_) | Tok::Magnitude(_))),
-                None => lex.points.contains(&n) && read_decimals(lex, text, skip_spaces(text, k + 1, MAX_SPACES)).is_some(),
+                None if n.is_ascii_digit() => {
+                    matches!(last, Some(Tok::SmallUnit(_) | Tok::Magnitude(_)))
+                }
+                None => {
+                    lex.points.contains(&n)
+                        && read_decimals(lex, text, skip_spaces(text, k + 1, MAX_SPACES)).is_some()
+                }
             };
             if goes_on {
                 j = k;
@@ -647,9 +828,7 @@ fn read_arabic(text: &[char], i: usize) -> (f64, bool, usize) {
             digits.push(c);
             group += 1;
             j += 1;
-        } else if matches!(c, ',' | '，') && group >= 1 && group <= 3 && digits.len() == group
-            || matches!(c, ',' | '，') && group == 3 && digits.len() > 3
-        {
+        } else if matches!(c, ',' | '，') && (first_group_ok(group, digits.len()) || group == 3) {
             // A separator needs exactly three digits after it (26.98亿元,完成率 is a clause break).
             let three = (1..=3).all(|k| text.get(j + k).is_some_and(|c| c.is_ascii_digit()));
             let fourth = text.get(j + 4).is_some_and(|c| c.is_ascii_digit());
@@ -671,8 +850,21 @@ fn read_arabic(text: &[char], i: usize) -> (f64, bool, usize) {
             j += 1;
         }
     }
-    let digits = if digits.starts_with('.') { format!("0{digits}") } else { digits };
-    (digits.parse().unwrap_or(0.0), single && !digits.contains('.'), j)
+    let digits = if digits.starts_with('.') {
+        format!("0{digits}")
+    } else {
+        digits
+    };
+    (
+        digits.parse().unwrap_or(0.0),
+        single && !digits.contains('.'),
+        j,
+    )
+}
+
+/// The first group before a thousands separator has one to three digits.
+fn first_group_ok(group: usize, digits: usize) -> bool {
+    (1..=3).contains(&group) && digits == group
 }
 
 /// The digits after a decimal point (五五四四, 123): their value as a fraction.
@@ -682,7 +874,9 @@ fn read_decimals(lex: &'static Lexicon, text: &[char], i: usize) -> Option<(f64,
     while let Some(&c) = text.get(j) {
         if c.is_ascii_digit() {
             digits.push(c);
-        } else if let (Some(NumeralChar::Digit(d)), false) = (lex.numeral.get(&c), lex.not_decimal.contains(&c)) {
+        } else if let (Some(NumeralChar::Digit(d)), false) =
+            (lex.numeral.get(&c), lex.not_decimal.contains(&c))
+        {
             digits.push(char::from(b'0' + d));
         } else {
             break;
@@ -694,9 +888,16 @@ fn read_decimals(lex: &'static Lexicon, text: &[char], i: usize) -> Option<(f64,
 
 /// 2023-12-13, 2023.12, 2024/1/5, 14:30: where a date or clock time at `i` ends.
 fn date_at(text: &[char], i: usize) -> Option<usize> {
-    let hour_len = text[i..].iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+    let hour_len = text[i..]
+        .iter()
+        .take(3)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     if (1..=2).contains(&hour_len) && matches!(text.get(i + hour_len), Some(':' | '：')) {
-        let minute_len = text[i + hour_len + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let minute_len = text[i + hour_len + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if minute_len == 2 {
             return Some(i + hour_len + 3);
         }
@@ -705,7 +906,9 @@ fn date_at(text: &[char], i: usize) -> Option<usize> {
     if year_end > text.len() || !text[i..year_end].iter().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    if prev_is(text, i, |c| c.is_ascii_digit()) || text.get(year_end).is_some_and(|c| c.is_ascii_digit()) {
+    if prev_is(text, i, |c| c.is_ascii_digit())
+        || text.get(year_end).is_some_and(|c| c.is_ascii_digit())
+    {
         return None;
     }
     let year: u32 = text[i..year_end].iter().collect::<String>().parse().ok()?;
@@ -713,13 +916,19 @@ fn date_at(text: &[char], i: usize) -> Option<usize> {
     if !(1900..=2100).contains(&year) || !matches!(sep, '-' | '.' | '/') {
         return None;
     }
-    let month_len = text[year_end + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let month_len = text[year_end + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     if !(1..=2).contains(&month_len) {
         return None;
     }
     let mut end = year_end + 1 + month_len;
     if text.get(end) == Some(&sep) {
-        let day_len = text[end + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let day_len = text[end + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if (1..=2).contains(&day_len) {
             end += 1 + day_len;
         }
@@ -731,7 +940,9 @@ fn in_short_quote(text: &[char], start: usize, end: usize) -> bool {
     let open = (start.saturating_sub(QUOTE_REACH)..start)
         .rev()
         .find(|&p| is_open_quote(text[p]) || is_close_quote(text[p]) || is_clause_break(text[p]));
-    let Some(open) = open.filter(|&p| is_open_quote(text[p])) else { return false };
+    let Some(open) = open.filter(|&p| is_open_quote(text[p])) else {
+        return false;
+    };
     let limit = (end + QUOTE_REACH).min(text.len());
     let close = (end..limit).find(|&p| {
         let c = text[p];

@@ -111,21 +111,32 @@ impl<T: Clone> Words<T> {
         let mut longest = 0;
         for (word, value) in entries {
             let chars: Vec<char> = word.chars().collect();
-            let (Some(&first), Some(&last)) = (chars.first(), chars.last()) else { continue };
+            let (Some(&first), Some(&last)) = (chars.first(), chars.last()) else {
+                continue;
+            };
             longest = longest.max(chars.len());
-            by_first.entry(first).or_default().push((chars.clone(), value.clone()));
+            by_first
+                .entry(first)
+                .or_default()
+                .push((chars.clone(), value.clone()));
             by_last.entry(last).or_default().push((chars, value));
         }
         for list in by_first.values_mut().chain(by_last.values_mut()) {
             list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         }
-        Words { by_first, by_last, longest }
+        Words {
+            by_first,
+            by_last,
+            longest,
+        }
     }
 
     /// The longest word starting at `at`: its length in chars and value.
     pub fn at(&self, text: &[char], at: usize) -> Option<(usize, &T)> {
         let list = self.by_first.get(text.get(at)?)?;
-        list.iter().find(|(w, _)| text[at..].starts_with(w)).map(|(w, v)| (w.len(), v))
+        list.iter()
+            .find(|(w, _)| text[at..].starts_with(w))
+            .map(|(w, v)| (w.len(), v))
     }
 
     /// Like [`Words::at`], but spaces between the word's characters are allowed
@@ -155,7 +166,9 @@ impl<T: Clone> Words<T> {
             return None;
         }
         let list = self.by_last.get(text.get(end - 1)?)?;
-        list.iter().find(|(w, _)| text[..end].ends_with(w)).map(|(w, v)| (w.len(), v))
+        list.iter()
+            .find(|(w, _)| text[..end].ends_with(w))
+            .map(|(w, v)| (w.len(), v))
     }
 
     pub fn starts(&self, text: &[char], at: usize) -> bool {
@@ -203,12 +216,35 @@ fn approx_words(words: HashMap<String, String>) -> Words<Approx> {
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let numbers: NumbersFile = read("numbers.toml", include_str!("../../data/numbers.toml"));
     let units: UnitsFile = read("units.toml", include_str!("../../data/units.toml"));
-    let qualifiers: QualifiersFile = read("qualifiers.toml", include_str!("../../data/qualifiers.toml"));
+    let qualifiers: QualifiersFile = read(
+        "qualifiers.toml",
+        include_str!("../../data/qualifiers.toml"),
+    );
     let mut numeral = HashMap::new();
-    numeral.extend(numbers.digits.into_iter().map(|(c, d)| (c, NumeralChar::Digit(d))));
-    numeral.extend(numbers.small_units.into_iter().map(|(c, v)| (c, NumeralChar::SmallUnit(v))));
-    numeral.extend(numbers.tens.into_iter().map(|(c, v)| (c, NumeralChar::Tens(v))));
-    numeral.extend(numbers.magnitudes.into_iter().map(|(c, v)| (c, NumeralChar::Magnitude(v))));
+    numeral.extend(
+        numbers
+            .digits
+            .into_iter()
+            .map(|(c, d)| (c, NumeralChar::Digit(d))),
+    );
+    numeral.extend(
+        numbers
+            .small_units
+            .into_iter()
+            .map(|(c, v)| (c, NumeralChar::SmallUnit(v))),
+    );
+    numeral.extend(
+        numbers
+            .tens
+            .into_iter()
+            .map(|(c, v)| (c, NumeralChar::Tens(v))),
+    );
+    numeral.extend(
+        numbers
+            .magnitudes
+            .into_iter()
+            .map(|(c, v)| (c, NumeralChar::Magnitude(v))),
+    );
     let w = numbers.words;
     numeral.extend(w.half.iter().map(|&c| (c, NumeralChar::Half)));
     let mut numeral_bits = vec![0u64; 0x10000 / 64];
@@ -232,12 +268,25 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         ordinal_prefixes: plain(w.ordinal_prefixes),
         bare_followers: plain(w.bare_followers),
         lone_digit_preceders: plain(w.lone_digit_preceders),
-        units: Words::new(units.units.into_iter().map(|(s, (base, factor))| (s, Unit { base, factor }))),
+        units: Words::new(
+            units
+                .units
+                .into_iter()
+                .map(|(s, (base, factor))| (s, Unit { base, factor })),
+        ),
         unit_prefixes: Words::new(units.prefixes),
         money_parts: Words::new(units.money_parts),
-        unit_blocked_by: units.blocked_by.into_iter().map(|(u, s)| (u, s.chars().collect())).collect(),
+        unit_blocked_by: units
+            .blocked_by
+            .into_iter()
+            .map(|(u, s)| (u, s.chars().collect()))
+            .collect(),
         approx_before: approx_words(qualifiers.before),
-        approx_before_blocked_by: qualifiers.before_blocked_by.into_iter().map(|(q, s)| (q, s.chars().collect())).collect(),
+        approx_before_blocked_by: qualifiers
+            .before_blocked_by
+            .into_iter()
+            .map(|(q, s)| (q, s.chars().collect()))
+            .collect(),
         approx_inside: approx_words(qualifiers.inside),
         approx_after: approx_words(qualifiers.after),
     }

@@ -13,5 +13,8 @@ use crate::Quantity;
 /// Every quantity in clean text; spans are code point offsets into `clean`.
 pub fn scan(clean: &str) -> Vec<Quantity> {
     let chars: Vec<char> = clean.chars().collect();
-    find::find(&chars).iter().filter_map(|f| resolve::quantity(&chars, f)).collect()
+    find::find(&chars)
+        .iter()
+        .filter_map(|f| resolve::quantity(&chars, f))
+        .collect()
 }

@@ -97,7 +97,10 @@ pub fn numeral(toks: &[Tok], end: End) -> Option<(f64, usize)> {
                 if u >= last_small {
                     break;
                 }
-                if pending.is_none() && !has_digit && u > 10.0 && !matches!(toks.get(k + 1), Some(Tok::Digit(1..)))
+                if pending.is_none()
+                    && !has_digit
+                    && u > 10.0
+                    && !matches!(toks.get(k + 1), Some(Tok::Digit(1..)))
                 {
                     // 百 or 千 alone is not a number (百三 is).
                     break;
@@ -122,7 +125,11 @@ pub fn numeral(toks: &[Tok], end: End) -> Option<(f64, usize)> {
             Tok::Magnitude(m) => {
                 // 百二万 is 120万 (the 二 is abbreviated), but in 5亿1万 the 1 is 1.
                 let after_small = prev_unit.is_some_and(|u| u < 1e4);
-                let digit = if after_small { abbreviated.take().or(pending.take()) } else { pending.take() };
+                let digit = if after_small {
+                    abbreviated.take().or(pending.take())
+                } else {
+                    pending.take()
+                };
                 abbreviated = None;
                 pending = None;
                 let current = section + digit.unwrap_or(0.0);
@@ -180,7 +187,16 @@ pub fn numeral(toks: &[Tok], end: End) -> Option<(f64, usize)> {
 /// 一二三 → 123, 一七二零点一 → 1720.1; 两三 → 2..3; 一一 is no number.
 /// `None` when `toks` are not a run of bare Chinese digits.
 fn digit_string(toks: &[Tok], end: End) -> Option<Option<(f64, usize)>> {
-    let digits: Vec<u8> = toks.iter().map_while(|t| if let Tok::Digit(d) = t { Some(*d) } else { None }).collect();
+    let digits: Vec<u8> = toks
+        .iter()
+        .map_while(|t| {
+            if let Tok::Digit(d) = t {
+                Some(*d)
+            } else {
+                None
+            }
+        })
+        .collect();
     let rest = &toks[digits.len()..];
     if digits.len() < 2 || !(rest.is_empty() || matches!(rest, [Tok::Decimals(_)])) {
         return None;
@@ -200,7 +216,6 @@ fn digit_string(toks: &[Tok], end: End) -> Option<Option<(f64, usize)>> {
     };
     Some(Some((whole + fraction, toks.len())))
 }
-
 
 /// A found number as a [`Quantity`] in base units.
 pub fn quantity(text: &[char], f: &Found) -> Option<Quantity> {
@@ -229,7 +244,10 @@ pub fn quantity(text: &[char], f: &Found) -> Option<Quantity> {
         return None;
     }
     Some(Quantity {
-        span: Span { start: f.start, end: f.end },
+        span: Span {
+            start: f.start,
+            end: f.end,
+        },
         text: text[f.start..f.end].iter().collect(),
         value,
         max,
@@ -247,9 +265,16 @@ fn tidy(v: f64) -> f64 {
 fn number_value(n: &Number, end: End) -> Option<(f64, bool)> {
     match n {
         Number::Plain { run, scale } => Some((numeral(&run.toks, end)?.0 * scale, false)),
-        Number::Fraction { whole, den, num, num_negative } => {
+        Number::Fraction {
+            whole,
+            den,
+            num,
+            num_negative,
+        } => {
             // 百分之百: a lone 百 counts as 100 after 分之.
-            let num = numeral(&num.toks, end).map(|(v, _)| v).or_else(|| units_only_value(&num.toks))?
+            let num = numeral(&num.toks, end)
+                .map(|(v, _)| v)
+                .or_else(|| units_only_value(&num.toks))?
                 * if *num_negative { -1.0 } else { 1.0 };
             let whole = match whole {
                 Some(w) => numeral(&w.toks, end)?.0,
@@ -269,8 +294,12 @@ fn number_value(n: &Number, end: End) -> Option<(f64, bool)> {
 
 /// Does the numeral have digits of its own? (十 counts: 十分之一 is a tenth, 百分之一 a percent.)
 pub fn has_digits(toks: &[Tok]) -> bool {
-    toks.iter().any(|t| matches!(t, Tok::Digit(_) | Tok::Arabic { .. } | Tok::Decimals(_) | Tok::Tens(_)))
-        || matches!(toks, [Tok::SmallUnit(u)] if *u == 10.0)
+    toks.iter().any(|t| {
+        matches!(
+            t,
+            Tok::Digit(_) | Tok::Arabic { .. } | Tok::Decimals(_) | Tok::Tens(_)
+        )
+    }) || matches!(toks, [Tok::SmallUnit(u)] if *u == 10.0)
 }
 
 /// 百 → 100, 百万 → 1e6: a numeral of units only, as a denominator.
@@ -278,7 +307,17 @@ fn units_only_value(toks: &[Tok]) -> Option<f64> {
     if toks.is_empty() || has_digits(toks) {
         return None;
     }
-    Some(toks.iter().map(|t| if let Tok::SmallUnit(u) | Tok::Magnitude(u) = t { *u } else { 1.0 }).product())
+    Some(
+        toks.iter()
+            .map(|t| {
+                if let Tok::SmallUnit(u) | Tok::Magnitude(u) = t {
+                    *u
+                } else {
+                    1.0
+                }
+            })
+            .product(),
+    )
 }
 
 #[cfg(test)]
@@ -293,12 +332,37 @@ mod tests {
     #[test]
     fn sections_and_magnitudes() {
         // 四千五百六十九万八千三百一十一亿
-        let t = [Digit(4), SmallUnit(1e3), Digit(5), SmallUnit(100.0), Digit(6), SmallUnit(10.0), Digit(9),
-            Magnitude(1e4), Digit(8), SmallUnit(1e3), Digit(3), SmallUnit(100.0), Digit(1), SmallUnit(10.0), Digit(1),
-            Magnitude(1e8)];
+        let t = [
+            Digit(4),
+            SmallUnit(1e3),
+            Digit(5),
+            SmallUnit(100.0),
+            Digit(6),
+            SmallUnit(10.0),
+            Digit(9),
+            Magnitude(1e4),
+            Digit(8),
+            SmallUnit(1e3),
+            Digit(3),
+            SmallUnit(100.0),
+            Digit(1),
+            SmallUnit(10.0),
+            Digit(1),
+            Magnitude(1e8),
+        ];
         assert_eq!(v(&t), Some(4.5698311e15));
         assert_eq!(v(&[Digit(1), Magnitude(1e4), Digit(3)]), Some(13000.0));
-        assert_eq!(v(&[Arabic { value: 4.78, single: false }, Magnitude(1e4), Magnitude(1e8)]), Some(4.78e12));
+        assert_eq!(
+            v(&[
+                Arabic {
+                    value: 4.78,
+                    single: false
+                },
+                Magnitude(1e4),
+                Magnitude(1e8)
+            ]),
+            Some(4.78e12)
+        );
         assert_eq!(v(&[Digit(5), SmallUnit(10.0), SmallUnit(1e3)]), Some(50.0));
         assert_eq!(v(&[Magnitude(1e4)]), None);
         assert_eq!(v(&[SmallUnit(100.0), Digit(3)]), Some(130.0));
@@ -309,6 +373,12 @@ mod tests {
         assert_eq!(numeral(&[Digit(2), Digit(3)], End::High), Some((3.0, 2)));
         assert_eq!(v(&[Digit(1), Digit(7), Digit(2), Digit(0)]), Some(1720.0));
         assert_eq!(v(&[Digit(1), Digit(1)]), None);
-        assert_eq!(numeral(&[Digit(3), Digit(4), SmallUnit(10.0), Magnitude(1e4)], End::High), Some((400000.0, 4)));
+        assert_eq!(
+            numeral(
+                &[Digit(3), Digit(4), SmallUnit(10.0), Magnitude(1e4)],
+                End::High
+            ),
+            Some((400000.0, 4))
+        );
     }
 }
