@@ -498,6 +498,11 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 let first = (r.start..r.end).find(|&i| text[i] == '第' || text[i] == '倒').unwrap_or(r.start);
                 let name = head.trim_end_matches(|c| c == '获' || c == '得').to_string();
                 let name = name.strip_suffix("获得").or(name.strip_suffix("获评")).unwrap_or(&name).to_string();
+                // 新开工面积连续三年(居全省第一): how long it has held the rank is not part of the name.
+                let name = match name.find("连续") {
+                    Some(p) if p > 0 => name[..p].to_string(),
+                    _ => name,
+                };
                 if !name.is_empty() {
                     drafts.push(Draft {
                         name,

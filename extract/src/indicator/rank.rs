@@ -57,6 +57,10 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
             // 倒26 without 名 is not a rank.
             p += 1;
             continue;
+        } else if text.get(stop).is_some_and(|&c| crate::lexicon::is_han(c) && c != '的') {
+            // 全国第十四届, 第三次普查, 第一方阵: an ordinal of something else.
+            p += 1;
+            continue;
         }
         // Look back for the verb, within the clause.
         let mut k = p;
