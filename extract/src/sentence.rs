@@ -43,7 +43,7 @@ pub fn split(text: &[char], breaks: &[usize]) -> Vec<Sentence> {
             push(start, i, &mut out);
             start = i;
         }
-        if is_sentence_end(c) {
+        if is_sentence_end(c) && !(matches!(c, '\n' | '\r') && continues(text, start, i)) {
             push(start, i, &mut out);
             start = i + 1;
         }
@@ -70,4 +70,15 @@ pub fn clauses(text: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     }
     out.push((s, end));
     out
+}
+
+/// Does the sentence go on after the line break at `at`? A long line that ends without
+/// punctuation was cut by the page, not by the writer (…为1747名⏎⏎80周岁以上老人发放高龄津贴).
+fn continues(text: &[char], start: usize, at: usize) -> bool {
+    let Some(last) = text[start..at].iter().rev().find(|c| !c.is_whitespace()) else { return false };
+    if !(crate::lexicon::is_han(*last) || last.is_ascii_digit()) || at - start < 40 {
+        return false;
+    }
+    let next = text[at..].iter().find(|c| !c.is_whitespace());
+    next.is_some_and(|&c| crate::lexicon::is_han(c) || c.is_ascii_digit())
 }

@@ -323,6 +323,12 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 before.clone()
             };
             let mut after = after.clone();
+            // 3049对夫妻举办“银婚”仪式: people named by what was done for them (举办“银婚”仪式夫妻).
+            if matches!(q.q.unit.as_str(), "人" | "对") {
+                if let Some(n) = name::people_by_action(&after) {
+                    after = n;
+                }
+            }
             if after.starts_with('村') && after.chars().count() > 3 {
                 after = after['村'.len_utf8()..].to_string();
             }

@@ -153,6 +153,9 @@ pub fn before_words(text: &[char], a: usize, b: usize) -> String {
 pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     let lex = &LEXICON.name;
     let mut a = a;
+    while a < limit && text[a].is_whitespace() {
+        a += 1;
+    }
     if starts_at(text, a, "的") {
         a += 1;
     }
@@ -250,4 +253,14 @@ pub fn speaks_of_money(name: &str) -> bool {
 /// Does the name hold a meaning verb anywhere (联合综合行政执法局拆除)?
 pub fn has_verb(name: &str) -> bool {
     LEXICON.name.meaning_verbs.iter().any(|v| v.chars().count() >= 2 && name.contains(v.as_str()))
+}
+
+/// 货车司机办理绿色通行证 → 办理绿色通行证货车司机: the people counted, after the action they took part in.
+pub fn people_by_action(after: &str) -> Option<String> {
+    let chars: Vec<char> = after.chars().collect();
+    let verbs = &LEXICON.name.meaning_verbs;
+    let at = (2..chars.len().saturating_sub(1)).find(|&i| word_at(&chars, i, verbs).is_some_and(|v| v.chars().count() >= 2))?;
+    let noun: String = chars[..at].iter().collect();
+    let action: String = chars[at..].iter().collect();
+    Some(format!("{action}{noun}"))
 }
