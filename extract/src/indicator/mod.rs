@@ -103,7 +103,8 @@ fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool
     }
     let prev = if q.start > 0 { Some(text[q.start - 1]) } else { None };
     let next = text.get(q.end).copied();
-    if matches!(prev, Some('第' | '〔' | '[' | '【' | '+' | '＋' | 'G' | 'S' | 'X' | 'Y' | '№')) {
+    // 第3针, G322, 每10万人 (a denominator): not measures.
+    if matches!(prev, Some('第' | '〔' | '[' | '【' | '+' | '＋' | 'G' | 'S' | 'X' | 'Y' | '№' | '每')) {
         return false;
     }
     if matches!(next, Some('+' | '＋' | '号' | '届')) {
@@ -431,7 +432,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         let q = &sq[c.q];
         let k = clause_of(q.start);
         let (cs, _) = clauses[k];
-        let from = sq[..c.q].iter().map(|p| p.end).filter(|&e| e <= c.cue_start && e >= cs).max().unwrap_or(cs);
+        let from = (0..c.q).filter(|&p| cuts[p]).map(|p| sq[p].end).filter(|&e| e <= c.cue_start && e >= cs).max().unwrap_or(cs);
         let subject = name::before_words(text, from, c.cue_start);
         let subject = subject.trim_end_matches("保持").to_string();
         let same_clause_level = drafts.iter().rposition(|d| d.clause == k && d.span.0 < q.start && d.q.is_some());
