@@ -17,7 +17,8 @@ fn field(text: &str, names: &[String]) -> Option<String> {
     for name in names {
         for (at, _) in text.match_indices(name.as_str()) {
             let rest = &text[at + name.len()..];
-            let rest = rest.trim_start_matches(|c: char| c == '|' || c == ':' || c == '：' || c.is_whitespace() && c != '\n');
+            let rest =
+                rest.trim_start_matches(|c: char| c == '|' || c == ':' || c == '：' || c.is_whitespace() && c != '\n');
             let value: String = rest.chars().take_while(|&c| c != '|' && c != '\n' && c != '\r').collect();
             let value = value.trim().to_string();
             if !value.is_empty() && value.chars().count() <= 80 {
@@ -48,7 +49,8 @@ pub fn iso_date(s: &str) -> Option<String> {
     let y: i32 = nums.first()?.parse().ok()?;
     let m: u32 = nums.get(1)?.parse().ok()?;
     let d: u32 = nums.get(2)?.parse().ok()?;
-    ((1900..2200).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    ((1900..2200).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// The first 4-digit year (19xx/20xx) written with 年 in `s`, skipping 以来/前.
@@ -73,7 +75,12 @@ fn year_in(s: &str) -> Option<i32> {
 fn is_field_line(line: &str) -> bool {
     let m = &LEXICON.metadata;
     let has = |names: &[String]| names.iter().any(|n| line.contains(n.as_str()));
-    (line.contains('|') && (has(&m.index_fields) || has(&m.issuer_fields) || has(&m.published_fields) || line.contains("组配分类") || line.contains("公开方式")))
+    (line.contains('|')
+        && (has(&m.index_fields)
+            || has(&m.issuer_fields)
+            || has(&m.published_fields)
+            || line.contains("组配分类")
+            || line.contains("公开方式")))
         || ["来源URL", "发文时间", "报告人", "正文", "来源"].iter().any(|k| line.starts_with(k))
         || short_key(line)
 }

@@ -25,10 +25,10 @@ pub fn parse(text: &str, hints: &Hints) -> Report {
     let indicators = drafts
         .into_iter()
         .map(|d| {
-            let year = match d.kind {
+            let year = d.year.or(match d.kind {
                 IndicatorKind::Target => report_year.map(|y| y + 1),
                 IndicatorKind::Actual => report_year,
-            };
+            });
             let (from_month, to_month) = d.months.unwrap_or((1, 12));
             let path = structure::path_at(&headings, d.span.0);
             Indicator {

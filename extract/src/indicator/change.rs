@@ -55,13 +55,15 @@ pub fn find(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize) -> 
         };
         if sign != 0 {
             let mut cue_start = at - word.chars().count();
+            let mut absolute_cue = false;
             if let Some(y) = word_before(text, cue_start, &lex.yoy) {
                 cue_start -= y.chars().count();
+                absolute_cue = lex.absolute_cues.iter().any(|c| c == y);
+            } else if let Some(b) = compared_year_before(text, cue_start, floor) {
+                // 比2010年增加13480元, 较2010年下降65.6%: a change against a named year.
+                cue_start = b;
+                absolute_cue = true;
             }
-            let absolute_cue = lex.absolute_cues.iter().any(|c| {
-                let n = c.chars().count();
-                cue_start + n <= at && starts_at(text, cue_start, c)
-            });
             if is_pct || is_points || is_times {
                 let pct = if is_times { q.q.value * 100.0 } else { q.q.value };
                 let unit = if is_points { ChangeUnit::Points } else { ChangeUnit::Percent };
@@ -94,9 +96,33 @@ pub fn find(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize) -> 
                         cue_start -= w.chars().count();
                     }
                 }
-                out.push(ChangeMatch { q: i, cue_start, pct: *s as f64 * q.q.value, approx, unit: ChangeUnit::Percent, absolute: None });
+                out.push(ChangeMatch {
+                    q: i,
+                    cue_start,
+                    pct: *s as f64 * q.q.value,
+                    approx,
+                    unit: ChangeUnit::Percent,
+                    absolute: None,
+                });
             }
         }
     }
     out
+}
+
+/// Where `比2010年` / `较2010年同期` ending at `at` starts, if it does.
+fn compared_year_before(text: &[char], at: usize, floor: usize) -> Option<usize> {
+    let mut i = at;
+    if ends_at(text, i, "同期") {
+        i -= 2;
+    }
+    if i < floor + 6 || text[i - 1] != '年' {
+        return None;
+    }
+    let digits = i - 1;
+    if digits < 4 || !text[digits - 4..digits].iter().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let b = digits - 4;
+    (b >= floor + 1 && matches!(text[b - 1], '比' | '较')).then_some(b - 1)
 }

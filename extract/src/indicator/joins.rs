@@ -34,14 +34,17 @@ pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> 
     let names = split_list(&before_words(text, head_from, f));
     let lex = &crate::lexicon::LEXICON.change;
     let change_sign = lex.verbs.iter().find(|(w, _)| starts_at(text, f + 2, w)).map(|(_, s)| *s);
-    let changes_only = change_sign.is_some() && qs.iter().all(|&i| sq[i].q.unit == "%" || sq[i].q.unit.ends_with("百分点"));
+    let changes_only =
+        change_sign.is_some() && qs.iter().all(|&i| sq[i].q.unit == "%" || sq[i].q.unit.ends_with("百分点"));
     let change_sign = change_sign.filter(|_| changes_only);
     let fits = names.len() == qs.len() || names.len() == 1 || (change_sign.is_some() && names.is_empty());
     if qs.len() < 2 || !fits {
         return None;
     }
     let unit = qs.iter().rev().map(|&i| sq[i].q.unit.clone()).find(|u| !u.is_empty()).unwrap_or_default();
-    let approx = if ["突破", "超过", "超", "达到"].iter().any(|w| starts_at(text, f + 2, w)) && !starts_at(text, f + 2, "达到") {
+    let approx = if ["突破", "超过", "超", "达到"].iter().any(|w| starts_at(text, f + 2, w))
+        && !starts_at(text, f + 2, "达到")
+    {
         Approx::Over
     } else {
         Approx::Exact

@@ -39,6 +39,8 @@ pub struct Draft {
     pub rank: Option<Rank>,
     pub completion: Option<(f64, Approx)>,
     pub months: Option<(u8, u8)>,
+    /// A year the text names for this figure (由2010年的95亿元 → 2010), over the report year.
+    pub year: Option<i32>,
     pub kind: IndicatorKind,
     pub rule: &'static str,
     pub sentence: Sentence,
@@ -98,7 +100,9 @@ fn in_plan(headings: &[Heading], pos: usize) -> bool {
 /// Is this number a measure, not a date, a duration, an ordinal, a code or a category threshold?
 fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool {
     // 高于全市平均水平0.8个百分点: points compare, they measure nothing of their own.
-    if !values::has_digit(q.q) || values::is_time_unit(&q.q.unit) || q.q.unit.ends_with("百分点") {
+    // …是2010年的2.4倍: a multiple compares, it measures nothing of its own (增长1.2倍 is a change).
+    if !values::has_digit(q.q) || values::is_time_unit(&q.q.unit) || q.q.unit.ends_with("百分点") || q.q.unit == "倍"
+    {
         return false;
     }
     let prev = if q.start > 0 { Some(text[q.start - 1]) } else { None };
@@ -136,7 +140,8 @@ fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool
         }
         let c = text[j];
         let change_noun = ["增速", "增幅", "增长", "涨幅"].iter().any(|w| starts_at(text, j, w));
-        if is_han(c) && !change_noun && !matches!(c, '达' | '为' | '，' | '。' | '占' | '完' | '实' | '的' | '是') {
+        if is_han(c) && !change_noun && !matches!(c, '达' | '为' | '，' | '。' | '占' | '完' | '实' | '的' | '是')
+        {
             return false;
         }
     }
@@ -166,7 +171,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
     }
 
     // Months: a time phrase at the sentence head covers its list; a later clause head may restate it.
-    let head_months = period::months_at(text, skip_marker(text, sent.start, sent.end), sent.end).map(|(f, t, _)| (f, t));
+    let head_months =
+        period::months_at(text, skip_marker(text, sent.start, sent.end), sent.end).map(|(f, t, _)| (f, t));
     let mut clause_months: Vec<Option<(u8, u8)>> = Vec::with_capacity(clauses.len());
     let mut running = head_months;
     for (k, &(cs, ce)) in clauses.iter().enumerate() {
@@ -182,7 +188,9 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
 
     let mut drafts: Vec<Draft> = Vec::new();
     // "- 24个": a list bullet, not a minus sign.
-    let bullet = |q: &SentenceQ| q.q.value < 0.0 && q.q.text.starts_with('-') && (q.start == 0 || text[q.start - 1].is_whitespace());
+    let bullet = |q: &SentenceQ| {
+        q.q.value < 0.0 && q.q.text.starts_with('-') && (q.start == 0 || text[q.start - 1].is_whitespace())
+    };
     let base = |name: String, q: &SentenceQ, qi: usize, rule: &'static str, clause: usize| Draft {
         name,
         value: Some(if bullet(q) { -q.q.value } else { q.q.value }),
@@ -194,6 +202,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         rank: None,
         completion: None,
         months: clause_months[clause],
+        year: None,
         kind: IndicatorKind::Actual,
         rule,
         sentence: sent,
@@ -214,7 +223,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                         d.value = None;
                         d.unit = String::new();
                         d.approx = Approx::Exact;
-                        let unit = if q.q.unit.ends_with("百分点") { ChangeUnit::Points } else { ChangeUnit::Percent };
+                        let unit =
+                            if q.q.unit.ends_with("百分点") { ChangeUnit::Points } else { ChangeUnit::Percent };
                         d.change = Some(Change { pct: sign as f64 * q.q.value, approx: approx_of(text, q), unit });
                         d.q = None;
                         drafts.push(d);
@@ -228,7 +238,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 }
                 continue;
             }
-            let names: Vec<String> = if r.names.len() == 1 { vec![r.names[0].clone(); r.qs.len()] } else { r.names.clone() };
+            let names: Vec<String> =
+                if r.names.len() == 1 { vec![r.names[0].clone(); r.qs.len()] } else { r.names.clone() };
             for (n, &qi) in names.iter().zip(&r.qs) {
                 if role[qi] != Role::Level || !values::has_digit(sq[qi].q) {
                     continue;
@@ -285,7 +296,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         }
         // 依托主题党日、干部会议等开展交通法规培训: the examples before 等 go.
         if let Some(p) = (from..q.start).rev().find(|&i| text[i] == '等') {
-            let verb_follows = crate::lexicon::word_at(text, p + 1, &crate::lexicon::LEXICON.name.meaning_verbs).is_some();
+            let verb_follows =
+                crate::lexicon::word_at(text, p + 1, &crate::lexicon::LEXICON.name.meaning_verbs).is_some();
             if text[from..p].contains(&'、') && p + 1 < q.start && verb_follows {
                 from = p + 1;
             }
@@ -299,14 +311,16 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             }
             j
         };
-        let next_start = ((qi + 1)..sq.len()).filter(|&n| cuts[n]).map(|n| sq[n].start).find(|&st| st < ce).unwrap_or(ce);
+        let next_start =
+            ((qi + 1)..sq.len()).filter(|&n| cuts[n]).map(|n| sq[n].start).find(|&st| st < ce).unwrap_or(ce);
         let mut before = name::before_words(text, from, q.start);
         if !env.issuer.is_empty() {
             if let Some(rest) = before.strip_prefix(env.issuer) {
                 before = name::before_words(&rest.chars().collect::<Vec<_>>(), 0, rest.chars().count());
             }
         }
-        let after = if after_skip < next_start { name::after_words(text, after_skip, next_start) } else { String::new() };
+        let after =
+            if after_skip < next_start { name::after_words(text, after_skip, next_start) } else { String::new() };
         let (mut nm, mut rule) = if after.is_empty() {
             (before.clone(), "level")
         } else if text.get(after_skip) == Some(&'的') && !before.is_empty() && before.chars().count() <= 4 {
@@ -318,11 +332,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             (format!("{noun}{before}"), "level_of_noun")
         } else {
             let listy = before.ends_with('等') || before.contains('、');
-            let lead = if listy {
-                name::leading_verb(&before).unwrap_or_default()
-            } else {
-                before.clone()
-            };
+            let lead = if listy { name::leading_verb(&before).unwrap_or_default() } else { before.clone() };
             let mut after = after.clone();
             // 3049对夫妻举办“银婚”仪式: people named by what was done for them (举办“银婚”仪式夫妻).
             if matches!(q.q.unit.as_str(), "人" | "对") {
@@ -347,9 +357,11 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         }
         // 14项872.36亩土地政策处理, 1100余亩、3000余户的…: a figure with no words of its own shares the next one's noun.
         if after.is_empty() && (before.is_empty() || before.ends_with('等')) {
-            let next = ((qi + 1)..sq.len()).find(|&n| cuts[n]).filter(|&n| sq[n].start <= q.end + 1 && sq[n].start < ce);
+            let next =
+                ((qi + 1)..sq.len()).find(|&n| cuts[n]).filter(|&n| sq[n].start <= q.end + 1 && sq[n].start < ce);
             if let Some(n) = next {
-                let nend = ((n + 1)..sq.len()).filter(|&m| cuts[m]).map(|m| sq[m].start).find(|&st| st < ce).unwrap_or(ce);
+                let nend =
+                    ((n + 1)..sq.len()).filter(|&m| cuts[m]).map(|m| sq[m].start).find(|&st| st < ce).unwrap_or(ce);
                 let noun = name::after_words(text, sq[n].end, nend);
                 if !noun.is_empty() {
                     nm = noun;
@@ -376,7 +388,9 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             if crate::lexicon::LEXICON.name.attributes.iter().any(|a| *a == nm) && !prev.name.is_empty() {
                 // 新增市场主体850户,总数9600户: a total is of the thing, not of what was added.
                 let owner = match name::leading_verb(&prev.name) {
-                    Some(v) if (nm == "总数" || nm == "总量") && v.starts_with('新') => prev.name[v.len()..].to_string(),
+                    Some(v) if (nm == "总数" || nm == "总量") && v.starts_with('新') => {
+                        prev.name[v.len()..].to_string()
+                    }
                     _ => prev.name.clone(),
                 };
                 nm = format!("{owner}{nm}");
@@ -392,7 +406,17 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         if crate::lexicon::find(text, cs, q.start, "其中").is_some() {
             rule = "part_of";
         }
+        // 由2010年的95亿元增加到2015年的162亿元: the first is the base year's, the second the same measure's.
+        let raw: Vec<char> = text[from..q.start].to_vec();
+        let from_year = year_after(&raw, '由').or_else(|| year_after(&raw, '到'));
+        if nm.is_empty() && year_after(&raw, '到').is_some() {
+            if let Some(prev) = &prev_draft {
+                nm = prev.name.clone();
+                rule = "from_to";
+            }
+        }
         let mut d = base(nm, q, qi, rule, k);
+        d.year = from_year;
         if d.unit.is_empty() {
             // 水利民生实事项目投资300余万: money said without 元.
             let t = &q.q.text;
@@ -414,7 +438,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
     for (k, qs) in &respective_changes {
         let start = clauses[*k].0;
         let sign = joins::respectively(text, clauses[*k], sq).and_then(|r| r.change_sign).unwrap_or(1);
-        let before: Vec<usize> = (0..drafts.len()).filter(|&i| drafts[i].span.0 < start && drafts[i].q.is_some()).collect();
+        let before: Vec<usize> =
+            (0..drafts.len()).filter(|&i| drafts[i].span.0 < start && drafts[i].q.is_some()).collect();
         if before.len() >= qs.len() {
             for (&di, &qi) in before[before.len() - qs.len()..].iter().zip(qs) {
                 let q = &sq[qi];
@@ -432,7 +457,12 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         let q = &sq[c.q];
         let k = clause_of(q.start);
         let (cs, _) = clauses[k];
-        let from = (0..c.q).filter(|&p| cuts[p]).map(|p| sq[p].end).filter(|&e| e <= c.cue_start && e >= cs).max().unwrap_or(cs);
+        let from = (0..c.q)
+            .filter(|&p| cuts[p])
+            .map(|p| sq[p].end)
+            .filter(|&e| e <= c.cue_start && e >= cs)
+            .max()
+            .unwrap_or(cs);
         let subject = name::before_words(text, from, c.cue_start);
         let subject = subject.trim_end_matches("保持").to_string();
         let same_clause_level = drafts.iter().rposition(|d| d.clause == k && d.span.0 < q.start && d.q.is_some());
@@ -440,7 +470,12 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             let who = if !subject.is_empty() {
                 subject.clone()
             } else {
-                drafts.iter().rev().find(|d| d.span.0 < q.start).map(|d| d.name.clone()).unwrap_or_default()
+                drafts
+                    .iter()
+                    .rev()
+                    .find(|d| d.span.0 < q.start && d.q.is_some() && d.rule != "absolute_change")
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default()
             };
             if who.is_empty() {
                 continue;
@@ -522,6 +557,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                         rank: Some(rank),
                         completion: None,
                         months: clause_months[k],
+                        year: None,
                         kind: IndicatorKind::Actual,
                         rule: "rank_only",
                         sentence: sent,
@@ -554,6 +590,16 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
     }
 }
 
+/// The year written right after `mark` (由2010年, 到2015年), if any.
+fn year_after(raw: &[char], mark: char) -> Option<i32> {
+    let p = raw.iter().position(|&c| c == mark)?;
+    let digits = raw.get(p + 1..p + 5)?;
+    if !digits.iter().all(|c| c.is_ascii_digit()) || raw.get(p + 5) != Some(&'年') {
+        return None;
+    }
+    digits.iter().collect::<String>().parse().ok()
+}
+
 /// The figure's approximation; 约 that ends 签约/节约 is no approximation.
 fn approx_of(text: &[char], q: &SentenceQ) -> Approx {
     let a = if q.q.approx != Approx::Exact { q.q.approx } else { values::approx_before(text, q.start) };
@@ -561,7 +607,8 @@ fn approx_of(text: &[char], q: &SentenceQ) -> Approx {
     while at > 0 && text[at - 1].is_whitespace() {
         at -= 1;
     }
-    let word_ending_in_yue = ["签约", "节约", "制约", "预约", "合约", "履约"].iter().any(|w| crate::lexicon::ends_at(text, at, w));
+    let word_ending_in_yue =
+        ["签约", "节约", "制约", "预约", "合约", "履约"].iter().any(|w| crate::lexicon::ends_at(text, at, w));
     if a == Approx::About && word_ending_in_yue {
         Approx::Exact
     } else {
@@ -575,7 +622,21 @@ fn word_sign(word: &str) -> i8 {
 
 /// Words that lead to a part of the figure before (增幅达, 完成率, 规模总量), not a subject of their own.
 fn is_bridge_subject(s: &str) -> bool {
-    const BRIDGES: &[&str] = &["率", "增幅", "增速", "完成率", "规模总量", "总量", "同比", "比上年", "较上年", "其中", "分别", "两项", "各项"];
+    const BRIDGES: &[&str] = &[
+        "率",
+        "增幅",
+        "增速",
+        "完成率",
+        "规模总量",
+        "总量",
+        "同比",
+        "比上年",
+        "较上年",
+        "其中",
+        "分别",
+        "两项",
+        "各项",
+    ];
     let mut rest = s;
     loop {
         let before = rest;

@@ -23,7 +23,9 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         while a < b && (is_name_punct(text[a]) || text[a] == '”' && !text[a..b].contains(&'“')) {
             a += 1;
         }
-        if word_at(text, a, &lex.meaning_verbs).is_some() && word_at(text, a, &lex.lead_words).is_none_or(|l| l.chars().count() < 2) {
+        if word_at(text, a, &lex.meaning_verbs).is_some()
+            && word_at(text, a, &lex.lead_words).is_none_or(|l| l.chars().count() < 2)
+        {
             return a;
         }
         while a < b && matches!(text[a], '(' | '（' | '—' | '"' | '了' | '×') {
@@ -31,7 +33,8 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         }
         // 五是…: an inline list marker.
         let mut m = a;
-        while m < b && matches!(text[m], '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十') {
+        while m < b && matches!(text[m], '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+        {
             m += 1;
         }
         if m > a && m < b && text[m] == '是' {
@@ -44,6 +47,20 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         }
         if let Some((_, _, e)) = months_at(text, a, b) {
             a = e.min(b);
+        }
+        // 五年新增…, 三年来: a span of years before the name.
+        let mut y = a;
+        while y < b && matches!(text[y], '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '两')
+        {
+            y += 1;
+        }
+        if y > a && y + 1 < b && text[y] == '年' {
+            a = y + 1;
+            for w in ["来", "间", "内"] {
+                if starts_at(text, a, w) {
+                    a += 1;
+                }
+            }
         }
         // 2023年, 6月份, 疫情期间, 今年以来
         let mut j = a;
@@ -141,6 +158,13 @@ fn drop_inner_fillers(chars: &[char]) -> String {
 /// The cleaned words before a figure: `[a, b)` is from the clause head (or the previous figure) to the number.
 pub fn before_words(text: &[char], a: usize, b: usize) -> String {
     let a2 = strip_head(text, a, b);
+    // 地区生产总值由2010年的…, 排放量比2010年…: the comparison is not part of the name.
+    let b = (a2 + 2..b)
+        .find(|&i| {
+            matches!(text[i], '由' | '比' | '较')
+                && text.get(i + 1).is_some_and(|c| c.is_ascii_digit() || *c == '上' || *c == '去')
+        })
+        .unwrap_or(b);
     let b2 = strip_tail(text, a2, b);
     if b2 <= a2 {
         return String::new();
@@ -259,7 +283,8 @@ pub fn has_verb(name: &str) -> bool {
 pub fn people_by_action(after: &str) -> Option<String> {
     let chars: Vec<char> = after.chars().collect();
     let verbs = &LEXICON.name.meaning_verbs;
-    let at = (2..chars.len().saturating_sub(1)).find(|&i| word_at(&chars, i, verbs).is_some_and(|v| v.chars().count() >= 2))?;
+    let at = (2..chars.len().saturating_sub(1))
+        .find(|&i| word_at(&chars, i, verbs).is_some_and(|v| v.chars().count() >= 2))?;
     let noun: String = chars[..at].iter().collect();
     let action: String = chars[at..].iter().collect();
     Some(format!("{action}{noun}"))

@@ -104,7 +104,8 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
         let mut head_from = clause_head;
         if !first {
             // 在168个重点城市中排名倒26名: the group size turns it into a position from the top.
-            if let Some((gi, g)) = sq.iter().enumerate().rev().find(|(_, q)| q.end <= rstart && q.start >= clause_head) {
+            if let Some((gi, g)) = sq.iter().enumerate().rev().find(|(_, q)| q.end <= rstart && q.start >= clause_head)
+            {
                 let group_noun: String = text[g.end..rstart].iter().collect();
                 let group_noun = group_noun.trim_end_matches(|c| c == '中' || c == '里').trim_end_matches('的');
                 let total_n = g.q.value as u32;

@@ -11,7 +11,8 @@ pub fn small_number(s: &[char]) -> Option<u32> {
     if s.iter().all(|c| c.is_ascii_digit()) {
         return s.iter().collect::<String>().parse().ok();
     }
-    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32).or((c == '两').then_some(2));
+    let digit =
+        |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32).or((c == '两').then_some(2));
     let mut total = 0u32;
     let mut cur = 0u32;
     for &c in s {
@@ -31,7 +32,8 @@ pub fn small_number(s: &[char]) -> Option<u32> {
 }
 
 pub fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit() || matches!(c, '零' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '两')
+    c.is_ascii_digit()
+        || matches!(c, '零' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '两')
 }
 
 /// The base unit an indicator reports: person counts in 名/位 are 人.
