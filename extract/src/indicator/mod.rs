@@ -583,6 +583,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
 
     // Kind and year follow the section and the sentence.
     let cue = kind::first_cue(text, sent.start, sent.end);
+    drafts.sort_by_key(|d| d.span.0);
     for mut d in drafts {
         let plan = in_plan(env.headings, d.span.0);
         d.kind = kind::kind_at(cue, d.span.0, plan);
