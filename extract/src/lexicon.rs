@@ -83,6 +83,7 @@ pub struct NameWords {
     pub inner_fillers: Words,
     pub meaning_verbs: Words,
     pub object_taking_verbs: Words,
+    pub light_verbs: Words,
     pub lead_words: Words,
     pub scene_ends: Words,
     pub after_stops: Words,

@@ -323,6 +323,9 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             if after_skip < next_start { name::after_words(text, after_skip, next_start) } else { String::new() };
         let (mut nm, mut rule) = if after.is_empty() {
             (before.clone(), "level")
+        } else if text.get(after_skip) == Some(&'的') && before.is_empty() {
+            // 3000余户的南滨江九大团块: the size of what follows (南滨江九大团块户数).
+            (format!("{after}{}", name::measure_of(&q.q.unit, true)), "level_of_noun")
         } else if text.get(after_skip) == Some(&'的') && !before.is_empty() && before.chars().count() <= 4 {
             // 投资近1亿元的桃源幸福颐养院项目: the thing after 的, measured by the verb before.
             let noun = match after.find("项目") {
@@ -332,12 +335,23 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             (format!("{noun}{before}"), "level_of_noun")
         } else {
             let listy = before.ends_with('等') || before.contains('、');
-            let lead = if listy { name::leading_verb(&before).unwrap_or_default() } else { before.clone() };
+            let mut lead = if listy { name::leading_verb(&before).unwrap_or_default() } else { before.clone() };
             let mut after = after.clone();
             // 3049对夫妻举办“银婚”仪式: people named by what was done for them (举办“银婚”仪式夫妻).
             if matches!(q.q.unit.as_str(), "人" | "对") {
                 if let Some(n) = name::people_by_action(&after) {
                     after = n;
+                }
+            }
+            // 4个小区获评省级垃圾分类示范小区: what they became names them.
+            if let Some(n) = name::award_of(&after) {
+                after = n;
+            }
+            // 5个村集中签约 → 集中签约村; 8个村实施旧村改造 → 实施旧村改造村.
+            if let Some(n) = name::places_by_action(&after) {
+                after = n;
+                if name::is_light_verb(&lead) {
+                    lead.clear();
                 }
             }
             if after.starts_with('村') && after.chars().count() > 3 {
@@ -364,7 +378,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                     ((n + 1)..sq.len()).filter(|&m| cuts[m]).map(|m| sq[m].start).find(|&st| st < ce).unwrap_or(ce);
                 let noun = name::after_words(text, sq[n].end, nend);
                 if !noun.is_empty() {
-                    nm = noun;
+                    nm = format!("{noun}{}", name::measure_of(&q.q.unit, text.get(sq[n].end) == Some(&'的')));
                     rule = "shared_noun";
                 }
             }

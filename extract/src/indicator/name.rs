@@ -289,3 +289,43 @@ pub fn people_by_action(after: &str) -> Option<String> {
     let action: String = chars[at..].iter().collect();
     Some(format!("{action}{noun}"))
 }
+
+/// 小区获评省级垃圾分类示范小区 → 获评省级垃圾分类示范小区.
+pub fn award_of(after: &str) -> Option<String> {
+    let p = ["获评", "评为", "入选"].iter().filter_map(|w| after.find(w)).min()?;
+    (p > 0 && after.len() > p + 6).then(|| after[p..].to_string())
+}
+
+/// 村集中签约 → 集中签约村: places counted by what was done in them.
+pub fn places_by_action(after: &str) -> Option<String> {
+    let place = ["村", "社区", "小区"].into_iter().find(|p| after.starts_with(p))?;
+    let rest = &after[place.len()..];
+    let chars: Vec<char> = rest.chars().collect();
+    let verbs = &LEXICON.name.meaning_verbs;
+    let mut at = 0;
+    for adverb in ["集中", "全面", "整体", "整村", "全部"] {
+        if rest.starts_with(adverb) {
+            at = adverb.chars().count();
+        }
+    }
+    word_at(&chars, at, verbs).filter(|v| v.chars().count() >= 2)?;
+    Some(format!("{rest}{place}"))
+}
+
+/// 推进, 启动: verbs that add nothing before an action that names the figure.
+pub fn is_light_verb(lead: &str) -> bool {
+    LEXICON.name.light_verbs.iter().any(|v| v == lead)
+}
+
+/// The measure a size of something is given in: 亩 → 面积, 户 → 户数.
+pub fn measure_of(unit: &str, describes_noun: bool) -> &'static str {
+    if !describes_noun {
+        return "";
+    }
+    match unit {
+        "亩" | "平方米" | "公顷" | "平方公里" => "面积",
+        "户" => "户数",
+        "人" => "人数",
+        _ => "",
+    }
+}
