@@ -350,7 +350,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             // 5个村集中签约 → 集中签约村; 8个村实施旧村改造 → 实施旧村改造村.
             if let Some(n) = name::places_by_action(&after) {
                 after = n;
-                if name::is_light_verb(&lead) {
+                if name::starts_with_light_verb(&lead) {
                     lead.clear();
                 }
             }

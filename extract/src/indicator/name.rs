@@ -211,8 +211,8 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         }
         b += 1;
     }
-    // 坟墓迁移工作, 签约腾空任务: the work is what was done.
-    for w in ["工作", "任务"] {
+    // 坟墓迁移工作: the work is what was done.
+    for w in ["工作"] {
         if b >= a + 2 + w.chars().count() && ends_at(text, b, w) {
             b -= w.chars().count();
         }
@@ -300,6 +300,10 @@ pub fn award_of(after: &str) -> Option<String> {
 pub fn places_by_action(after: &str) -> Option<String> {
     let place = ["村", "社区", "小区"].into_iter().find(|p| after.starts_with(p))?;
     let rest = &after[place.len()..];
+    // 24个村集体经济收入100万元以上达21个: the places are counted, the threshold counts a part of them.
+    if rest.contains("以上") || rest.contains("以下") {
+        return Some(place.to_string());
+    }
     let chars: Vec<char> = rest.chars().collect();
     let verbs = &LEXICON.name.meaning_verbs;
     let mut at = 0;
@@ -312,9 +316,9 @@ pub fn places_by_action(after: &str) -> Option<String> {
     Some(format!("{rest}{place}"))
 }
 
-/// 推进, 启动: verbs that add nothing before an action that names the figure.
-pub fn is_light_verb(lead: &str) -> bool {
-    LEXICON.name.light_verbs.iter().any(|v| v == lead)
+/// 推进…, 启动双江湖新区…: words that add nothing before an action that names the figure.
+pub fn starts_with_light_verb(lead: &str) -> bool {
+    LEXICON.name.light_verbs.iter().any(|v| lead.starts_with(v.as_str()))
 }
 
 /// The measure a size of something is given in: 亩 → 面积, 户 → 户数.
