@@ -13,14 +13,26 @@ use crate::{convert, proto::v1 as pb};
 pub fn parse(args: &ParseArgs) -> Result<()> {
     let mut content = Vec::new();
     if args.file.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut content).context("reading stdin")?;
+        std::io::stdin()
+            .read_to_end(&mut content)
+            .context("reading stdin")?;
     } else {
-        content = std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+        content = std::fs::read(&args.file)
+            .with_context(|| format!("reading {}", args.file.display()))?;
     }
-    let text = domain::decode(Source::Bytes { content, content_type: args.content_type.clone() })?;
-    let hints = govreport_extract::Hints { issuer: args.issuer.clone(), report_year: args.report_year };
+    let text = domain::decode(Source::Bytes {
+        content,
+        content_type: args.content_type.clone(),
+    })?;
+    let hints = govreport_extract::Hints {
+        issuer: args.issuer.clone(),
+        report_year: args.report_year,
+    };
     let record = domain::read_report(&text, &args.source_uri, &hints);
-    let response = pb::ParseReportResponse { report: Some(convert::report(&record)), created: false };
+    let response = pb::ParseReportResponse {
+        report: Some(convert::report(&record)),
+        created: false,
+    };
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &response)?;
     writeln!(out)?;
@@ -41,8 +53,8 @@ pub fn quantities() -> Result<()> {
         if line.trim().is_empty() {
             continue;
         }
-        let input: QuantitiesInput =
-            serde_json::from_str(&line).with_context(|| format!("line {}: expected {{\"text\": \"...\"}}", n + 1))?;
+        let input: QuantitiesInput = serde_json::from_str(&line)
+            .with_context(|| format!("line {}: expected {{\"text\": \"...\"}}", n + 1))?;
         let found: Vec<serde_json::Value> = govreport_extract::quantities(&input.text)
             .into_iter()
             .map(|q| {
@@ -69,7 +81,9 @@ pub fn quantities() -> Result<()> {
 
 /// `govreport healthcheck`: exit 0 when the server reports SERVING.
 pub async fn healthcheck(args: &HealthcheckArgs) -> Result<()> {
-    use tonic_health::pb::{health_check_response::ServingStatus, health_client::HealthClient, HealthCheckRequest};
+    use tonic_health::pb::{
+        health_check_response::ServingStatus, health_client::HealthClient, HealthCheckRequest,
+    };
     let channel = tonic::transport::Endpoint::from_shared(args.addr.clone())?
         .connect_timeout(std::time::Duration::from_secs(3))
         .timeout(std::time::Duration::from_secs(3))
@@ -77,7 +91,13 @@ pub async fn healthcheck(args: &HealthcheckArgs) -> Result<()> {
         .await
         .with_context(|| format!("connecting to {}", args.addr))?;
     let mut client = HealthClient::new(channel);
-    let status = client.check(HealthCheckRequest { service: String::new() }).await?.into_inner().status();
+    let status = client
+        .check(HealthCheckRequest {
+            service: String::new(),
+        })
+        .await?
+        .into_inner()
+        .status();
     if status != ServingStatus::Serving {
         bail!("server is {}", status.as_str_name());
     }

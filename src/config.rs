@@ -13,10 +13,20 @@ use crate::store::{PoolConfig, Store};
 use crate::telemetry::LogFormat;
 
 #[derive(Debug, Parser)]
-#[command(name = "govreport", version, about = "Turns Chinese local-government work reports into queryable indicators")]
+#[command(
+    name = "govreport",
+    version,
+    about = "Turns Chinese local-government work reports into queryable indicators"
+)]
 pub struct Cli {
     /// Log format on stderr.
-    #[arg(long, env = "GOVREPORT_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    #[arg(
+        long,
+        env = "GOVREPORT_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
     pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
@@ -86,7 +96,11 @@ pub struct ParseArgs {
 #[derive(Debug, Args)]
 pub struct HealthcheckArgs {
     /// The server to ask.
-    #[arg(long, env = "GOVREPORT_HEALTHCHECK_ADDR", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "GOVREPORT_HEALTHCHECK_ADDR",
+        default_value = "http://127.0.0.1:50051"
+    )]
     pub addr: String,
 }
 
@@ -114,9 +128,16 @@ impl DbArgs {
             acquire_timeout: Duration::from_secs(self.db_acquire_timeout_secs),
         };
         let (options, embedded) = match &self.database_url {
-            Some(url) => (url.parse::<PgConnectOptions>().context("DATABASE_URL is not a valid PostgreSQL URL")?, None),
+            Some(url) => (
+                url.parse::<PgConnectOptions>()
+                    .context("DATABASE_URL is not a valid PostgreSQL URL")?,
+                None,
+            ),
             None => {
-                let dir = self.data_dir.clone().unwrap_or_else(embedded_pg::default_data_dir);
+                let dir = self
+                    .data_dir
+                    .clone()
+                    .unwrap_or_else(embedded_pg::default_data_dir);
                 let pg = tokio::task::spawn_blocking(move || {
                     EmbeddedPostgres::start(&dir, &embedded_pg::Options::default())
                 })
@@ -125,7 +146,9 @@ impl DbArgs {
                 (pg.connect_options("govreport"), Some(pg))
             }
         };
-        let store = Store::connect(options, &pool).await.context("connecting to PostgreSQL")?;
+        let store = Store::connect(options, &pool)
+            .await
+            .context("connecting to PostgreSQL")?;
         store.migrate().await.context("running migrations")?;
         Ok(Database { store, embedded })
     }

@@ -82,7 +82,10 @@ pub fn indicator(i: &IndicatorRecord, report_id: Option<uuid::Uuid>) -> pb::Indi
             approx: approx(c.approx) as i32,
             unit: change_unit(c.unit) as i32,
         }),
-        rank: i.rank.as_ref().map(|r| pb::Rank { position: r.position, scope: r.scope.clone() }),
+        rank: i.rank.as_ref().map(|r| pb::Rank {
+            position: r.position,
+            scope: r.scope.clone(),
+        }),
         completion_pct: i.completion_pct,
         completion_approx: approx(i.completion_approx) as i32,
         span: span(i.span),
@@ -105,7 +108,10 @@ pub fn report(r: &ReportRecord) -> pb::Report {
         title: r.title.clone(),
         issuer: r.issuer.clone(),
         index_no: r.index_no.clone(),
-        published: r.published.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        published: r
+            .published
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
         report_year: r.report_year,
         source_uri: r.source_uri.clone(),
         sha256: r.sha256.clone(),

@@ -94,23 +94,34 @@ pub struct IndicatorRecord {
 #[derive(Debug, Clone)]
 pub enum Source {
     Text(String),
-    Bytes { content: Vec<u8>, content_type: Option<String> },
+    Bytes {
+        content: Vec<u8>,
+        content_type: Option<String>,
+    },
 }
 
 /// Turns raw input into the text every span points into.
 pub fn decode(source: Source) -> Result<String> {
     let (text, field) = match source {
         Source::Text(text) => (text, "text"),
-        Source::Bytes { content, content_type } => {
+        Source::Bytes {
+            content,
+            content_type,
+        } => {
             let text = extract::decode(&content, content_type.as_deref()).map_err(|e| match e {
-                extract::DecodeError::UnsupportedCharset(_) => Error::invalid("content_type", e.to_string()),
+                extract::DecodeError::UnsupportedCharset(_) => {
+                    Error::invalid("content_type", e.to_string())
+                }
                 extract::DecodeError::NotText(_) => Error::invalid("content", e.to_string()),
             })?;
             (text, "content")
         }
     };
     if text.trim().is_empty() {
-        return Err(Error::invalid(field, "the report is empty (nothing but white space)"));
+        return Err(Error::invalid(
+            field,
+            "the report is empty (nothing but white space)",
+        ));
     }
     Ok(text)
 }
@@ -134,8 +145,15 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
             from_month: i.period.from_month,
             to_month: i.period.to_month,
             kind: i.kind,
-            change: i.change.map(|c| ChangeRecord { pct: c.pct, approx: c.approx, unit: c.unit }),
-            rank: i.rank.as_ref().map(|r| RankRecord { position: r.position, scope: r.scope.clone() }),
+            change: i.change.map(|c| ChangeRecord {
+                pct: c.pct,
+                approx: c.approx,
+                unit: c.unit,
+            }),
+            rank: i.rank.as_ref().map(|r| RankRecord {
+                position: r.position,
+                scope: r.scope.clone(),
+            }),
             completion_pct: i.completion_pct,
             completion_approx: i.completion_approx,
             span: span(i.span),
@@ -153,7 +171,10 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
         title: report.title,
         issuer,
         index_no: report.index_no,
-        published: report.published.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+        published: report
+            .published
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
         report_year,
         source_uri: source_uri.to_owned(),
         sha256: hex_sha256(text),
@@ -177,7 +198,10 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
 }
 
 pub fn hex_sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A ParseReport call, validated.
@@ -206,7 +230,11 @@ impl Reports {
     pub async fn parse(&self, cmd: ParseCommand) -> Result<(ReportRecord, bool)> {
         let text = decode(cmd.source)?;
         if !cmd.dry_run {
-            if let Some(id) = self.store.find_report(&hex_sha256(&text), &cmd.source_uri).await? {
+            if let Some(id) = self
+                .store
+                .find_report(&hex_sha256(&text), &cmd.source_uri)
+                .await?
+            {
                 return Ok((self.get(id).await?, false));
             }
         }
@@ -226,16 +254,29 @@ impl Reports {
     }
 
     pub async fn get(&self, id: Uuid) -> Result<ReportRecord> {
-        self.store.get_report(id).await?.ok_or_else(|| Error::NotFound(format!("report {id}")))
+        self.store
+            .get_report(id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("report {id}")))
     }
 
-    pub async fn list(&self, filter: ReportFilter, page_size: u32, page_token: &str) -> Result<ReportPage> {
-        self.store.list_reports(&filter, page_size, page_token).await
+    pub async fn list(
+        &self,
+        filter: ReportFilter,
+        page_size: u32,
+        page_token: &str,
+    ) -> Result<ReportPage> {
+        self.store
+            .list_reports(&filter, page_size, page_token)
+            .await
     }
 
     /// Deletes a report with its sections and indicators; returns how many indicators went.
     pub async fn delete(&self, id: Uuid) -> Result<u32> {
-        self.store.delete_report(id).await?.ok_or_else(|| Error::NotFound(format!("report {id}")))
+        self.store
+            .delete_report(id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("report {id}")))
     }
 
     pub async fn query_indicators(
@@ -244,6 +285,8 @@ impl Reports {
         page_size: u32,
         page_token: &str,
     ) -> Result<IndicatorPage> {
-        self.store.query_indicators(&filter, page_size, page_token).await
+        self.store
+            .query_indicators(&filter, page_size, page_token)
+            .await
     }
 }

@@ -64,14 +64,19 @@ impl RunAs {
         }
         // SAFETY: pw is non-null and points to a valid passwd record.
         let (uid, gid) = unsafe { ((*pw).pw_uid, (*pw).pw_gid) };
-        Ok(RunAs { uid: Some((uid, gid)) })
+        Ok(RunAs {
+            uid: Some((uid, gid)),
+        })
     }
 
     fn command(self, program: &Path) -> Command {
         let mut cmd = Command::new(program);
         if let Some((uid, gid)) = self.uid {
             // std drops root's supplementary groups when switching uid as root.
-            cmd.uid(uid).gid(gid).env("HOME", "/tmp").env("USER", SUPERUSER);
+            cmd.uid(uid)
+                .gid(gid)
+                .env("HOME", "/tmp")
+                .env("USER", SUPERUSER);
         }
         cmd.env("LC_ALL", "C.UTF-8").env_remove("PGDATA");
         cmd
@@ -88,7 +93,10 @@ impl RunAs {
 
 /// The directory holding initdb and postgres: PATH first, then /usr/lib/postgresql/*/bin (newest).
 pub fn find_bin_dir() -> Result<PathBuf> {
-    find_bin_dir_in(std::env::var_os("PATH").as_deref(), Path::new("/usr/lib/postgresql"))
+    find_bin_dir_in(
+        std::env::var_os("PATH").as_deref(),
+        Path::new("/usr/lib/postgresql"),
+    )
 }
 
 fn find_bin_dir_in(path: Option<&std::ffi::OsStr>, versions_root: &Path) -> Result<PathBuf> {
@@ -127,7 +135,9 @@ pub fn default_data_dir() -> PathBuf {
     if unsafe { libc::geteuid() } == 0 {
         return PathBuf::from("/var/lib/govreport");
     }
-    dirs::data_dir().map(|d| d.join("govreport")).unwrap_or_else(|| PathBuf::from("govreport-data"))
+    dirs::data_dir()
+        .map(|d| d.join("govreport"))
+        .unwrap_or_else(|| PathBuf::from("govreport-data"))
 }
 
 fn tail_of(path: &Path) -> String {
@@ -144,13 +154,17 @@ impl EmbeddedPostgres {
     pub fn start(data_dir: &Path, options: &Options) -> Result<EmbeddedPostgres> {
         let bin = find_bin_dir()?;
         let run_as = RunAs::detect()?;
-        fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
+        fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating data directory {}", data_dir.display()))?;
         let data_dir = data_dir.canonicalize()?;
         run_as.own(&data_dir)?;
         let pgdata = data_dir.join("pgdata");
         let socket = pgdata.join(format!(".s.PGSQL.{PORT}"));
         if socket.as_os_str().len() > 100 {
-            bail!("data directory path {} is too long for a Unix socket; choose a shorter --data-dir", data_dir.display());
+            bail!(
+                "data directory path {} is too long for a Unix socket; choose a shorter --data-dir",
+                data_dir.display()
+            );
         }
 
         if !pgdata.join("PG_VERSION").is_file() {
@@ -159,11 +173,22 @@ impl EmbeddedPostgres {
             run_as.own(&pgdata)?;
             tracing::info!(pgdata = %pgdata.display(), bin = %bin.display(), "initializing PostgreSQL cluster");
             let mut initdb = run_as.command(&bin.join("initdb"));
-            initdb.arg("-D").arg(&pgdata).args(["-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+            initdb.arg("-D").arg(&pgdata).args([
+                "-U",
+                SUPERUSER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]);
             if options.no_fsync {
                 initdb.arg("--no-sync");
             }
-            let out = initdb.stdin(Stdio::null()).output().context("running initdb")?;
+            let out = initdb
+                .stdin(Stdio::null())
+                .output()
+                .context("running initdb")?;
             if !out.status.success() {
                 bail!(
                     "initdb failed ({}): {}{}",
@@ -179,7 +204,10 @@ impl EmbeddedPostgres {
         }
 
         let log_path = data_dir.join("postgres.log");
-        let log = OpenOptions::new().create(true).append(true).open(&log_path)?;
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)?;
         run_as.own(&log_path)?;
         let mut postgres = run_as.command(&bin.join("postgres"));
         postgres
@@ -195,7 +223,14 @@ impl EmbeddedPostgres {
             .stdout(log.try_clone()?)
             .stderr(log);
         if options.no_fsync {
-            postgres.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+            postgres.args([
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ]);
         }
         // SAFETY: only async-signal-safe calls (prctl, getppid) between fork and exec.
         unsafe {
@@ -206,7 +241,9 @@ impl EmbeddedPostgres {
                     return Err(std::io::Error::last_os_error());
                 }
                 if libc::getppid() != parent {
-                    return Err(std::io::Error::other("parent exited before postgres started"));
+                    return Err(std::io::Error::other(
+                        "parent exited before postgres started",
+                    ));
                 }
                 Ok(())
             });
@@ -215,8 +252,9 @@ impl EmbeddedPostgres {
         // The keeper thread forks postgres and lives exactly as long as it: the parent-death
         // signal is tied to the thread that forked, not to the process.
         let (pid_tx, pid_rx) = mpsc::channel();
-        let keeper = std::thread::Builder::new().name("embedded-postgres".into()).spawn(move || {
-            match postgres.spawn() {
+        let keeper = std::thread::Builder::new()
+            .name("embedded-postgres".into())
+            .spawn(move || match postgres.spawn() {
                 Ok(mut child) => {
                     let _ = pid_tx.send(Ok(child.id() as i32));
                     let status = child.wait();
@@ -225,11 +263,20 @@ impl EmbeddedPostgres {
                 Err(e) => {
                     let _ = pid_tx.send(Err(e));
                 }
-            }
-        })?;
-        let pid = pid_rx.recv().context("keeper thread died")?.context("starting postgres")?;
-        let server = EmbeddedPostgres { data_dir, pgdata, pid, keeper: Mutex::new(Some(keeper)) };
-        server.wait_ready(Duration::from_secs(60)).inspect_err(|_| server.stop())?;
+            })?;
+        let pid = pid_rx
+            .recv()
+            .context("keeper thread died")?
+            .context("starting postgres")?;
+        let server = EmbeddedPostgres {
+            data_dir,
+            pgdata,
+            pid,
+            keeper: Mutex::new(Some(keeper)),
+        };
+        server
+            .wait_ready(Duration::from_secs(60))
+            .inspect_err(|_| server.stop())?;
         tracing::info!(pid, socket_dir = %server.pgdata.display(), "embedded PostgreSQL ready");
         Ok(server)
     }
@@ -254,14 +301,21 @@ impl EmbeddedPostgres {
                 }
             }
             if Instant::now() > deadline {
-                bail!("postgres did not become ready in {timeout:?}; see {}", self.log_path().display());
+                bail!(
+                    "postgres did not become ready in {timeout:?}; see {}",
+                    self.log_path().display()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
     fn is_running(&self) -> bool {
-        self.keeper.lock().unwrap().as_ref().is_some_and(|k| !k.is_finished())
+        self.keeper
+            .lock()
+            .unwrap()
+            .as_ref()
+            .is_some_and(|k| !k.is_finished())
     }
 
     pub fn log_path(&self) -> PathBuf {
@@ -278,19 +332,26 @@ impl EmbeddedPostgres {
 
     /// Connection options for `database` as the superuser, over the Unix socket.
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new().socket(&self.pgdata).port(PORT).username(SUPERUSER).database(database)
+        PgConnectOptions::new()
+            .socket(&self.pgdata)
+            .port(PORT)
+            .username(SUPERUSER)
+            .database(database)
     }
 
     /// Creates `database` unless it exists.
     pub async fn ensure_database(&self, database: &str) -> Result<()> {
         let mut conn = PgConnection::connect_with(&self.connect_options("postgres")).await?;
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(database)
-            .fetch_one(&mut conn)
-            .await?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(database)
+                .fetch_one(&mut conn)
+                .await?;
         if !exists {
             let sql = format!("CREATE DATABASE \"{}\"", database.replace('"', "\"\""));
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await?;
         }
         conn.close().await?;
         Ok(())
@@ -298,7 +359,9 @@ impl EmbeddedPostgres {
 
     /// Fast shutdown (open sessions are ended), then waits for the server to exit.
     pub fn stop(&self) {
-        let Some(keeper) = self.keeper.lock().unwrap().take() else { return };
+        let Some(keeper) = self.keeper.lock().unwrap().take() else {
+            return;
+        };
         // SAFETY: kill with a pid we spawned; the keeper has not reaped it while running.
         if !keeper.is_finished() {
             unsafe { libc::kill(self.pid, libc::SIGINT) };
@@ -344,14 +407,24 @@ mod tests {
         assert_eq!(found, root.path().join("15/bin"));
         let on_path = tempfile::tempdir().unwrap();
         fake_install(on_path.path());
-        assert_eq!(find_bin_dir_in(Some(on_path.path().as_os_str()), root.path()).unwrap(), on_path.path());
+        assert_eq!(
+            find_bin_dir_in(Some(on_path.path().as_os_str()), root.path()).unwrap(),
+            on_path.path()
+        );
     }
 
     #[test]
     fn without_postgresql_the_error_says_how_to_get_one() {
         let nothing = tempfile::tempdir().unwrap();
-        let err = find_bin_dir_in(Some(nothing.path().as_os_str()), &nothing.path().join("none")).unwrap_err();
+        let err = find_bin_dir_in(
+            Some(nothing.path().as_os_str()),
+            &nothing.path().join("none"),
+        )
+        .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("apt-get install postgresql") && msg.contains("DATABASE_URL"), "{msg}");
+        assert!(
+            msg.contains("apt-get install postgresql") && msg.contains("DATABASE_URL"),
+            "{msg}"
+        );
     }
 }

@@ -10,7 +10,9 @@ fn main() -> ExitCode {
     let result = match args.command {
         Command::Parse(a) => cli::parse(&a),
         Command::Quantities => cli::quantities(),
-        command => tokio::runtime::Runtime::new().map_err(Into::into).and_then(|rt| rt.block_on(run(command))),
+        command => tokio::runtime::Runtime::new()
+            .map_err(Into::into)
+            .and_then(|rt| rt.block_on(run(command))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -26,8 +28,16 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve(args) => {
             let listener = tokio::net::TcpListener::bind(args.listen).await?;
             let db = args.db.open().await?;
-            let config = server::ServerConfig { max_message_bytes: args.max_message_bytes };
-            let served = server::serve(listener, db.store.clone(), config, server::shutdown_signal()).await;
+            let config = server::ServerConfig {
+                max_message_bytes: args.max_message_bytes,
+            };
+            let served = server::serve(
+                listener,
+                db.store.clone(),
+                config,
+                server::shutdown_signal(),
+            )
+            .await;
             db.close().await;
             served
         }

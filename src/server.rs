@@ -29,7 +29,9 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { max_message_bytes: 16 * 1024 * 1024 }
+        ServerConfig {
+            max_message_bytes: 16 * 1024 * 1024,
+        }
     }
 }
 
@@ -47,14 +49,24 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let (reporter, health_service) = tonic_health::server::health_reporter();
-    set_health(&reporter, if store.ping().await { ServingStatus::Serving } else { ServingStatus::NotServing }).await;
+    set_health(
+        &reporter,
+        if store.ping().await {
+            ServingStatus::Serving
+        } else {
+            ServingStatus::NotServing
+        },
+    )
+    .await;
     let probe = tokio::spawn({
         let (reporter, store) = (reporter.clone(), store.clone());
         async move {
             let mut last = None;
             loop {
                 tokio::time::sleep(HEALTH_PROBE_EVERY).await;
-                let up = tokio::time::timeout(HEALTH_PROBE_EVERY, store.ping()).await.unwrap_or(false);
+                let up = tokio::time::timeout(HEALTH_PROBE_EVERY, store.ping())
+                    .await
+                    .unwrap_or(false);
                 if last != Some(up) {
                     if up {
                         tracing::info!("database reachable: SERVING");
@@ -63,7 +75,15 @@ pub async fn serve(
                     }
                     last = Some(up);
                 }
-                set_health(&reporter, if up { ServingStatus::Serving } else { ServingStatus::NotServing }).await;
+                set_health(
+                    &reporter,
+                    if up {
+                        ServingStatus::Serving
+                    } else {
+                        ServingStatus::NotServing
+                    },
+                )
+                .await;
             }
         }
     });

@@ -17,11 +17,18 @@ pub enum LogFormat {
 
 /// Logs go to stderr (stdout carries the CLI's output). RUST_LOG overrides the level.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
     };
 }
 
@@ -88,7 +95,10 @@ where
                     Ok(res) => {
                         let code = grpc_status(res);
                         span.record("status", tracing::field::debug(code));
-                        if matches!(code, tonic::Code::Internal | tonic::Code::Unknown | tonic::Code::DataLoss) {
+                        if matches!(
+                            code,
+                            tonic::Code::Internal | tonic::Code::Unknown | tonic::Code::DataLoss
+                        ) {
                             tracing::error!(?code, latency_ms, "rpc failed");
                         } else {
                             tracing::info!(?code, latency_ms, "rpc done");

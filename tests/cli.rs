@@ -26,8 +26,9 @@ fn seed_path(prefix: &str) -> std::path::PathBuf {
 fn keys_are_lower_camel_case(v: &serde_json::Value) -> bool {
     match v {
         serde_json::Value::Object(m) => {
-            m.keys().all(|k| !k.contains('_') && k.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
-                && m.values().all(keys_are_lower_camel_case)
+            m.keys().all(|k| {
+                !k.contains('_') && k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            }) && m.values().all(keys_are_lower_camel_case)
         }
         serde_json::Value::Array(a) => a.iter().all(keys_are_lower_camel_case),
         _ => true,
@@ -38,13 +39,23 @@ fn keys_are_lower_camel_case(v: &serde_json::Value) -> bool {
 fn parse_prints_the_response_as_proto3_json() {
     let path = seed_path("000");
     let out = Command::new(BIN).arg("parse").arg(&path).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(keys_are_lower_camel_case(&json), "proto3 JSON uses lowerCamelCase keys");
+    assert!(
+        keys_are_lower_camel_case(&json),
+        "proto3 JSON uses lowerCamelCase keys"
+    );
     let report = &json["report"];
     assert_eq!(report["sha256"], hex_sha256(&seed("000")));
     assert_eq!(report["parserVersion"], govreport_extract::PARSER_VERSION);
-    assert!(json.get("created").is_none(), "created is false for a parse without storing");
+    assert!(
+        json.get("created").is_none(),
+        "created is false for a parse without storing"
+    );
     // The JSON reads back into the message (the same mapping grpcurl prints).
     let response: pb::ParseReportResponse = serde_json::from_value(json.clone()).unwrap();
     let indicators = response.report.unwrap().indicators;
@@ -57,11 +68,24 @@ fn parse_prints_the_response_as_proto3_json() {
         }
     }
 
-    let mut child = Command::new(BIN).args(["parse", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(&std::fs::read(&path).unwrap()).unwrap();
+    let mut child = Command::new(BIN)
+        .args(["parse", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(&path).unwrap())
+        .unwrap();
     let from_stdin = child.wait_with_output().unwrap();
     assert!(from_stdin.status.success());
-    assert_eq!(from_stdin.stdout, out.stdout, "stdin and file give the same output");
+    assert_eq!(
+        from_stdin.stdout, out.stdout,
+        "stdin and file give the same output"
+    );
 }
 
 #[test]
@@ -72,17 +96,37 @@ fn parse_rejects_what_is_not_a_report() {
     let out = Command::new(BIN).arg("parse").arg(&empty).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
-    let missing = Command::new(BIN).args(["parse", "/nonexistent/report.txt"]).output().unwrap();
+    let missing = Command::new(BIN)
+        .args(["parse", "/nonexistent/report.txt"])
+        .output()
+        .unwrap();
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/report.txt"));
 }
 
 #[test]
 fn quantities_answers_one_json_line_per_input_line() {
-    let inputs = ["全年实现地区生产总值48.78亿元，同比增长6.15%", "一切正常", "新增就业岗位1200余个"];
-    let stdin: String = inputs.iter().map(|t| serde_json::json!({ "text": t }).to_string() + "\n").collect();
-    let mut child = Command::new(BIN).arg("quantities").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let inputs = [
+        "全年实现地区生产总值48.78亿元，同比增长6.15%",
+        "一切正常",
+        "新增就业岗位1200余个",
+    ];
+    let stdin: String = inputs
+        .iter()
+        .map(|t| serde_json::json!({ "text": t }).to_string() + "\n")
+        .collect();
+    let mut child = Command::new(BIN)
+        .arg("quantities")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
@@ -106,7 +150,12 @@ fn quantities_answers_one_json_line_per_input_line() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"not json\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"not json\n")
+        .unwrap();
     let bad = child.wait_with_output().unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("line 1"));
@@ -119,7 +168,12 @@ struct Serve {
 impl Serve {
     fn start(data_dir: &std::path::Path, port: u16) -> Serve {
         let child = Command::new(BIN)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
             .arg(data_dir)
             .env_remove("DATABASE_URL")
             .env("RUST_LOG", "warn")
@@ -139,7 +193,10 @@ impl Serve {
             if ok.success() {
                 return serve;
             }
-            assert!(Instant::now() < deadline, "govreport serve did not become healthy");
+            assert!(
+                Instant::now() < deadline,
+                "govreport serve did not become healthy"
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
     }
@@ -163,12 +220,19 @@ impl Drop for Serve {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
-    let dir = tempfile::Builder::new().prefix("govreport-test-serve-").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("govreport-test-serve-")
+        .tempdir()
+        .unwrap();
     let port = free_port();
     let server = tokio::task::spawn_blocking({
         let path = dir.path().to_owned();
@@ -177,7 +241,9 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
     .await
     .unwrap();
     let url = format!("http://127.0.0.1:{port}");
-    let mut client = pb::report_service_client::ReportServiceClient::connect(url.clone()).await.unwrap();
+    let mut client = pb::report_service_client::ReportServiceClient::connect(url.clone())
+        .await
+        .unwrap();
     let req = pb::ParseReportRequest {
         source: Some(pb::parse_report_request::Source::Text(seed("001"))),
         ..Default::default()
@@ -186,9 +252,14 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
     assert!(stored.created);
     let stored = stored.report.unwrap();
     drop(client);
-    let status = tokio::task::spawn_blocking(move || server.terminate()).await.unwrap();
+    let status = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
     assert!(status.success(), "serve exits cleanly on SIGTERM: {status}");
-    assert!(!dir.path().join("pgdata/postmaster.pid").exists(), "the embedded PostgreSQL was stopped");
+    assert!(
+        !dir.path().join("pgdata/postmaster.pid").exists(),
+        "the embedded PostgreSQL was stopped"
+    );
 
     let server = tokio::task::spawn_blocking({
         let path = dir.path().to_owned();
@@ -196,11 +267,21 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
     })
     .await
     .unwrap();
-    let mut client = pb::report_service_client::ReportServiceClient::connect(url).await.unwrap();
-    let again = client.get_report(pb::GetReportRequest { id: stored.id.clone() }).await.unwrap().into_inner();
+    let mut client = pb::report_service_client::ReportServiceClient::connect(url)
+        .await
+        .unwrap();
+    let again = client
+        .get_report(pb::GetReportRequest {
+            id: stored.id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(again, stored, "the report survived the restart");
     drop(client);
-    let status = tokio::task::spawn_blocking(move || server.terminate()).await.unwrap();
+    let status = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
     assert!(status.success());
     assert!(!dir.path().join("pgdata/postmaster.pid").exists());
 }

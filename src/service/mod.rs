@@ -40,7 +40,10 @@ fn parse_id(field: &'static str, id: &str) -> Result<Uuid> {
 /// AIP-158: 0 means the default, larger than the maximum is coerced down, negative is an error.
 fn page_size(size: i32, default: u32, max: u32) -> Result<u32> {
     match size {
-        s if s < 0 => Err(Error::invalid("page_size", format!("must not be negative, got {s}"))),
+        s if s < 0 => Err(Error::invalid(
+            "page_size",
+            format!("must not be negative, got {s}"),
+        )),
         0 => Ok(default),
         s => Ok((s as u32).min(max)),
     }
@@ -52,7 +55,10 @@ fn non_empty(s: String) -> Option<String> {
 
 fn check_year(field: &'static str, year: Option<i32>) -> Result<Option<i32>> {
     match year {
-        Some(y) if !(1900..=2200).contains(&y) => Err(Error::invalid(field, format!("{y} is not a plausible year"))),
+        Some(y) if !(1900..=2200).contains(&y) => Err(Error::invalid(
+            field,
+            format!("{y} is not a plausible year"),
+        )),
         y => Ok(y),
     }
 }
@@ -70,11 +76,17 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
             if content.is_empty() {
                 return Err(Error::invalid("content", "must not be empty"));
             }
-            Source::Bytes { content, content_type: non_empty(req.content_type) }
+            Source::Bytes {
+                content,
+                content_type: non_empty(req.content_type),
+            }
         }
     };
     if req.source_uri.len() > MAX_SOURCE_URI {
-        return Err(Error::invalid("source_uri", format!("longer than {MAX_SOURCE_URI} bytes")));
+        return Err(Error::invalid(
+            "source_uri",
+            format!("longer than {MAX_SOURCE_URI} bytes"),
+        ));
     }
     let hints = req.hints.unwrap_or_default();
     let issuer = hints.issuer.map(|s| s.trim().to_owned());
@@ -84,7 +96,10 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
     Ok(ParseCommand {
         source,
         source_uri: req.source_uri,
-        hints: govreport_extract::Hints { issuer, report_year: check_year("hints.report_year", hints.report_year)? },
+        hints: govreport_extract::Hints {
+            issuer,
+            report_year: check_year("hints.report_year", hints.report_year)?,
+        },
         dry_run: req.dry_run,
     })
 }
@@ -96,7 +111,10 @@ fn indicator_filter(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorFilter>
     let to = check_year("report_year_to", req.report_year_to)?;
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
-            return Err(Error::invalid("report_year_from", format!("{f} is after report_year_to {t}")));
+            return Err(Error::invalid(
+                "report_year_from",
+                format!("{f} is after report_year_to {t}"),
+            ));
         }
     }
     Ok(IndicatorFilter {
@@ -105,16 +123,26 @@ fn indicator_filter(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorFilter>
         report_year_to: to,
         name_contains: non_empty(req.name_contains.trim().to_owned()),
         kind: convert::kind_filter(kind),
-        report_id: if req.report_id.is_empty() { None } else { Some(parse_id("report_id", &req.report_id)?) },
+        report_id: if req.report_id.is_empty() {
+            None
+        } else {
+            Some(parse_id("report_id", &req.report_id)?)
+        },
     })
 }
 
 #[tonic::async_trait]
 impl pb::report_service_server::ReportService for ReportService {
-    async fn parse_report(&self, request: Request<pb::ParseReportRequest>) -> Result<Response<pb::ParseReportResponse>, Status> {
+    async fn parse_report(
+        &self,
+        request: Request<pb::ParseReportRequest>,
+    ) -> Result<Response<pb::ParseReportResponse>, Status> {
         let cmd = parse_command(request.into_inner())?;
         let (report, created) = self.reports.parse(cmd).await?;
-        Ok(Response::new(pb::ParseReportResponse { report: Some(convert::report(&report)), created }))
+        Ok(Response::new(pb::ParseReportResponse {
+            report: Some(convert::report(&report)),
+            created,
+        }))
     }
 
     async fn query_indicators(
@@ -124,20 +152,33 @@ impl pb::report_service_server::ReportService for ReportService {
         let req = request.into_inner();
         let filter = indicator_filter(&req)?;
         let size = page_size(req.page_size, DEFAULT_INDICATOR_PAGE, MAX_INDICATOR_PAGE)?;
-        let page = self.reports.query_indicators(filter, size, &req.page_token).await?;
+        let page = self
+            .reports
+            .query_indicators(filter, size, &req.page_token)
+            .await?;
         Ok(Response::new(pb::QueryIndicatorsResponse {
-            indicators: page.indicators.iter().map(|i| convert::indicator(i, None)).collect(),
+            indicators: page
+                .indicators
+                .iter()
+                .map(|i| convert::indicator(i, None))
+                .collect(),
             next_page_token: page.next_page_token,
             total_size: i32::try_from(page.total_size).unwrap_or(i32::MAX),
         }))
     }
 
-    async fn get_report(&self, request: Request<pb::GetReportRequest>) -> Result<Response<pb::Report>, Status> {
+    async fn get_report(
+        &self,
+        request: Request<pb::GetReportRequest>,
+    ) -> Result<Response<pb::Report>, Status> {
         let id = parse_id("id", &request.get_ref().id)?;
         Ok(Response::new(convert::report(&self.reports.get(id).await?)))
     }
 
-    async fn list_reports(&self, request: Request<pb::ListReportsRequest>) -> Result<Response<pb::ListReportsResponse>, Status> {
+    async fn list_reports(
+        &self,
+        request: Request<pb::ListReportsRequest>,
+    ) -> Result<Response<pb::ListReportsResponse>, Status> {
         let req = request.into_inner();
         let filter = ReportFilter {
             issuer: non_empty(req.issuer),
@@ -152,9 +193,14 @@ impl pb::report_service_server::ReportService for ReportService {
         }))
     }
 
-    async fn delete_report(&self, request: Request<pb::DeleteReportRequest>) -> Result<Response<pb::DeleteReportResponse>, Status> {
+    async fn delete_report(
+        &self,
+        request: Request<pb::DeleteReportRequest>,
+    ) -> Result<Response<pb::DeleteReportResponse>, Status> {
         let id = parse_id("id", &request.get_ref().id)?;
         let deleted_indicators = self.reports.delete(id).await?;
-        Ok(Response::new(pb::DeleteReportResponse { deleted_indicators }))
+        Ok(Response::new(pb::DeleteReportResponse {
+            deleted_indicators,
+        }))
     }
 }

@@ -61,7 +61,8 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
         qb.push(" AND r.report_year <= ").push_bind(to);
     }
     if let Some(name) = &f.name_contains {
-        qb.push(" AND i.name ILIKE ").push_bind(format!("%{}%", escape_like(name)));
+        qb.push(" AND i.name ILIKE ")
+            .push_bind(format!("%{}%", escape_like(name)));
     }
     if let Some(kind) = f.kind {
         qb.push(" AND i.kind = ").push_bind(codes::kind(kind));
@@ -75,15 +76,23 @@ fn indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
     let change = match row.try_get::<Option<f64>, _>("change_pct")? {
         Some(pct) => Some(ChangeRecord {
             pct,
-            approx: codes::parse_approx(row.try_get::<Option<&str>, _>("change_approx")?.unwrap_or("exact"))?,
-            unit: codes::parse_change_unit(row.try_get::<Option<&str>, _>("change_unit")?.unwrap_or("percent"))?,
+            approx: codes::parse_approx(
+                row.try_get::<Option<&str>, _>("change_approx")?
+                    .unwrap_or("exact"),
+            )?,
+            unit: codes::parse_change_unit(
+                row.try_get::<Option<&str>, _>("change_unit")?
+                    .unwrap_or("percent"),
+            )?,
         }),
         None => None,
     };
     let rank = match row.try_get::<Option<i32>, _>("rank_position")? {
         Some(position) => Some(RankRecord {
             position: position as u32,
-            scope: row.try_get::<Option<String>, _>("rank_scope")?.unwrap_or_default(),
+            scope: row
+                .try_get::<Option<String>, _>("rank_scope")?
+                .unwrap_or_default(),
         }),
         None => None,
     };
@@ -102,7 +111,10 @@ fn indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
         rank,
         completion_pct: row.try_get("completion_pct")?,
         completion_approx: codes::parse_approx(row.try_get("completion_approx")?)?,
-        span: (row.try_get::<i32, _>("span_start")? as u32, row.try_get::<i32, _>("span_end")? as u32),
+        span: (
+            row.try_get::<i32, _>("span_start")? as u32,
+            row.try_get::<i32, _>("span_end")? as u32,
+        ),
         sentence: row.try_get("sentence")?,
         section_path: row.try_get("section_path")?,
         rule: row.try_get("rule")?,
@@ -168,18 +180,30 @@ pub(super) async fn insert_all(
 
 /// A report's indicators in document order.
 pub(super) async fn of_report(pool: &PgPool, report_id: Uuid) -> Result<Vec<IndicatorRecord>> {
-    let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.report_id = $1 ORDER BY i.ord");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(report_id).fetch_all(pool).await?;
+    let sql = format!(
+        "SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.report_id = $1 ORDER BY i.ord"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(report_id)
+        .fetch_all(pool)
+        .await?;
     rows.iter().map(indicator_from_row).collect()
 }
 
 impl Store {
     /// One page of the indicators matching `filter`, in storage order, with the total count.
-    pub async fn query_indicators(&self, filter: &IndicatorFilter, page_size: u32, token: &str) -> Result<IndicatorPage> {
+    pub async fn query_indicators(
+        &self,
+        filter: &IndicatorFilter,
+        page_size: u32,
+        token: &str,
+    ) -> Result<IndicatorPage> {
         let fp = page_token::fingerprint("indicators", filter);
         let after = page_token::decode(token, &fp)?;
 
-        let mut count = QueryBuilder::new("SELECT count(*) FROM indicators i JOIN reports r ON r.id = i.report_id");
+        let mut count = QueryBuilder::new(
+            "SELECT count(*) FROM indicators i JOIN reports r ON r.id = i.report_id",
+        );
         push_filters(&mut count, filter);
         let total_size: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
 
@@ -192,7 +216,8 @@ impl Store {
         if let Some(after) = after {
             page.push(" AND i.seq > ").push_bind(after);
         }
-        page.push(" ORDER BY i.seq LIMIT ").push_bind(i64::from(page_size) + 1);
+        page.push(" ORDER BY i.seq LIMIT ")
+            .push_bind(i64::from(page_size) + 1);
         let rows = page.build().fetch_all(&self.pool).await?;
 
         let more = rows.len() > page_size as usize;
@@ -213,7 +238,11 @@ impl Store {
             (true, Some(seq)) => page_token::encode(&fp, seq),
             _ => String::new(),
         };
-        Ok(IndicatorPage { indicators, next_page_token, total_size })
+        Ok(IndicatorPage {
+            indicators,
+            next_page_token,
+            total_size,
+        })
     }
 }
 

@@ -30,13 +30,19 @@ pub struct PoolConfig {
 
 impl Default for PoolConfig {
     fn default() -> Self {
-        PoolConfig { max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+        PoolConfig {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+        }
     }
 }
 
 impl Store {
     /// Connects (without waiting for the first connection longer than the acquire timeout).
-    pub async fn connect(options: PgConnectOptions, config: &PoolConfig) -> Result<Store, sqlx::Error> {
+    pub async fn connect(
+        options: PgConnectOptions,
+        config: &PoolConfig,
+    ) -> Result<Store, sqlx::Error> {
         let pool = PgPoolOptions::new()
             .max_connections(config.max_connections)
             .acquire_timeout(config.acquire_timeout)

@@ -13,7 +13,11 @@ const PREFIX: &str = "gr1";
 /// A short hash of a query's filters (not its page size, which may change between pages).
 pub fn fingerprint(kind: &str, filter: &impl Serialize) -> String {
     let json = serde_json::to_vec(filter).expect("filters serialize");
-    let digest = Sha256::new().chain_update(kind.as_bytes()).chain_update(b"\0").chain_update(&json).finalize();
+    let digest = Sha256::new()
+        .chain_update(kind.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(&json)
+        .finalize();
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -35,7 +39,10 @@ pub fn decode(token: &str, fingerprint: &str) -> Result<Option<i64>> {
     };
     let key: i64 = key.parse().map_err(|_| not_ours())?;
     if fp != fingerprint {
-        return Err(Error::invalid("page_token", "the token belongs to a query with other filters"));
+        return Err(Error::invalid(
+            "page_token",
+            "the token belongs to a query with other filters",
+        ));
     }
     Ok(Some(key))
 }

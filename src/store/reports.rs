@@ -27,7 +27,8 @@ pub struct ReportPage {
     pub total_size: i64,
 }
 
-const REPORT_COLUMNS: &str = "r.id, r.seq, r.sha256, r.source_uri, r.title, r.issuer, r.index_no, r.published, \
+const REPORT_COLUMNS: &str =
+    "r.id, r.seq, r.sha256, r.source_uri, r.title, r.issuer, r.index_no, r.published, \
      r.report_year, r.parser_version, r.text_length, r.indicator_count, r.created_at";
 
 fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
@@ -56,11 +57,13 @@ fn to_i32(n: u32) -> i32 {
 impl Store {
     /// The id of the report stored for this text and source, if any.
     pub async fn find_report(&self, sha256: &str, source_uri: &str) -> Result<Option<Uuid>> {
-        Ok(sqlx::query_scalar("SELECT id FROM reports WHERE sha256 = $1 AND source_uri = $2")
-            .bind(sha256)
-            .bind(source_uri)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT id FROM reports WHERE sha256 = $1 AND source_uri = $2")
+                .bind(sha256)
+                .bind(source_uri)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Writes a report with its sections and indicators in one transaction.
@@ -120,7 +123,11 @@ impl Store {
     /// A report with its sections and indicators.
     pub async fn get_report(&self, id: Uuid) -> Result<Option<ReportRecord>> {
         let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.id = $1");
-        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await? else {
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
             return Ok(None);
         };
         let mut report = report_from_row(&row)?;
@@ -136,7 +143,10 @@ impl Store {
                 marker: row.try_get("marker")?,
                 level: row.try_get::<i16, _>("level")? as u8,
                 kind: codes::parse_section_kind(row.try_get("kind")?)?,
-                span: (row.try_get::<i32, _>("span_start")? as u32, row.try_get::<i32, _>("span_end")? as u32),
+                span: (
+                    row.try_get::<i32, _>("span_start")? as u32,
+                    row.try_get::<i32, _>("span_end")? as u32,
+                ),
             });
         }
         report.indicators = indicators::of_report(&self.pool, id).await?;
@@ -144,7 +154,12 @@ impl Store {
     }
 
     /// Reports newest first, without sections and indicators.
-    pub async fn list_reports(&self, filter: &ReportFilter, page_size: u32, token: &str) -> Result<ReportPage> {
+    pub async fn list_reports(
+        &self,
+        filter: &ReportFilter,
+        page_size: u32,
+        token: &str,
+    ) -> Result<ReportPage> {
         let fp = page_token::fingerprint("reports", filter);
         let after = page_token::decode(token, &fp)?;
         let push_filters = |qb: &mut QueryBuilder<Postgres>| {
@@ -165,7 +180,8 @@ impl Store {
         if let Some(after) = after {
             page.push(" AND r.seq < ").push_bind(after);
         }
-        page.push(" ORDER BY r.seq DESC LIMIT ").push_bind(i64::from(page_size) + 1);
+        page.push(" ORDER BY r.seq DESC LIMIT ")
+            .push_bind(i64::from(page_size) + 1);
         let rows = page.build().fetch_all(&self.pool).await?;
         let more = rows.len() > page_size as usize;
         let mut reports = Vec::new();
@@ -178,15 +194,20 @@ impl Store {
             (true, Some(seq)) => page_token::encode(&fp, seq),
             _ => String::new(),
         };
-        Ok(ReportPage { reports, next_page_token, total_size })
+        Ok(ReportPage {
+            reports,
+            next_page_token,
+            total_size,
+        })
     }
 
     /// Deletes a report and its rows; the number of indicators deleted, or `None` if absent.
     pub async fn delete_report(&self, id: Uuid) -> Result<Option<u32>> {
-        let count: Option<i32> = sqlx::query_scalar("DELETE FROM reports WHERE id = $1 RETURNING indicator_count")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let count: Option<i32> =
+            sqlx::query_scalar("DELETE FROM reports WHERE id = $1 RETURNING indicator_count")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(count.map(|c| c as u32))
     }
 }

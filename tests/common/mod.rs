@@ -31,8 +31,13 @@ extern "C" fn stop_cluster() {
 
 fn cluster() -> &'static Cluster {
     CLUSTER.get_or_init(|| {
-        let dir = tempfile::Builder::new().prefix("govreport-test-").tempdir().expect("temp dir").keep();
-        let pg = EmbeddedPostgres::start(&dir, &Options { no_fsync: true }).expect("start the test PostgreSQL");
+        let dir = tempfile::Builder::new()
+            .prefix("govreport-test-")
+            .tempdir()
+            .expect("temp dir")
+            .keep();
+        let pg = EmbeddedPostgres::start(&dir, &Options { no_fsync: true })
+            .expect("start the test PostgreSQL");
         // Statics are never dropped: stop the cluster when the test binary exits, even after failures.
         // SAFETY: registering a plain extern "C" fn.
         unsafe { libc::atexit(stop_cluster) };
@@ -44,8 +49,14 @@ fn cluster() -> &'static Cluster {
 pub async fn fresh_store(pool: PoolConfig) -> (Store, String) {
     let cluster = cluster();
     let name = format!("test_{}", uuid::Uuid::new_v4().simple());
-    cluster.pg.ensure_database(&name).await.expect("create test database");
-    let store = Store::connect(cluster.pg.connect_options(&name), &pool).await.expect("connect");
+    cluster
+        .pg
+        .ensure_database(&name)
+        .await
+        .expect("create test database");
+    let store = Store::connect(cluster.pg.connect_options(&name), &pool)
+        .await
+        .expect("connect");
     store.migrate().await.expect("migrate");
     (store, name)
 }
@@ -76,7 +87,9 @@ impl TestServer {
     }
 
     pub async fn start_on(store: Store, database: String, config: ServerConfig) -> TestServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(server::serve(listener, store.clone(), config, async {
@@ -121,8 +134,11 @@ pub fn seed(name_prefix: &str) -> String {
 
 pub fn seed_names() -> Vec<String> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds");
-    let mut names: Vec<String> =
-        std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
