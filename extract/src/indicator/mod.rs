@@ -397,9 +397,10 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 nm = n;
                 rule = "elided_noun";
             }
-            // 联合审查132户265人, 立案处罚33起30万元: a second figure of the same thing.
-            // 总建筑面积 after 8449套回迁安置房: the attribute of the thing before.
-            if crate::lexicon::LEXICON.name.attributes.iter().any(|a| *a == nm) && !prev.name.is_empty() {
+            // 总建筑面积 after 8449套回迁安置房: the attribute of the thing before (of the whole, not of a 其中 part).
+            let owner_draft = drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi) && d.rule != "part_of").unwrap_or(prev);
+            if crate::lexicon::LEXICON.name.attributes.iter().any(|a| *a == nm) && !owner_draft.name.is_empty() {
+                let prev = owner_draft;
                 // 新增市场主体850户,总数9600户: a total is of the thing, not of what was added.
                 let owner = match name::leading_verb(&prev.name) {
                     Some(v) if (nm == "总数" || nm == "总量") && v.starts_with('新') => {
@@ -410,10 +411,16 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 nm = format!("{owner}{nm}");
                 rule = "attribute_of";
             }
+            // 联合审查132户265人, 立案处罚33起30万元: a second figure of the same thing.
             let alone = || after.is_empty() && name::before_words(text, cs, q.start).is_empty();
             if nm.is_empty() && (prev.span.1 == q.start || alone()) {
                 let money = values::base_unit(&q.q.unit) == "元" && prev.unit != "元";
                 nm = if money { format!("{}金额", prev.name) } else { prev.name.clone() };
+                // 新增规上企业15家,累计达到128家: the running total is of the thing, not of what was added.
+                let total = text[cs..q.start].starts_with(&['累', '计']) || text[cs..q.start].starts_with(&['总']);
+                if let Some(v) = name::leading_verb(&nm).filter(|v| total && v.starts_with('新')) {
+                    nm = nm[v.len()..].to_string();
+                }
                 rule = "adjacent_figures";
             }
         }
