@@ -66,6 +66,11 @@ pub struct Found {
 }
 
 const MAX_SPACES: usize = 4;
+/// Longest numeral read as one (四千五百六十九万八千三百一十一亿… has 31 pieces);
+/// the bound keeps scanning linear on runs like 十十十….
+const MAX_RUN: usize = 64;
+/// Longest list looked through for a shared time word (1、2、3月).
+const MAX_LIST: usize = 12;
 const QUOTE_REACH: usize = 12;
 
 fn is_open_bracket(c: char) -> bool {
@@ -359,17 +364,13 @@ fn is_time(lex: &'static Lexicon, text: &[char], at: usize) -> bool {
 
 /// 10、11月, 1和2月份: a number listed before others that end in a time word shares it.
 fn shares_time_word(lex: &'static Lexicon, text: &[char], mut at: usize) -> bool {
-    while text
-        .get(at)
-        .is_some_and(|&c| matches!(c, '、' | ',' | '，' | '和' | '及' | '与' | '或'))
-    {
-        let Some(run) = text
-            .get(at + 1)
-            .filter(|&&c| c.is_ascii_digit() || lex.is_numeral(c))
-            .and_then(|_| read_run(lex, text, at + 1))
-        else {
+    for _ in 0..MAX_LIST {
+        let listed = text.get(at).is_some_and(|&c| matches!(c, '、' | ',' | '，' | '和' | '及' | '与' | '或'));
+        let next_is_number = text.get(at + 1).is_some_and(|&c| c.is_ascii_digit() || lex.is_numeral(c));
+        if !listed || !next_is_number {
             return false;
-        };
+        }
+        let Some(run) = read_run(lex, text, at + 1) else { return false };
         at = run.end();
         if is_time(lex, text, at) {
             return true;
@@ -740,6 +741,9 @@ pub fn read_run(lex: &'static Lexicon, text: &[char], i: usize) -> Option<Run> {
     };
     let mut j = i;
     while let Some(&c) = text.get(j) {
+        if run.toks.len() >= MAX_RUN {
+            break;
+        }
         let last = run.toks.last().copied();
         if matches!(last, Some(Tok::Decimals(_)))
             && !matches!(lex.numeral.get(&c), Some(NumeralChar::Magnitude(_)))
