@@ -157,14 +157,8 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
 
 /// Does `text[at..]` start with `word`?
 pub fn starts_at(text: &[char], at: usize, word: &str) -> bool {
-    let mut i = at;
-    for c in word.chars() {
-        if i >= text.len() || text[i] != c {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    let mut rest = text.get(at..).unwrap_or(&[]).iter();
+    word.chars().all(|c| rest.next() == Some(&c))
 }
 
 /// Does `text[..end]` end with `word`?

@@ -89,7 +89,7 @@ fn is_field_line(line: &str) -> bool {
 fn short_key(line: &str) -> bool {
     let key: String = line.chars().take_while(|&c| c != '：' && c != ':').collect();
     let n = key.chars().count();
-    n >= 2 && n <= 6 && n < line.chars().count() && key.chars().all(crate::lexicon::is_han)
+    (2..=6).contains(&n) && n < line.chars().count() && key.chars().all(crate::lexicon::is_han)
 }
 
 /// The report's own title: a field, else the first short line before the body starts.
@@ -208,7 +208,7 @@ fn issuer_from_text(title: &str, text: &[char]) -> String {
             }
         }
         // Named often, and its place word used elsewhere too (西屏街道, 西屏山).
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         counts.truncate(8);
         let scored: Vec<(usize, &String)> = counts
             .iter()

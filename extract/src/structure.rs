@@ -8,7 +8,6 @@ use crate::SectionKind;
 pub struct Heading {
     pub marker: String,
     pub marker_start: usize,
-    pub title_start: usize,
     pub title_end: usize,
     pub title: String,
     pub level: u8,
@@ -155,7 +154,8 @@ pub fn headings(text: &[char], report_year: Option<i32>) -> Vec<Heading> {
             p -= 1;
         }
         let prev = if p == 0 { None } else { Some(text[p - 1]) };
-        if !boundary_before(prev, style) && !(p < i && prev.is_some()) {
+        // Indentation before a marker is a boundary too.
+        if !boundary_before(prev, style) && p == i {
             i += 1;
             continue;
         }
@@ -186,7 +186,6 @@ pub fn headings(text: &[char], report_year: Option<i32>) -> Vec<Heading> {
         out.push(Heading {
             marker: text[i..ts].iter().collect(),
             marker_start: i,
-            title_start: ts,
             title_end: te,
             title,
             level: (depth + 1) as u8,

@@ -124,5 +124,5 @@ fn compared_year_before(text: &[char], at: usize, floor: usize) -> Option<usize>
         return None;
     }
     let b = digits - 4;
-    (b >= floor + 1 && matches!(text[b - 1], '比' | '较')).then_some(b - 1)
+    (b > floor && matches!(text[b - 1], '比' | '较')).then_some(b - 1)
 }

@@ -8,7 +8,6 @@ use crate::Approx;
 #[derive(Debug, Clone)]
 pub struct CompletionMatch {
     pub q: usize,
-    pub cue_start: usize,
     pub pct: f64,
     pub approx: Approx,
 }
@@ -27,9 +26,9 @@ pub fn find_all(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize)
         let clause_start = clause_start_of(q.start);
         let cue = cue
             .filter(|&c| text[clause_start..c].iter().all(|ch| ch.is_whitespace() || matches!(ch, '，' | ',' | '、')));
-        if let Some(cue_start) = cue {
+        if cue.is_some() {
             let approx = if q.q.approx != Approx::Exact { q.q.approx } else { approx_before(text, q.start) };
-            out.push(CompletionMatch { q: i, cue_start, pct: q.q.value, approx });
+            out.push(CompletionMatch { q: i, pct: q.q.value, approx });
         }
     }
     out

@@ -398,8 +398,9 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 rule = "elided_noun";
             }
             // 总建筑面积 after 8449套回迁安置房: the attribute of the thing before (of the whole, not of a 其中 part).
-            let owner_draft = drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi) && d.rule != "part_of").unwrap_or(prev);
-            if crate::lexicon::LEXICON.name.attributes.iter().any(|a| *a == nm) && !owner_draft.name.is_empty() {
+            let owner_draft =
+                drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi) && d.rule != "part_of").unwrap_or(prev);
+            if crate::lexicon::LEXICON.name.attributes.contains(&nm) && !owner_draft.name.is_empty() {
                 let prev = owner_draft;
                 // 新增市场主体850户,总数9600户: a total is of the thing, not of what was added.
                 let owner = match name::leading_verb(&prev.name) {
@@ -559,7 +560,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             let has_figure = drafts.iter().any(|d| d.clause == k && d.span.0 < r.start);
             if !has_figure {
                 let first = (r.start..r.end).find(|&i| text[i] == '第' || text[i] == '倒').unwrap_or(r.start);
-                let name = head.trim_end_matches(|c| c == '获' || c == '得').to_string();
+                let name = head.trim_end_matches(['获', '得']).to_string();
                 let name = name.strip_suffix("获得").or(name.strip_suffix("获评")).unwrap_or(&name).to_string();
                 // 新开工面积连续三年(居全省第一): how long it has held the rank is not part of the name.
                 let name = match name.find("连续") {

@@ -262,13 +262,6 @@ pub fn is_only_verb(name: &str) -> bool {
     LEXICON.name.object_taking_verbs.iter().any(|v| v == name)
 }
 
-/// The trailing verb of a phrase that ends in one (疫情期间协助 → 协助).
-pub fn trailing_verb(phrase: &str) -> Option<String> {
-    let chars: Vec<char> = phrase.chars().collect();
-    let v = word_before(&chars, chars.len(), &LEXICON.name.meaning_verbs)?;
-    Some(v.to_string())
-}
-
 /// Does the sentence around a bare 万/亿 figure speak of money?
 pub fn speaks_of_money(name: &str) -> bool {
     LEXICON.name.money_words.iter().any(|w| name.contains(w.as_str()))

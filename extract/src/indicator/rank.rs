@@ -107,7 +107,7 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
             if let Some((gi, g)) = sq.iter().enumerate().rev().find(|(_, q)| q.end <= rstart && q.start >= clause_head)
             {
                 let group_noun: String = text[g.end..rstart].iter().collect();
-                let group_noun = group_noun.trim_end_matches(|c| c == '中' || c == '里').trim_end_matches('的');
+                let group_noun = group_noun.trim_end_matches(['中', '里']).trim_end_matches('的');
                 let total_n = g.q.value as u32;
                 if total_n >= num {
                     position = total_n - num + 1;
