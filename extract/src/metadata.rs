@@ -245,11 +245,21 @@ pub fn read(text: &str, chars: &[char], headings_pre: &[Heading]) -> Metadata {
     Metadata { title, issuer, index_no, published, report_year }
 }
 
+/// Does a title look back on a year (工作总结, 工作回顾)?
+pub fn looks_back(title: &str) -> bool {
+    title.contains("总结") || title.contains("回顾")
+}
+
+/// Does the title name a plan only (2024年工作计划, 工作要点)?
+pub fn plans_only(title: &str) -> bool {
+    !looks_back(title) && LEXICON.metadata.plan_titles.iter().any(|w| title.contains(w.as_str()))
+}
+
 /// The year looked back on: the title's year, else the review heading's, else the first year of the body.
 fn report_year(title: &str, headings: &[Heading], chars: &[char], published: Option<&str>) -> Option<i32> {
     if let Some(y) = year_in(title) {
         // 2023年工作总结及2024年工作计划 looks back on 2023; a plan or a 政府工作报告 on the year before.
-        let looks_back = title.contains("总结") || title.contains("回顾");
+        let looks_back = looks_back(title);
         let plans = LEXICON.metadata.plan_titles.iter().any(|w| title.contains(w.as_str()));
         let gwr = title.contains("政府工作报告");
         return Some(if !looks_back && (plans || gwr) { y - 1 } else { y });

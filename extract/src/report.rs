@@ -19,7 +19,8 @@ pub fn parse(text: &str, hints: &Hints) -> Report {
     let mut quantities = quantity::scan(&clean.text);
     quantities.sort_by_key(|q| (q.span.start, q.span.end));
 
-    let env = Env { text: &chars, quantities: &quantities, headings: &headings, issuer: &issuer };
+    let plan_report = metadata::plans_only(&meta.title);
+    let env = Env { text: &chars, quantities: &quantities, headings: &headings, plan_report, issuer: &issuer };
     let drafts = indicator::assemble(&env, &sentences);
 
     let indicators = drafts

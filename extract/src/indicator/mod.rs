@@ -62,6 +62,8 @@ pub struct Env<'a> {
     pub text: &'a [char],
     pub quantities: &'a [Quantity],
     pub headings: &'a [Heading],
+    /// The whole report plans (工作计划, 工作要点): figures outside a review section are targets.
+    pub plan_report: bool,
     /// The issuer, dropped from the head of names (稠江街道共实现… → 规上工业总产值).
     pub issuer: &'a str,
 }
@@ -93,8 +95,10 @@ pub fn assemble(env: &Env, sentences: &[Sentence]) -> Vec<Draft> {
     out
 }
 
-fn in_plan(headings: &[Heading], pos: usize) -> bool {
-    structure::path_at(headings, pos).iter().any(|&h| headings[h].kind == SectionKind::Plan)
+fn in_plan(env: &Env, pos: usize) -> bool {
+    let path = structure::path_at(env.headings, pos);
+    let kind_in = |k: SectionKind| path.iter().any(|&h| env.headings[h].kind == k);
+    kind_in(SectionKind::Plan) || (env.plan_report && !kind_in(SectionKind::Review))
 }
 
 /// Is this number a measure, not a date, a duration, an ordinal, a code or a category threshold?
@@ -607,7 +611,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
     let cue = kind::first_cue(text, sent.start, sent.end);
     drafts.sort_by_key(|d| d.span.0);
     for mut d in drafts {
-        let plan = in_plan(env.headings, d.span.0);
+        let plan = in_plan(env, d.span.0);
         d.kind = kind::kind_at(cue, d.span.0, plan);
         out.push(d);
     }
