@@ -23,6 +23,9 @@ static HTML: LazyLock<HtmlWords> = LazyLock::new(|| {
     toml::from_str(include_str!("../data/html.toml")).expect("data/html.toml is valid")
 });
 
+/// The longest tag we read (attributes included), in characters.
+const MAX_TAG: usize = 4096;
+
 /// The text the matchers read, and where each of its characters came from.
 pub struct CleanText {
     pub text: String,
@@ -180,10 +183,8 @@ fn read_tag(chars: &[char], i: usize, out: &mut Builder) -> Option<usize> {
     if !known || !matches!(chars.get(j), Some('>' | '/' | ' ' | '\t' | '\n' | '\r')) {
         return None;
     }
-    let close = chars[j..]
-        .iter()
-        .position(|&c| c == '>')
-        .map(|p| j + p + 1)?;
+    // A tag closes within a bounded reach; a stray `<p ` with no `>` stays text.
+    let close = chars[j..].iter().take(MAX_TAG).position(|&c| c == '>').map(|p| j + p + 1)?;
     if html.skip.contains(&name) && !closing {
         // Drop everything up to the matching end tag.
         let end_tag: Vec<char> = format!("</{name}").chars().collect();
