@@ -120,20 +120,26 @@ fn title(text: &str, headings: &[Heading]) -> String {
     String::new()
 }
 
-/// A place name of two characters ending right before byte `at` (where the suffix starts).
-fn place_before(chars: &[char], at: usize, suffix_len: usize) -> Option<String> {
+/// Place names of two and three characters ending right before `at` (where the suffix starts).
+fn places_before(chars: &[char], at: usize, suffix_len: usize) -> Vec<String> {
+    // Characters that never start a place name.
+    const NOT_FIRST: &str = "的了在和与及是为对全本我各该年月日个等、到从于将把向由被共后以辖区内";
     let m = &LEXICON.metadata;
-    if at < 2 || !is_han(chars[at - 1]) || !is_han(chars[at - 2]) {
-        return None;
-    }
     if suffix_len == 1 && chars.get(at + suffix_len).is_some_and(|c| m.not_after_place.contains(*c)) {
-        return None;
+        return Vec::new();
     }
-    let prefix: String = chars[at - 2..at].iter().collect();
-    if m.not_places.iter().any(|w| prefix.ends_with(w.as_str())) {
-        return None;
+    let mut out = Vec::new();
+    for n in [2, 3] {
+        if at < n || !chars[at - n..at].iter().all(|&c| is_han(c)) || NOT_FIRST.contains(chars[at - n]) {
+            break;
+        }
+        let prefix: String = chars[at - n..at].iter().collect();
+        if m.not_places.iter().any(|w| prefix.ends_with(w.as_str())) {
+            break;
+        }
+        out.push(prefix);
     }
-    Some(prefix)
+    out
 }
 
 /// The body a government work report speaks for: 我代表顺平县人民政府, 在呼伦贝尔市海拉尔区第十五届人民代表大会 → 海拉尔区.
@@ -187,19 +193,21 @@ fn issuer_from_text(title: &str, text: &[char]) -> String {
         return place;
     }
     let mut hidden = false;
+    let mut counts: Vec<(String, usize)> = Vec::new();
     for suf in ["街道", "镇", "乡"] {
         let sc: Vec<char> = suf.chars().collect();
-        let mut counts: Vec<(String, usize)> = Vec::new();
         let mut i = 1;
         while i + sc.len() <= head.len() {
             if head[i..i + sc.len()] == sc[..] {
                 if matches!(head[i - 1], '*' | '＊' | '某' | 'X' | '×' | 'x') {
                     hidden = true;
-                } else if let Some(p) = place_before(head, i, sc.len()) {
-                    let name = p + suf;
-                    match counts.iter_mut().find(|(k, _)| *k == name) {
-                        Some((_, c)) => *c += 1,
-                        None => counts.push((name, 1)),
+                } else {
+                    for p in places_before(head, i, sc.len()) {
+                        let name = p + suf;
+                        match counts.iter_mut().find(|(k, _)| *k == name) {
+                            Some((_, c)) => *c += 1,
+                            None => counts.push((name, 1)),
+                        }
                     }
                 }
                 i += sc.len();
@@ -207,25 +215,25 @@ fn issuer_from_text(title: &str, text: &[char]) -> String {
                 i += 1;
             }
         }
-        // Named often, and its place word used elsewhere too (西屏街道, 西屏山).
-        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-        counts.truncate(8);
-        let scored: Vec<(usize, &String)> = counts
-            .iter()
-            .map(|(name, c)| {
-                let place: Vec<char> = name.chars().take(2).collect();
-                let uses = head.windows(2).filter(|w| *w == &place[..]).count();
-                (c * 10 + uses, name)
-            })
-            .collect();
-        if let Some((score, name)) = scored.iter().max_by_key(|(sc, _)| *sc) {
-            if *score >= 12 {
-                return (*name).clone();
-            }
+    }
+    if hidden {
+        return String::new();
+    }
+    // Named often, and its place word used elsewhere too (西屏街道, 西屏山); streets before towns.
+    let score = |(name, c): &(String, usize)| {
+        let place: Vec<char> = name.chars().take(2).collect();
+        c * 10 + head.windows(2).filter(|w| *w == &place[..]).count()
+    };
+    for level in [&["街道"][..], &["镇", "乡"][..]] {
+        let Some(best) = counts.iter().filter(|(n, _)| level.iter().any(|s| n.ends_with(s))).max_by_key(|e| score(e)) else {
+            continue;
+        };
+        if score(best) < 12 {
+            continue;
         }
-        if hidden {
-            return String::new();
-        }
+        // 时家店乡 over 家店乡: the longer name when every mention has it.
+        let longer = counts.iter().find(|(n, c)| *c == best.1 && n.len() > best.0.len() && n.ends_with(best.0.as_str()));
+        return longer.unwrap_or(best).0.clone();
     }
     String::new()
 }

@@ -368,6 +368,10 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             if q.q.unit == "%" && !after.ends_with('率') {
                 after.push('率');
             }
+            // 耕地面积4208公顷耕地面积 (a table read as text): said once.
+            if lead.ends_with(after.as_str()) {
+                after.clear();
+            }
             (format!("{lead}{after}"), "level_counted_noun")
         };
         if before.is_empty() && after.chars().count() <= 2 && q.q.unit == "人次" {

@@ -69,7 +69,7 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         }
         if j > a && j < b {
             // 2023年, 6月份, 28天里: a time before the name.
-            if let Some(u) = ["个月", "小时", "年", "月", "天", "日"].iter().find(|u| starts_at(text, j, u)) {
+            if let Some(u) = ["个月", "小时", "年度", "年", "月", "天", "日"].iter().find(|u| starts_at(text, j, u)) {
                 a = j + u.chars().count();
                 for w in ["份", "里", "内", "来", "以来"] {
                     if starts_at(text, a, w) {
