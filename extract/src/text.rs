@@ -90,13 +90,13 @@ impl CleanText {
     }
 
     /// Maps a span of the clean text (code points) to the caller's text.
+    /// Spans past the end of the clean text are clamped to it.
     pub fn to_caller(&self, span: Span) -> Span {
-        let last = self.origin.len() - 1;
-        let start = self.origin[span.start.min(last)];
-        let end = if span.end > span.start {
-            self.origin_end[(span.end - 1).min(last - 1)]
-        } else {
-            start
+        let len = self.origin_end.len();
+        let start = self.origin[span.start.min(len)];
+        let end = match span.end.min(len) {
+            end if end > span.start => self.origin_end[end - 1],
+            _ => start,
         };
         Span {
             start,
@@ -184,7 +184,11 @@ fn read_tag(chars: &[char], i: usize, out: &mut Builder) -> Option<usize> {
         return None;
     }
     // A tag closes within a bounded reach; a stray `<p ` with no `>` stays text.
-    let close = chars[j..].iter().take(MAX_TAG).position(|&c| c == '>').map(|p| j + p + 1)?;
+    let close = chars[j..]
+        .iter()
+        .take(MAX_TAG)
+        .position(|&c| c == '>')
+        .map(|p| j + p + 1)?;
     if html.skip.contains(&name) && !closing {
         // Drop everything up to the matching end tag.
         let end_tag: Vec<char> = format!("</{name}").chars().collect();
@@ -282,6 +286,24 @@ mod tests {
         assert_eq!(
             c.to_caller(Span { start: 0, end: 2 }),
             Span { start: 3, end: 13 }
+        );
+    }
+
+    #[test]
+    fn clamps_spans_outside_the_text() {
+        let empty = CleanText::new("<p></p>");
+        assert_eq!(
+            empty.to_caller(Span { start: 0, end: 3 }),
+            Span { start: 7, end: 7 }
+        );
+        let c = CleanText::new("ab");
+        assert_eq!(
+            c.to_caller(Span { start: 1, end: 9 }),
+            Span { start: 1, end: 2 }
+        );
+        assert_eq!(
+            c.to_caller(Span { start: 5, end: 9 }),
+            Span { start: 2, end: 2 }
         );
     }
 
