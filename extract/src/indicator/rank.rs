@@ -45,6 +45,8 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
             continue;
         }
         let lead = if first { 1 } else { from_bottom.unwrap() };
+        // 倒数第26: the 第 is written, no 名 needed.
+        let ordinal_written = first || text[p + lead - 1] == '第';
         let n = numeral_run(text, p + lead, end);
         let Some(num) = (n > 0).then(|| small_number(&text[p + lead..p + lead + n])).flatten() else {
             p += 1;
@@ -53,7 +55,7 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
         let mut stop = p + lead + n;
         if let Some(s) = lex.suffixes.iter().find(|s| starts_at(text, stop, s)) {
             stop += s.chars().count();
-        } else if !first {
+        } else if !ordinal_written {
             // 倒26 without 名 is not a rank.
             p += 1;
             continue;
