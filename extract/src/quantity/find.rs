@@ -216,30 +216,56 @@ fn read_number(lex: &'static Lexicon, text: &[char], mut run: Run) -> Option<(Nu
     }
     let (_, used) = numeral(&run.toks, End::Low)?;
     run.truncate(used);
-    // 3/4, 六十/一百二十 (short on both sides: 202502/17 is a path, 2023/12/13 a date).
-    if text.get(run.end()) == Some(&'/') && run.end() - run.start <= 4 {
-        if let Some(den) = read_run(lex, text, run.end() + 1) {
-            let short = den.end() - den.start <= 4
-                && !text.get(den.end()).is_some_and(|c| "/-".contains(*c));
-            if short
-                && numeral(&den.toks, End::Low)
-                    .is_some_and(|(v, n)| n == den.toks.len() && v != 0.0)
-            {
-                let end = den.end();
-                return Some((
-                    Number::Fraction {
-                        whole: None,
-                        den,
-                        num: run,
-                        num_negative: false,
-                    },
-                    end,
-                ));
+    if let Some((den, end)) = slash_denominator(lex, text, &run) {
+        return Some((
+            Number::Fraction {
+                whole: None,
+                den,
+                num: run,
+                num_negative: false,
+            },
+            end,
+        ));
+    }
+    // 1 3/5: a whole number, one space, a slash fraction.
+    if run.is_single_arabic() && text.get(run.end()) == Some(&' ') {
+        if let Some(mut num) = text
+            .get(run.end() + 1)
+            .filter(|c| c.is_ascii_digit())
+            .and_then(|_| read_run(lex, text, run.end() + 1))
+        {
+            if num.is_single_arabic() {
+                num.truncate(1);
+                if let Some((den, end)) = slash_denominator(lex, text, &num) {
+                    return Some((
+                        Number::Fraction {
+                            whole: Some(run),
+                            den,
+                            num,
+                            num_negative: false,
+                        },
+                        end,
+                    ));
+                }
             }
         }
     }
     let end = run.end();
     Some((Number::Plain { run, scale: 1.0 }, end))
+}
+
+/// 3/4, 六十/一百二十: the denominator after a slash, short on both sides
+/// (202502/17 is a path, 2023/12/13 a date).
+fn slash_denominator(lex: &'static Lexicon, text: &[char], num: &Run) -> Option<(Run, usize)> {
+    if text.get(num.end()) != Some(&'/') || num.end() - num.start > 4 {
+        return None;
+    }
+    let den = read_run(lex, text, num.end() + 1)?;
+    let short =
+        den.end() - den.start <= 4 && !text.get(den.end()).is_some_and(|c| matches!(c, '/' | '-'));
+    let whole = numeral(&den.toks, End::Low).is_some_and(|(v, n)| n == den.toks.len() && v != 0.0);
+    let end = den.end();
+    (short && whole).then_some((den, end))
 }
 
 /// `run` 分之 numeral (五分之一, 百分之五, 千分之2.4), or 百分 numeral (百分百).
@@ -365,12 +391,18 @@ fn is_time(lex: &'static Lexicon, text: &[char], at: usize) -> bool {
 /// 10、11月, 1和2月份: a number listed before others that end in a time word shares it.
 fn shares_time_word(lex: &'static Lexicon, text: &[char], mut at: usize) -> bool {
     for _ in 0..MAX_LIST {
-        let listed = text.get(at).is_some_and(|&c| matches!(c, '、' | ',' | '，' | '和' | '及' | '与' | '或'));
-        let next_is_number = text.get(at + 1).is_some_and(|&c| c.is_ascii_digit() || lex.is_numeral(c));
+        let listed = text
+            .get(at)
+            .is_some_and(|&c| matches!(c, '、' | ',' | '，' | '和' | '及' | '与' | '或'));
+        let next_is_number = text
+            .get(at + 1)
+            .is_some_and(|&c| c.is_ascii_digit() || lex.is_numeral(c));
         if !listed || !next_is_number {
             return false;
         }
-        let Some(run) = read_run(lex, text, at + 1) else { return false };
+        let Some(run) = read_run(lex, text, at + 1) else {
+            return false;
+        };
         at = run.end();
         if is_time(lex, text, at) {
             return true;
