@@ -519,6 +519,44 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
     if is_phone(f, &high) {
         return Some(high.end);
     }
+    // A range runs upwards (3-5, 3至5万); 5-3 is something else, a score or a code.
+    if let (
+        Number::Plain {
+            run: low,
+            scale: low_scale,
+        },
+        Number::Plain {
+            run: hi,
+            scale: hi_scale,
+        },
+    ) = (&f.number, &high.number)
+    {
+        let borrows = !low.has_magnitude() && *low_scale == 1.0;
+        let factor = if borrows {
+            trailing_magnitudes(hi) * hi_scale
+        } else {
+            *low_scale
+        };
+        let low_value = numeral(&low.toks, End::Low).map(|(v, _)| v * factor);
+        let high_value = numeral(&hi.toks, End::High).map(|(v, _)| v * hi_scale);
+        if let (Some(l), Some(h)) = (low_value, high_value) {
+            if h < l {
+                return None;
+            }
+        }
+    }
+    // A range runs upwards (3-5); 5-3 is something else, a score or a code.
+    let plain_value = |n: &Number| match n {
+        Number::Plain { run, scale } => numeral(&run.toks, End::Low).map(|(v, _)| v * scale),
+        Number::Fraction { .. } => None,
+    };
+    if let (Some(low), Some(high_value)) = (plain_value(&f.number), plain_value(&high.number)) {
+        if high_value < low
+            && !matches!(&f.number, Number::Plain { run, .. } if !run.has_magnitude())
+        {
+            return None;
+        }
+    }
     read_unit(lex, text, &mut high);
     match (f.unit, high.unit) {
         (Some(a), Some(b)) if a.base != b.base => return None,
@@ -542,19 +580,7 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
     ) = (&mut f.number, &high.number)
     {
         if !low.has_magnitude() && *low_scale == 1.0 {
-            let borrowed: f64 = hi
-                .toks
-                .iter()
-                .rev()
-                .map_while(|t| {
-                    if let Tok::Magnitude(m) = t {
-                        Some(*m)
-                    } else {
-                        None
-                    }
-                })
-                .product();
-            *low_scale *= borrowed * hi_scale;
+            *low_scale *= trailing_magnitudes(hi) * hi_scale;
         }
     }
     if high.approx != Approx::Exact {
@@ -563,6 +589,21 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
     f.end = high.end;
     f.high = Some(high.number);
     None
+}
+
+/// 5万亿 → 1e12: the magnitudes a numeral ends with.
+fn trailing_magnitudes(run: &Run) -> f64 {
+    run.toks
+        .iter()
+        .rev()
+        .map_while(|t| {
+            if let Tok::Magnitude(m) = t {
+                Some(*m)
+            } else {
+                None
+            }
+        })
+        .product()
 }
 
 fn is_phone(low: &Found, high: &Found) -> bool {
