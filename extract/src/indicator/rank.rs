@@ -2,7 +2,7 @@
 
 use super::values::{is_numeral, small_number};
 use super::SentenceQ;
-use crate::lexicon::{ends_at, starts_at, word_before, LEXICON};
+use crate::lexicon::{ends_at, starts_at, word_at, word_before, LEXICON};
 
 #[derive(Debug, Clone)]
 pub struct RankMatch {
@@ -38,7 +38,7 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
     let mut out = Vec::new();
     let mut p = start;
     while p < end {
-        let from_bottom = lex.from_bottom.iter().find(|w| starts_at(text, p, w)).map(|w| w.chars().count());
+        let from_bottom = if text[p] == '第' { None } else { word_at(text, p, &lex.from_bottom).map(|w| w.chars().count()) };
         let first = text[p] == '第';
         if !first && from_bottom.is_none() {
             p += 1;
