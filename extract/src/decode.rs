@@ -17,8 +17,18 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<String, Decode
         }
         return checked(text.into_owned());
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Some(text) = UTF_8.decode_without_bom_handling_and_without_replacement(body) {
+    // A byte order mark names its encoding (UTF-8, UTF-16LE/BE).
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return match encoding.decode_without_bom_handling_and_without_replacement(&bytes[bom_len..])
+        {
+            Some(text) => checked(text.into_owned()),
+            None => Err(DecodeError::NotText(format!(
+                "bytes after the {} byte order mark are not valid",
+                encoding.name()
+            ))),
+        };
+    }
+    if let Some(text) = UTF_8.decode_without_bom_handling_and_without_replacement(bytes) {
         return checked(text.into_owned());
     }
     match GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
@@ -66,6 +76,13 @@ mod tests {
     fn utf8_with_and_without_bom() {
         assert_eq!(decode("增长6%".as_bytes(), None).unwrap(), "增长6%");
         assert_eq!(decode(b"\xEF\xBB\xBF\xE5\xA2\x9E", None).unwrap(), "增");
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("增长6%".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&le, None).unwrap(), "增长6%");
     }
 
     #[test]
