@@ -23,9 +23,15 @@ pub fn parse(text: &str, hints: &Hints) -> Report {
     let env = Env { text: &chars, quantities: &quantities, headings: &headings, plan_report, issuer: &issuer };
     let drafts = indicator::assemble(&env, &sentences);
 
+    let caller: Vec<char> = text.chars().collect();
     let indicators = drafts
         .into_iter()
         .map(|d| {
+            let span = clean.to_caller(Span { start: d.span.0, end: d.span.1 });
+            // As written: the caller's own characters (5.1％), unless markup sits inside the number.
+            let written: String = caller.get(span.start..span.end).map(|c| c.iter().collect()).unwrap_or_default();
+            let value_text =
+                if written.is_empty() || written.contains(['<', '&', '\\', '\n']) { d.value_text } else { written };
             let year = d.year.or(match d.kind {
                 IndicatorKind::Target => report_year.map(|y| y + 1),
                 IndicatorKind::Actual => report_year,
@@ -36,7 +42,7 @@ pub fn parse(text: &str, hints: &Hints) -> Report {
                 name: d.name,
                 value: d.value,
                 unit: d.unit,
-                value_text: d.value_text,
+                value_text,
                 approx: d.approx,
                 period: Period { year, from_month, to_month },
                 kind: d.kind,
@@ -44,7 +50,7 @@ pub fn parse(text: &str, hints: &Hints) -> Report {
                 rank: d.rank,
                 completion_pct: d.completion.map(|c| c.0),
                 completion_approx: d.completion.map(|c| c.1).unwrap_or_default(),
-                span: clean.to_caller(Span { start: d.span.0, end: d.span.1 }),
+                span,
                 sentence: chars[d.sentence.start..d.sentence.end].iter().collect(),
                 section_path: path.iter().map(|&h| headings[h].title.clone()).collect(),
                 rule: d.rule.to_string(),
