@@ -420,6 +420,13 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 nm = format!("{owner}{nm}");
                 rule = "attribute_of";
             }
+            // 固定资产投资12亿元,占全区的35%: the share of the figure before.
+            if nm.starts_with('占') && q.q.unit == "%" && !prev.name.is_empty() {
+                let whole = nm.trim_end_matches('的');
+                let tail = if whole.ends_with("比重") || whole.ends_with("比例") { "" } else { "比重" };
+                nm = format!("{}{whole}{tail}", prev.name);
+                rule = "share_of";
+            }
             // 联合审查132户265人, 立案处罚33起30万元: a second figure of the same thing.
             let alone = || after.is_empty() && name::before_words(text, cs, q.start).is_empty();
             if nm.is_empty() && (prev.span.1 == q.start || alone()) {
