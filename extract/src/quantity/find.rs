@@ -632,7 +632,11 @@ fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     }
     // 负, 负的, - (a hyphen after a number or letter is not a sign).
     let signed_at = back_spaces(text, f.start, 1);
-    if let Some((n, _)) = lex.negative.ending_at(text, signed_at) {
+    let sign_word = lex
+        .negative
+        .ending_at(text, signed_at)
+        .filter(|&(n, _)| !prev_is(text, signed_at - n, |c| lex.negative_not_after.contains(&c)));
+    if let Some((n, _)) = sign_word {
         f.negative = true;
         f.start = signed_at - n;
     } else {
