@@ -103,7 +103,8 @@ fn title(text: &str, headings: &[Heading]) -> String {
         let here = pos;
         pos += line.chars().count() + 1;
         let t = line.trim_matches(|c: char| c.is_whitespace() || c == '|' || c == '#' || c == '\u{feff}');
-        if t.is_empty() || is_field_line(t) {
+        // Fields, and breadcrumbs (首页 > 信息公开 > 计划总结) before the title.
+        if t.is_empty() || is_field_line(t) || t.contains(['>', '›', '»']) || t.starts_with("当前位置") || t.starts_with("首页") {
             continue;
         }
         if here >= first_heading.saturating_sub(2) && here <= first_heading || t.starts_with("——") {
@@ -294,5 +295,8 @@ fn report_year(title: &str, headings: &[Heading], chars: &[char], published: Opt
     if let Some(y) = year_in(&head) {
         return Some(y);
     }
-    published.and_then(|p| p.get(..4)?.parse::<i32>().ok()).map(|y| y - 1)
+    // A summary published late in the year looks back on that year, one published early on the year before.
+    let year: i32 = published?.get(..4)?.parse().ok()?;
+    let month: u32 = published?.get(5..7)?.parse().ok()?;
+    Some(if month >= 10 { year } else { year - 1 })
 }
