@@ -80,3 +80,19 @@ pub fn put_back_noun(prev_name: &str, name: &str) -> Option<String> {
     };
     (!object.is_empty()).then(|| format!("{name}{object}"))
 }
+
+/// `S实现N个A、M个B全覆盖`: each figure counts what S covers (S覆盖A).
+pub fn coverage(text: &[char], clause: (usize, usize), figure: usize, after: &str) -> Option<String> {
+    let (cs, ce) = clause;
+    let mut end = ce;
+    while end > cs && text[end - 1].is_whitespace() {
+        end -= 1;
+    }
+    if !crate::lexicon::ends_at(text, end, "全覆盖") {
+        return None;
+    }
+    let verb = find(text, cs, figure, "实现")?;
+    let subject = before_words(text, cs, verb);
+    let item = after.trim_end_matches("全覆盖");
+    (!subject.is_empty() && !item.is_empty()).then(|| format!("{subject}覆盖{item}"))
+}

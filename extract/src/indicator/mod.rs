@@ -443,6 +443,11 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         if crate::lexicon::find(text, cs, q.start, "其中").is_some() {
             rule = "part_of";
         }
+        // 投放点实现45个村级、160个小区、198家企业全覆盖: what the subject covers, item by item.
+        if let Some(n) = joins::coverage(text, (cs, ce), q.start, &after) {
+            nm = n;
+            rule = "coverage";
+        }
         // 由2010年的95亿元增加到2015年的162亿元: the first is the base year's, the second the same measure's.
         let raw: Vec<char> = text[from..q.start].to_vec();
         let from_year = year_after(&raw, '由').or_else(|| year_after(&raw, '到'));
