@@ -42,6 +42,10 @@ pub enum Command {
     Quantities,
     /// Apply the database migrations and exit.
     Migrate(DbArgs),
+    /// Re-link every stored indicator name to the embedded catalog (no re-parse) and exit.
+    Relink(DbArgs),
+    /// Benchmark data: load seeded synthetic reports (bulk UNNEST inserts) and print rows/s.
+    BenchLoad(BenchLoadArgs),
     /// Ask a running server's grpc.health.v1 service; exit 0 when SERVING (for container health checks).
     Healthcheck(HealthcheckArgs),
 }
@@ -91,6 +95,27 @@ pub struct ParseArgs {
     /// Recorded as the report's source_uri.
     #[arg(long, default_value = "")]
     pub source_uri: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchLoadArgs {
+    /// Distinct issuers (街道/镇/区 names).
+    #[arg(long, default_value_t = 2000)]
+    pub issuers: u32,
+    /// Report years per issuer (ending with the last complete year, 2024).
+    #[arg(long, default_value_t = 10)]
+    pub years: u32,
+    /// Indicators per report.
+    #[arg(long, default_value_t = 50)]
+    pub indicators_per_report: u32,
+    /// RNG seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Concurrent writers.
+    #[arg(long, default_value_t = 4)]
+    pub writers: u32,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,10 @@
 
 use govreport_extract::{Approx, ChangeUnit, IndicatorKind, SectionKind};
 
-use crate::domain::{IndicatorRecord, ReportRecord, SectionRecord};
+use govreport_extract::catalog::Definition;
+
+use crate::domain::{IndicatorRecord, ReportRecord, SectionRecord, Series};
+use crate::store::indicators::DefinitionStats;
 use crate::proto::v1 as pb;
 
 pub fn approx(a: Approx) -> pb::Approx {
@@ -98,7 +101,67 @@ pub fn indicator(i: &IndicatorRecord, report_id: Option<uuid::Uuid>) -> pb::Indi
             title: r.title.clone(),
             issuer: r.issuer.clone(),
             report_year: r.report_year,
+            published: date(r.published),
+            parser_version: r.parser_version.clone(),
         }),
+        canonical_code: i.canonical.as_ref().map(|c| c.code.clone()).unwrap_or_default(),
+        canonical_name: i.canonical.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+        category: i.canonical.as_ref().map(|c| c.category.clone()).unwrap_or_default(),
+    }
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+pub fn series(s: &Series) -> pb::IndicatorSeries {
+    pb::IndicatorSeries {
+        issuer: s.issuer.clone(),
+        canonical_code: s.canonical.code.clone(),
+        canonical_name: s.canonical.name.clone(),
+        unit: s.unit.clone(),
+        kind: kind(s.kind) as i32,
+        points: s
+            .points
+            .iter()
+            .map(|p| {
+                let ind = indicator(p, None);
+                pb::SeriesPoint {
+                    period: ind.period,
+                    value: p.value.unwrap_or_default(),
+                    indicator: Some(ind),
+                }
+            })
+            .collect(),
+    }
+}
+
+pub fn cross_section_entry(rank: u32, i: &IndicatorRecord) -> pb::CrossSectionEntry {
+    pb::CrossSectionEntry {
+        rank,
+        issuer: i.report.as_ref().map(|r| r.issuer.clone()).unwrap_or_default(),
+        value: i.value.unwrap_or_default(),
+        indicator: Some(indicator(i, None)),
+    }
+}
+
+pub fn definition(
+    d: &Definition,
+    category_name: &str,
+    stats: &DefinitionStats,
+) -> pb::IndicatorDefinition {
+    pb::IndicatorDefinition {
+        code: d.code.clone(),
+        name: d.name.clone(),
+        aliases: d.aliases.clone(),
+        unit: d.unit.clone(),
+        category: d.category.clone(),
+        category_name: category_name.to_owned(),
+        additive: d.additive,
+        description: d.description.clone().unwrap_or_default(),
+        observations: stats.observations,
+        issuers: stats.issuers,
+        years: stats.years,
     }
 }
 
@@ -108,10 +171,7 @@ pub fn report(r: &ReportRecord) -> pb::Report {
         title: r.title.clone(),
         issuer: r.issuer.clone(),
         index_no: r.index_no.clone(),
-        published: r
-            .published
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
+        published: date(r.published),
         report_year: r.report_year,
         source_uri: r.source_uri.clone(),
         sha256: r.sha256.clone(),

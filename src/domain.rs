@@ -2,12 +2,15 @@
 //! the engine, and the operations the RPCs call. No proto types here.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use govreport_extract::catalog::{Catalog, Definition};
 use govreport_extract::{self as extract, Approx, ChangeUnit, IndicatorKind, SectionKind};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::store::indicators::{IndicatorFilter, IndicatorPage};
+use crate::store::indicators::{
+    DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorPage, IndicatorQuery,
+};
 use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage};
 use crate::store::Store;
 
@@ -62,6 +65,16 @@ pub struct ReportRef {
     pub title: String,
     pub issuer: String,
     pub report_year: Option<i32>,
+    pub published: Option<NaiveDate>,
+    pub parser_version: String,
+}
+
+/// The catalog entry an indicator links to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CanonicalRef {
+    pub code: String,
+    pub name: String,
+    pub category: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,8 +99,27 @@ pub struct IndicatorRecord {
     pub sentence: String,
     pub section_path: Vec<String>,
     pub rule: String,
+    /// The catalog entry the name links to (kept as written in `name` either way).
+    pub canonical: Option<CanonicalRef>,
     /// Set on indicators read back by a query.
     pub report: Option<ReportRef>,
+}
+
+/// The catalog entry for a code of the embedded catalog.
+pub fn canonical_ref(code: &str) -> Option<CanonicalRef> {
+    Catalog::embedded().get(code).map(|d| CanonicalRef {
+        code: d.code.clone(),
+        name: d.name.clone(),
+        category: d.category.clone(),
+    })
+}
+
+/// Links each indicator's name to the embedded catalog (exact on normalized names).
+pub fn link_indicators(indicators: &mut [IndicatorRecord]) {
+    let catalog = Catalog::embedded();
+    for ind in indicators {
+        ind.canonical = catalog.link(&ind.name).and_then(|d| canonical_ref(&d.code));
+    }
 }
 
 /// Where a ParseReport's text comes from.
@@ -160,9 +192,12 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
             sentence: i.sentence.clone(),
             section_path: i.section_path.clone(),
             rule: i.rule.clone(),
+            canonical: None,
             report: None,
         })
         .collect();
+    let mut indicators = indicators;
+    link_indicators(&mut indicators);
     // Hints win over what the parser inferred, whatever the engine did with them.
     let issuer = hints.issuer.clone().unwrap_or(report.issuer);
     let report_year = hints.report_year.or(report.report_year);
@@ -281,12 +316,158 @@ impl Reports {
 
     pub async fn query_indicators(
         &self,
-        filter: IndicatorFilter,
+        query: IndicatorQuery,
         page_size: u32,
         page_token: &str,
     ) -> Result<IndicatorPage> {
         self.store
-            .query_indicators(&filter, page_size, page_token)
+            .query_indicators(&query, page_size, page_token)
             .await
     }
+
+    /// Time series per (issuer, canonical indicator, kind), points in period order.
+    /// `truncated` when more than `max_points` points matched.
+    pub async fn series(&self, filter: IndicatorFilter, max_points: u32) -> Result<SeriesSet> {
+        let mut points = self.store.series_points(&filter, max_points + 1).await?;
+        let truncated = points.len() > max_points as usize;
+        points.truncate(max_points as usize);
+        let mut series: Vec<Series> = Vec::new();
+        for p in points {
+            let issuer = p.report.as_ref().map(|r| r.issuer.clone()).unwrap_or_default();
+            let code = p.canonical.as_ref().map(|c| c.code.clone()).unwrap_or_default();
+            match series.last_mut() {
+                Some(s) if s.issuer == issuer && s.canonical.code == code && s.kind == p.kind => {
+                    s.points.push(p)
+                }
+                _ => series.push(Series {
+                    issuer,
+                    canonical: p.canonical.clone().unwrap_or_else(|| CanonicalRef {
+                        code,
+                        name: String::new(),
+                        category: String::new(),
+                    }),
+                    unit: p.unit.clone(),
+                    kind: p.kind,
+                    points: vec![p],
+                }),
+            }
+        }
+        Ok(SeriesSet { series, truncated })
+    }
+
+    /// One indicator across issuers: the latest observation per issuer, largest value first,
+    /// with competition ranks (equal values share a rank).
+    pub async fn compare(&self, filter: IndicatorFilter, limit: u32) -> Result<CrossSection> {
+        let (rows, total_issuers) = self.store.cross_section(&filter, limit).await?;
+        let mut entries: Vec<(u32, IndicatorRecord)> = Vec::with_capacity(rows.len());
+        for (i, row) in rows.into_iter().enumerate() {
+            let rank = match entries.last() {
+                Some((r, prev)) if prev.value == row.value => *r,
+                _ => i as u32 + 1,
+            };
+            entries.push((rank, row));
+        }
+        Ok(CrossSection {
+            entries,
+            total_issuers,
+        })
+    }
+
+    /// The embedded catalog with, per definition, how much data is stored for it.
+    pub async fn definitions(&self) -> Result<Vec<(Definition, String, DefinitionStats)>> {
+        let stats = self.store.definition_stats().await?;
+        let catalog = Catalog::embedded();
+        Ok(catalog
+            .definitions()
+            .iter()
+            .map(|d| {
+                let category = catalog
+                    .category(&d.category)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                (
+                    d.clone(),
+                    category,
+                    stats.get(&d.code).cloned().unwrap_or_default(),
+                )
+            })
+            .collect())
+    }
+
+    /// Re-links every stored indicator name to the embedded catalog (no re-parse): the
+    /// catalog computes the link of each distinct name, one UPDATE applies them.
+    pub async fn relink(&self) -> Result<RelinkOutcome> {
+        let catalog = Catalog::embedded();
+        let names = self.store.distinct_indicator_names().await?;
+        let codes: Vec<Option<String>> = names
+            .iter()
+            .map(|n| catalog.link(n).map(|d| d.code.clone()))
+            .collect();
+        let linked_names = codes.iter().filter(|c| c.is_some()).count();
+        let definitions: Vec<DefinitionRow> = catalog
+            .definitions()
+            .iter()
+            .map(|d| DefinitionRow {
+                code: d.code.clone(),
+                name: d.name.clone(),
+                unit: d.unit.clone(),
+                category: d.category.clone(),
+                category_name: catalog
+                    .category(&d.category)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                additive: d.additive,
+            })
+            .collect();
+        let distinct_names = names.len();
+        let changed = self
+            .store
+            .apply_links(&definitions, names, codes, catalog.fingerprint())
+            .await?;
+        Ok(RelinkOutcome {
+            fingerprint: catalog.fingerprint().to_owned(),
+            distinct_names,
+            linked_names,
+            changed_indicators: changed,
+        })
+    }
+
+    /// Re-links only when the stored fingerprint differs from the embedded catalog's.
+    pub async fn relink_if_changed(&self) -> Result<Option<RelinkOutcome>> {
+        let stored = self.store.catalog_fingerprint().await?;
+        if stored.as_deref() == Some(Catalog::embedded().fingerprint()) {
+            return Ok(None);
+        }
+        self.relink().await.map(Some)
+    }
+}
+
+/// What a re-link did.
+#[derive(Debug, Clone)]
+pub struct RelinkOutcome {
+    pub fingerprint: String,
+    pub distinct_names: usize,
+    pub linked_names: usize,
+    pub changed_indicators: u64,
+}
+
+/// The points of one issuer's canonical indicator of one kind.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub issuer: String,
+    pub canonical: CanonicalRef,
+    pub unit: String,
+    pub kind: IndicatorKind,
+    pub points: Vec<IndicatorRecord>,
+}
+
+pub struct SeriesSet {
+    pub series: Vec<Series>,
+    pub truncated: bool,
+}
+
+pub struct CrossSection {
+    /// (rank, observation), largest value first.
+    pub entries: Vec<(u32, IndicatorRecord)>,
+    pub total_issuers: i64,
 }

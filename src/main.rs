@@ -47,6 +47,23 @@ async fn run(command: Command) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::Relink(args) => {
+            let db = args.open().await?;
+            let done = govreport::domain::Reports::new(db.store.clone()).relink().await;
+            db.close().await;
+            let done = done?;
+            println!(
+                "catalog {}: {} distinct names, {} linked, {} indicators changed",
+                done.fingerprint, done.distinct_names, done.linked_names, done.changed_indicators
+            );
+            Ok(())
+        }
+        Command::BenchLoad(args) => {
+            let db = args.db.open().await?;
+            let result = govreport::bench::load(&db.store, &args).await;
+            db.close().await;
+            result
+        }
         Command::Healthcheck(args) => cli::healthcheck(&args).await,
         Command::Parse(_) | Command::Quantities => unreachable!("handled without a runtime"),
     }

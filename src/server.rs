@@ -48,6 +48,18 @@ pub async fn serve(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
+    // Links made with another catalog are redone before serving (no re-parse).
+    match Reports::new(store.clone()).relink_if_changed().await {
+        Ok(Some(done)) => tracing::info!(
+            fingerprint = %done.fingerprint,
+            distinct_names = done.distinct_names,
+            linked_names = done.linked_names,
+            changed = done.changed_indicators,
+            "catalog changed: indicators re-linked"
+        ),
+        Ok(None) => tracing::debug!("catalog unchanged"),
+        Err(e) => tracing::warn!(error = %e, "re-linking at start-up failed; serving the stored links"),
+    }
     let (reporter, health_service) = tonic_health::server::health_reporter();
     set_health(
         &reporter,

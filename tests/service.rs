@@ -324,6 +324,7 @@ fn fixture(issuer: &str, year: i32, n: usize) -> ReportRecord {
             sentence: format!("句子{i}"),
             section_path: vec!["一、工作回顾".into(), format!("（{i}）")],
             rule: "fixture".into(),
+            canonical: None,
             report: None,
         })
         .collect::<Vec<_>>();

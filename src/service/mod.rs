@@ -9,16 +9,21 @@ use crate::convert;
 use crate::domain::{ParseCommand, Reports, Source};
 use crate::error::{Error, Result};
 use crate::proto::v1 as pb;
-use crate::store::indicators::IndicatorFilter;
+use crate::store::indicators::{IndicatorFilter, IndicatorOrder, IndicatorQuery};
+use govreport_extract::catalog::Catalog;
 use crate::store::reports::ReportFilter;
 
 pub use pb::report_service_server::ReportServiceServer;
 
-const DEFAULT_INDICATOR_PAGE: u32 = 100;
+const DEFAULT_INDICATOR_PAGE: u32 = 50;
 const MAX_INDICATOR_PAGE: u32 = 1000;
 const DEFAULT_REPORT_PAGE: u32 = 50;
 const MAX_REPORT_PAGE: u32 = 500;
 const MAX_SOURCE_URI: usize = 4096;
+const DEFAULT_SERIES_POINTS: u32 = 1000;
+const MAX_SERIES_POINTS: u32 = 10_000;
+const DEFAULT_COMPARE_LIMIT: u32 = 50;
+const MAX_COMPARE_LIMIT: u32 = 1000;
 
 pub struct ReportService {
     reports: Reports,
@@ -104,30 +109,198 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
     })
 }
 
-fn indicator_filter(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorFilter> {
-    let kind = pb::IndicatorKind::try_from(req.kind)
-        .map_err(|_| Error::invalid("kind", format!("unknown IndicatorKind value {}", req.kind)))?;
-    let from = check_year("report_year_from", req.report_year_from)?;
-    let to = check_year("report_year_to", req.report_year_to)?;
+fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
+    from_field: &'static str,
+    from: Option<T>,
+    to_field: &'static str,
+    to: Option<T>,
+) -> Result<()> {
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
             return Err(Error::invalid(
-                "report_year_from",
-                format!("{f} is after report_year_to {t}"),
+                from_field,
+                format!("{f} is after {to_field} {t} (an empty range)"),
             ));
         }
     }
-    Ok(IndicatorFilter {
-        issuer: non_empty(req.issuer.clone()),
-        report_year_from: from,
-        report_year_to: to,
-        name_contains: non_empty(req.name_contains.trim().to_owned()),
-        kind: convert::kind_filter(kind),
-        report_id: if req.report_id.is_empty() {
-            None
-        } else {
-            Some(parse_id("report_id", &req.report_id)?)
+    Ok(())
+}
+
+fn check_month(field: &'static str, month: Option<u32>) -> Result<Option<u8>> {
+    match month {
+        None => Ok(None),
+        Some(m @ 1..=12) => Ok(Some(m as u8)),
+        Some(m) => Err(Error::invalid(field, format!("{m} is not a month (1..12)"))),
+    }
+}
+
+fn check_value(field: &'static str, v: Option<f64>) -> Result<Option<f64>> {
+    match v {
+        Some(x) if x.is_nan() => Err(Error::invalid(field, "must be a number, not NaN")),
+        v => Ok(v),
+    }
+}
+
+fn parse_kind(field: &'static str, kind: i32) -> Result<pb::IndicatorKind> {
+    pb::IndicatorKind::try_from(kind)
+        .map_err(|_| Error::invalid(field, format!("unknown IndicatorKind value {kind}")))
+}
+
+/// Every code must be in the catalog.
+fn check_codes(field: &'static str, codes: &[String]) -> Result<Vec<String>> {
+    let catalog = Catalog::embedded();
+    for code in codes {
+        if catalog.get(code).is_none() {
+            return Err(Error::invalid(
+                field,
+                format!("unknown canonical code {code:?} (see ListIndicatorDefinitions)"),
+            ));
+        }
+    }
+    Ok(codes.to_vec())
+}
+
+/// Exact issuers: `issuer` and `issuers` together; none may be blank.
+fn issuers(field: &'static str, one: &str, many: &[String]) -> Result<Vec<String>> {
+    let mut all: Vec<String> = many.to_vec();
+    if !one.is_empty() {
+        all.push(one.to_owned());
+    }
+    if all.iter().any(|s| s.trim().is_empty()) {
+        return Err(Error::invalid(field, "must not contain a blank issuer"));
+    }
+    all.sort();
+    all.dedup();
+    Ok(all)
+}
+
+fn indicator_query(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorQuery> {
+    let kind = parse_kind("kind", req.kind)?;
+    let order_by = pb::IndicatorOrderBy::try_from(req.order_by).map_err(|_| {
+        Error::invalid(
+            "order_by",
+            format!("unknown IndicatorOrderBy value {}", req.order_by),
+        )
+    })?;
+    let report_from = check_year("report_year_from", req.report_year_from)?;
+    let report_to = check_year("report_year_to", req.report_year_to)?;
+    check_range("report_year_from", report_from, "report_year_to", report_to)?;
+    let period_from = check_year("period_year_from", req.period_year_from)?;
+    let period_to = check_year("period_year_to", req.period_year_to)?;
+    check_range("period_year_from", period_from, "period_year_to", period_to)?;
+    let month_from = check_month("period_month_from", req.period_month_from)?;
+    let month_to = check_month("period_month_to", req.period_month_to)?;
+    check_range("period_month_from", month_from, "period_month_to", month_to)?;
+    let value_min = check_value("value_min", req.value_min)?;
+    let value_max = check_value("value_max", req.value_max)?;
+    check_range("value_min", value_min, "value_max", value_max)?;
+    let catalog = Catalog::embedded();
+    for category in &req.categories {
+        if catalog.category(category).is_none() {
+            return Err(Error::invalid(
+                "categories",
+                format!("unknown category {category:?}"),
+            ));
+        }
+    }
+    let mut report_ids = req
+        .report_ids
+        .iter()
+        .map(|id| parse_id("report_ids", id))
+        .collect::<Result<Vec<_>>>()?;
+    if !req.report_id.is_empty() {
+        report_ids.push(parse_id("report_id", &req.report_id)?);
+    }
+    let name_contains = non_empty(req.name_contains.trim().to_owned());
+    let name_similar = non_empty(req.name_similar_to.trim().to_owned());
+    let order = match order_by {
+        pb::IndicatorOrderBy::Unspecified => IndicatorOrder::Storage,
+        pb::IndicatorOrderBy::Period => IndicatorOrder::Period,
+        pb::IndicatorOrderBy::Value => IndicatorOrder::Value,
+        pb::IndicatorOrderBy::Issuer => IndicatorOrder::Issuer,
+        pb::IndicatorOrderBy::Relevance => {
+            if name_contains.is_none() && name_similar.is_none() {
+                return Err(Error::invalid(
+                    "order_by",
+                    "RELEVANCE needs name_similar_to or name_contains",
+                ));
+            }
+            IndicatorOrder::Relevance
+        }
+    };
+    Ok(IndicatorQuery {
+        filter: IndicatorFilter {
+            issuers: issuers("issuers", &req.issuer, &req.issuers)?,
+            issuer_prefix: non_empty(req.issuer_prefix.trim().to_owned()),
+            issuer_contains: non_empty(req.issuer_contains.trim().to_owned()),
+            report_ids,
+            report_year_from: report_from,
+            report_year_to: report_to,
+            period_year_from: period_from,
+            period_year_to: period_to,
+            period_month_from: month_from,
+            period_month_to: month_to,
+            canonical_codes: check_codes("canonical_codes", &req.canonical_codes)?,
+            categories: req.categories.clone(),
+            name_contains,
+            name_similar,
+            kind: convert::kind_filter(kind),
+            value_min,
+            value_max,
+            has_change: req.has_change,
+            has_rank: req.has_rank,
+            latest_only: req.latest_only,
         },
+        order,
+        descending: req.descending,
+    })
+}
+
+/// A count in a request: 0 means the default, larger than the maximum is coerced down.
+fn bounded(field: &'static str, n: i32, default: u32, max: u32) -> Result<u32> {
+    match n {
+        n if n < 0 => Err(Error::invalid(field, format!("must not be negative, got {n}"))),
+        0 => Ok(default),
+        n => Ok((n as u32).min(max)),
+    }
+}
+
+fn series_filter(req: &pb::GetIndicatorSeriesRequest) -> Result<IndicatorFilter> {
+    if req.canonical_codes.is_empty() {
+        return Err(Error::invalid("canonical_codes", "at least one code is required"));
+    }
+    let kind = parse_kind("kind", req.kind)?;
+    let from = check_year("period_year_from", req.period_year_from)?;
+    let to = check_year("period_year_to", req.period_year_to)?;
+    check_range("period_year_from", from, "period_year_to", to)?;
+    Ok(IndicatorFilter {
+        canonical_codes: check_codes("canonical_codes", &req.canonical_codes)?,
+        issuers: issuers("issuers", "", &req.issuers)?,
+        issuer_prefix: non_empty(req.issuer_prefix.trim().to_owned()),
+        period_year_from: from,
+        period_year_to: to,
+        kind: Some(convert::kind_filter(kind).unwrap_or(govreport_extract::IndicatorKind::Actual)),
+        ..Default::default()
+    })
+}
+
+fn compare_filter(req: &pb::CompareIndicatorsRequest) -> Result<IndicatorFilter> {
+    if req.canonical_code.is_empty() {
+        return Err(Error::invalid("canonical_code", "is required"));
+    }
+    let codes = check_codes("canonical_code", std::slice::from_ref(&req.canonical_code))?;
+    let Some(year) = check_year("period_year", req.period_year)? else {
+        return Err(Error::invalid("period_year", "is required"));
+    };
+    let kind = parse_kind("kind", req.kind)?;
+    Ok(IndicatorFilter {
+        canonical_codes: codes,
+        issuers: issuers("issuers", "", &req.issuers)?,
+        issuer_prefix: non_empty(req.issuer_prefix.trim().to_owned()),
+        period_year_from: Some(year),
+        period_year_to: Some(year),
+        kind: Some(convert::kind_filter(kind).unwrap_or(govreport_extract::IndicatorKind::Actual)),
+        ..Default::default()
     })
 }
 
@@ -150,11 +323,11 @@ impl pb::report_service_server::ReportService for ReportService {
         request: Request<pb::QueryIndicatorsRequest>,
     ) -> Result<Response<pb::QueryIndicatorsResponse>, Status> {
         let req = request.into_inner();
-        let filter = indicator_filter(&req)?;
+        let query = indicator_query(&req)?;
         let size = page_size(req.page_size, DEFAULT_INDICATOR_PAGE, MAX_INDICATOR_PAGE)?;
         let page = self
             .reports
-            .query_indicators(filter, size, &req.page_token)
+            .query_indicators(query, size, &req.page_token)
             .await?;
         Ok(Response::new(pb::QueryIndicatorsResponse {
             indicators: page
@@ -201,6 +374,76 @@ impl pb::report_service_server::ReportService for ReportService {
         let deleted_indicators = self.reports.delete(id).await?;
         Ok(Response::new(pb::DeleteReportResponse {
             deleted_indicators,
+        }))
+    }
+
+    async fn list_indicator_definitions(
+        &self,
+        request: Request<pb::ListIndicatorDefinitionsRequest>,
+    ) -> Result<Response<pb::ListIndicatorDefinitionsResponse>, Status> {
+        let category = request.into_inner().category;
+        if !category.is_empty() && Catalog::embedded().category(&category).is_none() {
+            return Err(Error::invalid("category", format!("unknown category {category:?}")).into());
+        }
+        let definitions = self.reports.definitions().await?;
+        Ok(Response::new(pb::ListIndicatorDefinitionsResponse {
+            definitions: definitions
+                .iter()
+                .filter(|(d, _, _)| category.is_empty() || d.category == category)
+                .map(|(d, name, stats)| convert::definition(d, name, stats))
+                .collect(),
+            catalog_fingerprint: Catalog::embedded().fingerprint().to_owned(),
+        }))
+    }
+
+    async fn relink_indicators(
+        &self,
+        _request: Request<pb::RelinkIndicatorsRequest>,
+    ) -> Result<Response<pb::RelinkIndicatorsResponse>, Status> {
+        let done = self.reports.relink().await?;
+        Ok(Response::new(pb::RelinkIndicatorsResponse {
+            catalog_fingerprint: done.fingerprint,
+            distinct_names: done.distinct_names as i64,
+            linked_names: done.linked_names as i64,
+            changed_indicators: done.changed_indicators as i64,
+        }))
+    }
+
+    async fn get_indicator_series(
+        &self,
+        request: Request<pb::GetIndicatorSeriesRequest>,
+    ) -> Result<Response<pb::GetIndicatorSeriesResponse>, Status> {
+        let req = request.into_inner();
+        let filter = series_filter(&req)?;
+        let max = bounded("max_points", req.max_points, DEFAULT_SERIES_POINTS, MAX_SERIES_POINTS)?;
+        let set = self.reports.series(filter, max).await?;
+        Ok(Response::new(pb::GetIndicatorSeriesResponse {
+            series: set.series.iter().map(convert::series).collect(),
+            truncated: set.truncated,
+        }))
+    }
+
+    async fn compare_indicators(
+        &self,
+        request: Request<pb::CompareIndicatorsRequest>,
+    ) -> Result<Response<pb::CompareIndicatorsResponse>, Status> {
+        let req = request.into_inner();
+        let filter = compare_filter(&req)?;
+        let limit = bounded("limit", req.limit, DEFAULT_COMPARE_LIMIT, MAX_COMPARE_LIMIT)?;
+        let section = self.reports.compare(filter, limit).await?;
+        let definition = Catalog::embedded()
+            .get(&req.canonical_code)
+            .expect("validated code");
+        Ok(Response::new(pb::CompareIndicatorsResponse {
+            canonical_code: definition.code.clone(),
+            canonical_name: definition.name.clone(),
+            unit: definition.unit.clone(),
+            entries: section
+                .entries
+                .iter()
+                .map(|(rank, i)| convert::cross_section_entry(*rank, i))
+                .collect(),
+            total_issuers: section.total_issuers,
         }))
     }
 }

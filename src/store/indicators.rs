@@ -1,7 +1,8 @@
-//! Indicators: bulk insert (UNNEST inside the report's transaction) and the one query
-//! builder behind QueryIndicators. Filters are pushed in `push_filters`; a new filter is a
-//! field of `IndicatorFilter` plus one clause there (it then enters the page-token
-//! fingerprint by itself).
+//! Indicators: bulk insert (UNNEST inside the report's transaction), the one query builder
+//! behind QueryIndicators (filters, orderings, latest_only, keyset paging), series,
+//! cross-sections, catalog statistics and re-linking. Filters are pushed in
+//! `push_filters`; a new filter is a field of `IndicatorFilter` plus one clause there (it
+//! then enters the page-token fingerprint by itself).
 
 use govreport_extract::IndicatorKind;
 use serde::Serialize;
@@ -10,21 +11,64 @@ use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
 use uuid::Uuid;
 
 use super::{codes, page_token, Store};
-use crate::domain::{ChangeRecord, IndicatorRecord, RankRecord, ReportRef};
-use crate::error::Result;
+use crate::domain::{CanonicalRef, ChangeRecord, IndicatorRecord, RankRecord, ReportRecord, ReportRef};
+use crate::error::{Error, Result};
 
-/// What QueryIndicators filters on; `None` matches everything.
+/// What QueryIndicators filters on; empty / `None` matches everything.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IndicatorFilter {
-    /// Exact issuer of the report.
-    pub issuer: Option<String>,
+    /// Exact issuers of the report (any of).
+    pub issuers: Vec<String>,
+    /// Issuer starts with / contains (case-insensitive).
+    pub issuer_prefix: Option<String>,
+    pub issuer_contains: Option<String>,
+    pub report_ids: Vec<Uuid>,
     /// Inclusive bounds of the report's year.
     pub report_year_from: Option<i32>,
     pub report_year_to: Option<i32>,
-    /// Case-insensitive substring of the indicator name.
+    /// Inclusive bounds of the indicator's period year.
+    pub period_year_from: Option<i32>,
+    pub period_year_to: Option<i32>,
+    /// The indicator's months (from_month..to_month) overlap this window.
+    pub period_month_from: Option<u8>,
+    pub period_month_to: Option<u8>,
+    pub canonical_codes: Vec<String>,
+    pub categories: Vec<String>,
+    /// Case-insensitive substring of the indicator name as written.
     pub name_contains: Option<String>,
+    /// Trigram-similar names (pg_trgm `%`).
+    pub name_similar: Option<String>,
     pub kind: Option<IndicatorKind>,
-    pub report_id: Option<Uuid>,
+    /// Inclusive bounds of the value, in canonical (base) units.
+    pub value_min: Option<f64>,
+    pub value_max: Option<f64>,
+    pub has_change: Option<bool>,
+    pub has_rank: Option<bool>,
+    /// Only the most recent observation per (issuer, indicator).
+    pub latest_only: bool,
+}
+
+/// What a page is sorted by; `seq` (storage order) breaks ties in the same direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum IndicatorOrder {
+    /// Storage order (document order within a report).
+    #[default]
+    Storage,
+    /// Period year, then months (to_month).
+    Period,
+    /// Value in canonical units (no value sorts as -infinity).
+    Value,
+    Issuer,
+    /// Trigram similarity of the name to `name_similar` (or `name_contains`), best first.
+    Relevance,
+}
+
+/// A QueryIndicators query: what the page token is bound to.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndicatorQuery {
+    pub filter: IndicatorFilter,
+    pub order: IndicatorOrder,
+    pub descending: bool,
 }
 
 pub struct IndicatorPage {
@@ -33,10 +77,36 @@ pub struct IndicatorPage {
     pub total_size: i64,
 }
 
-const INDICATOR_COLUMNS: &str = "i.id, i.seq, i.name, i.value, i.unit, i.value_text, i.approx, i.period_year, \
-     i.from_month, i.to_month, i.kind, i.change_pct, i.change_approx, i.change_unit, i.rank_position, \
-     i.rank_scope, i.completion_pct, i.completion_approx, i.span_start, i.span_end, i.sentence, \
-     i.section_path, i.rule";
+/// One row of a catalog's statistics: observations, issuers and years with data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DefinitionStats {
+    pub observations: i64,
+    pub issuers: i64,
+    pub years: i64,
+}
+
+/// A catalog definition as the store keeps it (refreshed by every re-link).
+#[derive(Debug, Clone)]
+pub struct DefinitionRow {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub category: String,
+    pub category_name: String,
+    pub additive: bool,
+}
+
+const INDICATOR_COLUMNS: &str = "i.id, i.seq, i.report_id, i.name, i.value, i.unit, i.value_text, i.approx, \
+     i.period_year, i.from_month, i.to_month, i.kind, i.change_pct, i.change_approx, i.change_unit, \
+     i.rank_position, i.rank_scope, i.completion_pct, i.completion_approx, i.span_start, i.span_end, \
+     i.sentence, i.section_path, i.rule, i.canonical_code, i.issuer, i.report_year, i.period_key";
+
+/// Wraps a subquery `p` of indicator columns with its report and catalog entry.
+const WITH_PROVENANCE: &str = "SELECT p.*, r.title AS report_title, r.published AS report_published, \
+     r.parser_version AS report_parser_version, d.name AS canonical_name, d.category AS canonical_category \
+     FROM (";
+const PROVENANCE_JOINS: &str = ") p JOIN reports r ON r.id = p.report_id \
+     LEFT JOIN indicator_definitions d ON d.code = p.canonical_code";
 
 fn escape_like(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -51,24 +121,172 @@ fn escape_like(s: &str) -> String {
 
 fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
     qb.push(" WHERE TRUE");
-    if let Some(issuer) = &f.issuer {
-        qb.push(" AND r.issuer = ").push_bind(issuer.clone());
+    if !f.issuers.is_empty() {
+        qb.push(" AND i.issuer = ANY(").push_bind(f.issuers.clone()).push(")");
+    }
+    if let Some(prefix) = &f.issuer_prefix {
+        qb.push(" AND i.report_id IN (SELECT id FROM reports WHERE issuer ILIKE ")
+            .push_bind(format!("{}%", escape_like(prefix)))
+            .push(")");
+    }
+    if let Some(part) = &f.issuer_contains {
+        qb.push(" AND i.report_id IN (SELECT id FROM reports WHERE issuer ILIKE ")
+            .push_bind(format!("%{}%", escape_like(part)))
+            .push(")");
+    }
+    if !f.report_ids.is_empty() {
+        qb.push(" AND i.report_id = ANY(").push_bind(f.report_ids.clone()).push(")");
     }
     if let Some(from) = f.report_year_from {
-        qb.push(" AND r.report_year >= ").push_bind(from);
+        qb.push(" AND i.report_year >= ").push_bind(from);
     }
     if let Some(to) = f.report_year_to {
-        qb.push(" AND r.report_year <= ").push_bind(to);
+        qb.push(" AND i.report_year <= ").push_bind(to);
+    }
+    if let Some(from) = f.period_year_from {
+        qb.push(" AND i.period_year >= ").push_bind(from);
+    }
+    if let Some(to) = f.period_year_to {
+        qb.push(" AND i.period_year <= ").push_bind(to);
+    }
+    if let Some(m) = f.period_month_from {
+        qb.push(" AND i.to_month >= ").push_bind(i16::from(m));
+    }
+    if let Some(m) = f.period_month_to {
+        qb.push(" AND i.from_month <= ").push_bind(i16::from(m));
+    }
+    if !f.canonical_codes.is_empty() {
+        qb.push(" AND i.canonical_code = ANY(")
+            .push_bind(f.canonical_codes.clone())
+            .push(")");
+    }
+    if !f.categories.is_empty() {
+        qb.push(" AND i.canonical_code IN (SELECT code FROM indicator_definitions WHERE category = ANY(")
+            .push_bind(f.categories.clone())
+            .push("))");
     }
     if let Some(name) = &f.name_contains {
         qb.push(" AND i.name ILIKE ")
             .push_bind(format!("%{}%", escape_like(name)));
     }
+    if let Some(name) = &f.name_similar {
+        qb.push(" AND i.name % ").push_bind(name.clone());
+    }
     if let Some(kind) = f.kind {
         qb.push(" AND i.kind = ").push_bind(codes::kind(kind));
     }
-    if let Some(id) = f.report_id {
-        qb.push(" AND i.report_id = ").push_bind(id);
+    if let Some(min) = f.value_min {
+        qb.push(" AND i.value >= ").push_bind(min);
+    }
+    if let Some(max) = f.value_max {
+        qb.push(" AND i.value <= ").push_bind(max);
+    }
+    match f.has_change {
+        Some(true) => {
+            qb.push(" AND i.change_pct IS NOT NULL");
+        }
+        Some(false) => {
+            qb.push(" AND i.change_pct IS NULL");
+        }
+        None => {}
+    }
+    match f.has_rank {
+        Some(true) => {
+            qb.push(" AND i.rank_position IS NOT NULL");
+        }
+        Some(false) => {
+            qb.push(" AND i.rank_position IS NULL");
+        }
+        None => {}
+    }
+}
+
+/// `FROM … WHERE filters` of the rows a query ranges over, as relation `i`: the matching
+/// indicators, or with `latest_only` the most recent of them per (issuer, indicator):
+/// latest period, then latest report year, then latest stored.
+fn push_source(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
+    if f.latest_only {
+        qb.push(
+            " FROM (SELECT DISTINCT ON (i.issuer, COALESCE(i.canonical_code, i.name)) i.* FROM indicators i",
+        );
+        push_filters(qb, f);
+        qb.push(
+            " ORDER BY i.issuer, COALESCE(i.canonical_code, i.name), i.period_key DESC, \
+             i.report_year DESC NULLS LAST, i.seq DESC) i WHERE TRUE",
+        );
+    } else {
+        qb.push(" FROM indicators i");
+        push_filters(qb, f);
+    }
+}
+
+/// The last sort key of a page, as carried by the page token.
+#[derive(Debug, Clone, PartialEq)]
+enum SortKey {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl SortKey {
+    fn encode(&self) -> String {
+        match self {
+            SortKey::Int(n) => n.to_string(),
+            SortKey::Float(x) => x.to_string(),
+            SortKey::Text(s) => s.clone(),
+        }
+    }
+
+    fn decode(order: IndicatorOrder, raw: &str) -> Option<SortKey> {
+        Some(match order {
+            IndicatorOrder::Storage | IndicatorOrder::Period => SortKey::Int(raw.parse().ok()?),
+            IndicatorOrder::Value | IndicatorOrder::Relevance => SortKey::Float(raw.parse().ok()?),
+            IndicatorOrder::Issuer => SortKey::Text(raw.to_owned()),
+        })
+    }
+
+    fn push_bind(&self, qb: &mut QueryBuilder<Postgres>) {
+        match self {
+            SortKey::Int(n) => qb.push_bind(*n),
+            SortKey::Float(x) => qb.push_bind(*x),
+            SortKey::Text(s) => qb.push_bind(s.clone()),
+        };
+    }
+
+    fn read(order: IndicatorOrder, row: &PgRow) -> Result<SortKey> {
+        Ok(match order {
+            IndicatorOrder::Storage | IndicatorOrder::Period => SortKey::Int(row.try_get("sort_key")?),
+            IndicatorOrder::Value | IndicatorOrder::Relevance => SortKey::Float(row.try_get("sort_key")?),
+            IndicatorOrder::Issuer => SortKey::Text(row.try_get("sort_key")?),
+        })
+    }
+}
+
+/// The sort key expression of an ordering, on relation `i`.
+fn push_sort_key(qb: &mut QueryBuilder<Postgres>, q: &IndicatorQuery) {
+    match q.order {
+        IndicatorOrder::Storage => {
+            qb.push("i.seq");
+        }
+        IndicatorOrder::Period => {
+            qb.push("i.period_key::int8");
+        }
+        IndicatorOrder::Value => {
+            qb.push("i.value_key");
+        }
+        IndicatorOrder::Issuer => {
+            qb.push("i.issuer");
+        }
+        IndicatorOrder::Relevance => {
+            // Negated so that best-first is ascending, like every other key.
+            let text = q
+                .filter
+                .name_similar
+                .clone()
+                .or_else(|| q.filter.name_contains.clone())
+                .unwrap_or_default();
+            qb.push("(-similarity(i.name, ").push_bind(text).push("))::float8");
+        }
     }
 }
 
@@ -96,6 +314,18 @@ fn indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
         }),
         None => None,
     };
+    let canonical = match row.try_get::<Option<String>, _>("canonical_code")? {
+        Some(code) => Some(CanonicalRef {
+            code,
+            name: row
+                .try_get::<Option<String>, _>("canonical_name")?
+                .unwrap_or_default(),
+            category: row
+                .try_get::<Option<String>, _>("canonical_category")?
+                .unwrap_or_default(),
+        }),
+        None => None,
+    };
     Ok(IndicatorRecord {
         id: Some(row.try_get("id")?),
         name: row.try_get("name")?,
@@ -118,36 +348,53 @@ fn indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
         sentence: row.try_get("sentence")?,
         section_path: row.try_get("section_path")?,
         rule: row.try_get("rule")?,
+        canonical,
         report: None,
     })
+}
+
+/// An indicator row of a `WITH_PROVENANCE` query, with its report.
+fn sourced_indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
+    let mut ind = indicator_from_row(row)?;
+    ind.report = Some(ReportRef {
+        id: row.try_get("report_id")?,
+        title: row.try_get("report_title")?,
+        issuer: row.try_get("issuer")?,
+        report_year: row.try_get("report_year")?,
+        published: row.try_get("report_published")?,
+        parser_version: row.try_get("report_parser_version")?,
+    });
+    Ok(ind)
 }
 
 /// Inserts a report's indicators in one statement, in the caller's transaction.
 pub(super) async fn insert_all(
     tx: &mut Transaction<'_, Postgres>,
     report_id: Uuid,
-    rows: &[IndicatorRecord],
+    report: &ReportRecord,
 ) -> Result<()> {
+    let rows = &report.indicators;
     if rows.is_empty() {
         return Ok(());
     }
     let col = |f: &dyn Fn(&IndicatorRecord) -> String| rows.iter().map(f).collect::<Vec<String>>();
     let clamp = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
     sqlx::query(
-        "INSERT INTO indicators (id, report_id, ord, name, value, unit, value_text, approx, period_year, \
-             from_month, to_month, kind, change_pct, change_approx, change_unit, rank_position, rank_scope, \
-             completion_pct, completion_approx, span_start, span_end, sentence, section_path, rule) \
-         SELECT u.id, $1, u.ord, u.name, u.value, u.unit, u.value_text, u.approx, u.period_year, \
+        "INSERT INTO indicators (id, report_id, issuer, report_year, ord, name, value, unit, value_text, approx, \
+             period_year, from_month, to_month, kind, change_pct, change_approx, change_unit, rank_position, \
+             rank_scope, completion_pct, completion_approx, span_start, span_end, sentence, section_path, rule, \
+             canonical_code) \
+         SELECT u.id, $1, $25, $26, u.ord, u.name, u.value, u.unit, u.value_text, u.approx, u.period_year, \
              u.from_month, u.to_month, u.kind, u.change_pct, u.change_approx, u.change_unit, u.rank_position, \
              u.rank_scope, u.completion_pct, u.completion_approx, u.span_start, u.span_end, u.sentence, \
-             ARRAY(SELECT jsonb_array_elements_text(u.section_path::jsonb)), u.rule \
+             ARRAY(SELECT jsonb_array_elements_text(u.section_path::jsonb)), u.rule, u.canonical_code \
          FROM UNNEST($2::uuid[], $3::int4[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], \
              $9::int4[], $10::int2[], $11::int2[], $12::text[], $13::float8[], $14::text[], $15::text[], \
              $16::int4[], $17::text[], $18::float8[], $19::text[], $20::int4[], $21::int4[], $22::text[], \
-             $23::text[], $24::text[]) \
+             $23::text[], $24::text[], $27::text[]) \
          AS u(id, ord, name, value, unit, value_text, approx, period_year, from_month, to_month, kind, \
              change_pct, change_approx, change_unit, rank_position, rank_scope, completion_pct, \
-             completion_approx, span_start, span_end, sentence, section_path, rule)",
+             completion_approx, span_start, span_end, sentence, section_path, rule, canonical_code)",
     )
     .bind(report_id)
     .bind(rows.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>())
@@ -173,6 +420,9 @@ pub(super) async fn insert_all(
     .bind(col(&|r| r.sentence.clone()))
     .bind(col(&|r| serde_json::to_string(&r.section_path).expect("strings serialize")))
     .bind(col(&|r| r.rule.clone()))
+    .bind(&report.issuer)
+    .bind(report.report_year)
+    .bind(rows.iter().map(|r| r.canonical.as_ref().map(|c| c.code.clone())).collect::<Vec<_>>())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -181,7 +431,9 @@ pub(super) async fn insert_all(
 /// A report's indicators in document order.
 pub(super) async fn of_report(pool: &PgPool, report_id: Uuid) -> Result<Vec<IndicatorRecord>> {
     let sql = format!(
-        "SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.report_id = $1 ORDER BY i.ord"
+        "SELECT {INDICATOR_COLUMNS}, d.name AS canonical_name, d.category AS canonical_category \
+         FROM indicators i LEFT JOIN indicator_definitions d ON d.code = i.canonical_code \
+         WHERE i.report_id = $1 ORDER BY i.ord"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(report_id)
@@ -191,51 +443,63 @@ pub(super) async fn of_report(pool: &PgPool, report_id: Uuid) -> Result<Vec<Indi
 }
 
 impl Store {
-    /// One page of the indicators matching `filter`, in storage order, with the total count.
+    /// One page of the indicators matching the query, in its order, with the total count
+    /// (exact, with the same filters).
     pub async fn query_indicators(
         &self,
-        filter: &IndicatorFilter,
+        query: &IndicatorQuery,
         page_size: u32,
         token: &str,
     ) -> Result<IndicatorPage> {
-        let fp = page_token::fingerprint("indicators", filter);
-        let after = page_token::decode(token, &fp)?;
+        let fp = page_token::fingerprint("indicators", query);
+        let after = match page_token::decode_keyed(token, &fp)? {
+            None => None,
+            Some((seq, raw)) => Some((
+                seq,
+                SortKey::decode(query.order, &raw).ok_or_else(|| {
+                    Error::invalid("page_token", "not a page token issued by this service")
+                })?,
+            )),
+        };
 
-        let mut count = QueryBuilder::new(
-            "SELECT count(*) FROM indicators i JOIN reports r ON r.id = i.report_id",
-        );
-        push_filters(&mut count, filter);
+        let mut count = QueryBuilder::new("SELECT count(*)");
+        push_source(&mut count, &query.filter);
         let total_size: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
 
-        let mut page = QueryBuilder::new(format!(
-            "SELECT {INDICATOR_COLUMNS}, r.id AS report_id, r.title AS report_title, r.issuer AS report_issuer, \
-                 r.report_year AS report_year \
-             FROM indicators i JOIN reports r ON r.id = i.report_id"
-        ));
-        push_filters(&mut page, filter);
-        if let Some(after) = after {
-            page.push(" AND i.seq > ").push_bind(after);
+        let (dir, cmp) = if query.descending {
+            ("DESC", "<")
+        } else {
+            ("ASC", ">")
+        };
+        let mut page = QueryBuilder::new(WITH_PROVENANCE);
+        page.push(format!("SELECT {INDICATOR_COLUMNS}, "));
+        push_sort_key(&mut page, query);
+        page.push(" AS sort_key");
+        push_source(&mut page, &query.filter);
+        if let Some((seq, key)) = &after {
+            page.push(" AND (");
+            push_sort_key(&mut page, query);
+            page.push(", i.seq) ").push(cmp).push(" (");
+            key.push_bind(&mut page);
+            page.push(", ").push_bind(*seq).push(")");
         }
-        page.push(" ORDER BY i.seq LIMIT ")
+        page.push(" ORDER BY ");
+        push_sort_key(&mut page, query);
+        page.push(format!(" {dir}, i.seq {dir} LIMIT "))
             .push_bind(i64::from(page_size) + 1);
+        page.push(PROVENANCE_JOINS);
+        page.push(format!(" ORDER BY p.sort_key {dir}, p.seq {dir}"));
         let rows = page.build().fetch_all(&self.pool).await?;
 
         let more = rows.len() > page_size as usize;
         let mut indicators = Vec::with_capacity(rows.len().min(page_size as usize));
-        let mut last_seq = None;
+        let mut last = None;
         for row in rows.iter().take(page_size as usize) {
-            let mut ind = indicator_from_row(row)?;
-            ind.report = Some(ReportRef {
-                id: row.try_get("report_id")?,
-                title: row.try_get("report_title")?,
-                issuer: row.try_get("report_issuer")?,
-                report_year: row.try_get("report_year")?,
-            });
-            indicators.push(ind);
-            last_seq = Some(row.try_get::<i64, _>("seq")?);
+            indicators.push(sourced_indicator_from_row(row)?);
+            last = Some((row.try_get::<i64, _>("seq")?, SortKey::read(query.order, row)?));
         }
-        let next_page_token = match (more, last_seq) {
-            (true, Some(seq)) => page_token::encode(&fp, seq),
+        let next_page_token = match (more, last) {
+            (true, Some((seq, key))) => page_token::encode_keyed(&fp, seq, &key.encode()),
             _ => String::new(),
         };
         Ok(IndicatorPage {
@@ -244,14 +508,189 @@ impl Store {
             total_size,
         })
     }
+
+    /// Observations with a value for time series: one per (issuer, canonical code, kind,
+    /// period), the one from the latest report when several reports state it; ordered by
+    /// issuer, code, kind, period. At most `limit` rows.
+    pub async fn series_points(
+        &self,
+        filter: &IndicatorFilter,
+        limit: u32,
+    ) -> Result<Vec<IndicatorRecord>> {
+        let mut qb = QueryBuilder::new(WITH_PROVENANCE);
+        qb.push(format!(
+            "SELECT DISTINCT ON (i.issuer, i.canonical_code, i.kind, i.period_key, i.from_month) {INDICATOR_COLUMNS} \
+             FROM indicators i"
+        ));
+        push_filters(&mut qb, filter);
+        qb.push(
+            " AND i.value IS NOT NULL AND i.canonical_code IS NOT NULL \
+             ORDER BY i.issuer, i.canonical_code, i.kind, i.period_key, i.from_month, \
+             i.report_year DESC NULLS LAST, i.seq DESC LIMIT ",
+        )
+        .push_bind(i64::from(limit));
+        qb.push(PROVENANCE_JOINS);
+        qb.push(" ORDER BY p.issuer, p.canonical_code, p.kind, p.period_key, p.from_month");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        rows.iter().map(sourced_indicator_from_row).collect()
+    }
+
+    /// A cross-section: per issuer the latest observation with a value among `filter`
+    /// (latest period, then latest report), largest value first (issuer breaks ties);
+    /// at most `limit`, with the number of issuers in all.
+    pub async fn cross_section(
+        &self,
+        filter: &IndicatorFilter,
+        limit: u32,
+    ) -> Result<(Vec<IndicatorRecord>, i64)> {
+        let push_latest = |qb: &mut QueryBuilder<Postgres>| {
+            qb.push(format!(
+                "SELECT DISTINCT ON (i.issuer) {INDICATOR_COLUMNS} FROM indicators i"
+            ));
+            push_filters(qb, filter);
+            qb.push(
+                " AND i.value IS NOT NULL ORDER BY i.issuer, i.period_key DESC, \
+                 i.report_year DESC NULLS LAST, i.seq DESC",
+            );
+        };
+        let mut count = QueryBuilder::new("SELECT count(*) FROM (");
+        push_latest(&mut count);
+        count.push(") x");
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+
+        let mut qb = QueryBuilder::new(WITH_PROVENANCE);
+        qb.push("SELECT * FROM (");
+        push_latest(&mut qb);
+        qb.push(") l ORDER BY l.value DESC, l.issuer LIMIT ")
+            .push_bind(i64::from(limit));
+        qb.push(PROVENANCE_JOINS);
+        qb.push(" ORDER BY p.value DESC, p.issuer");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        Ok((
+            rows.iter()
+                .map(sourced_indicator_from_row)
+                .collect::<Result<_>>()?,
+            total,
+        ))
+    }
+
+    /// Per canonical code: observations, distinct issuers and distinct period years.
+    pub async fn definition_stats(
+        &self,
+    ) -> Result<std::collections::HashMap<String, DefinitionStats>> {
+        let rows = sqlx::query(
+            "SELECT canonical_code, count(*) AS n, count(DISTINCT issuer) AS issuers, \
+                 count(DISTINCT period_year) AS years \
+             FROM indicators WHERE canonical_code IS NOT NULL GROUP BY canonical_code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("canonical_code")?,
+                    DefinitionStats {
+                        observations: row.try_get("n")?,
+                        issuers: row.try_get("issuers")?,
+                        years: row.try_get("years")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// The catalog fingerprint the stored links were made with, if any.
+    pub async fn catalog_fingerprint(&self) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT fingerprint FROM catalog_state")
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Every distinct indicator name as written.
+    pub async fn distinct_indicator_names(&self) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT DISTINCT name FROM indicators")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Re-links in one transaction: refreshes the definitions, sets every indicator's
+    /// canonical code from `(name, code)` pairs in one set-based UPDATE (names not in the
+    /// pairs become unlinked), and records the fingerprint. Returns the rows changed.
+    pub async fn apply_links(
+        &self,
+        definitions: &[DefinitionRow],
+        names: Vec<String>,
+        codes: Vec<Option<String>>,
+        fingerprint: &str,
+    ) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        // Serialize concurrent re-links (start-up of several replicas, the RPC).
+        sqlx::query("LOCK TABLE catalog_state IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM indicator_definitions")
+            .execute(&mut *tx)
+            .await?;
+        let d = definitions;
+        sqlx::query(
+            "INSERT INTO indicator_definitions (code, ord, name, unit, category, category_name, additive) \
+             SELECT u.code, u.ord, u.name, u.unit, u.category, u.category_name, u.additive \
+             FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[]) \
+             AS u(code, ord, name, unit, category, category_name, additive)",
+        )
+        .bind(d.iter().map(|x| x.code.clone()).collect::<Vec<_>>())
+        .bind((0..d.len() as i32).collect::<Vec<_>>())
+        .bind(d.iter().map(|x| x.name.clone()).collect::<Vec<_>>())
+        .bind(d.iter().map(|x| x.unit.clone()).collect::<Vec<_>>())
+        .bind(d.iter().map(|x| x.category.clone()).collect::<Vec<_>>())
+        .bind(d.iter().map(|x| x.category_name.clone()).collect::<Vec<_>>())
+        .bind(d.iter().map(|x| x.additive).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+        let changed = sqlx::query(
+            "UPDATE indicators i SET canonical_code = u.code \
+             FROM UNNEST($1::text[], $2::text[]) AS u(name, code) \
+             WHERE i.name = u.name AND i.canonical_code IS DISTINCT FROM u.code",
+        )
+        .bind(names)
+        .bind(codes)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "INSERT INTO catalog_state (fingerprint) VALUES ($1) \
+             ON CONFLICT (singleton) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, linked_at = now()",
+        )
+        .bind(fingerprint)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::escape_like;
+    use super::*;
 
     #[test]
     fn like_wildcards_in_names_match_literally() {
         assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+
+    #[test]
+    fn sort_keys_round_trip_through_tokens() {
+        for (order, key) in [
+            (IndicatorOrder::Period, SortKey::Int(202312)),
+            (IndicatorOrder::Value, SortKey::Float(f64::NEG_INFINITY)),
+            (IndicatorOrder::Value, SortKey::Float(4.878e9)),
+            (IndicatorOrder::Relevance, SortKey::Float(-0.3125)),
+            (IndicatorOrder::Issuer, SortKey::Text("甲:街道".into())),
+        ] {
+            assert_eq!(SortKey::decode(order, &key.encode()), Some(key));
+        }
+        assert_eq!(SortKey::decode(IndicatorOrder::Period, "x"), None);
     }
 }

@@ -47,6 +47,38 @@ pub fn decode(token: &str, fingerprint: &str) -> Result<Option<i64>> {
     Ok(Some(key))
 }
 
+const KEYED_PREFIX: &str = "gr2";
+
+/// A token carrying the last row's sort key of the chosen ordering and its `seq` (the
+/// tie-break), so keyset paging continues correctly for every ordering.
+pub fn encode_keyed(fingerprint: &str, last_seq: i64, last_key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{KEYED_PREFIX}:{fingerprint}:{last_seq}:{last_key}"))
+}
+
+/// `(last seq, last sort key as text)`; `None` for an empty token (the first page).
+pub fn decode_keyed(token: &str, fingerprint: &str) -> Result<Option<(i64, String)>> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let not_ours = || Error::invalid("page_token", "not a page token issued by this service");
+    let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| not_ours())?;
+    let raw = String::from_utf8(raw).map_err(|_| not_ours())?;
+    let mut parts = raw.splitn(4, ':');
+    let (Some(KEYED_PREFIX), Some(fp), Some(seq), Some(key)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(not_ours());
+    };
+    let seq: i64 = seq.parse().map_err(|_| not_ours())?;
+    if fp != fingerprint {
+        return Err(Error::invalid(
+            "page_token",
+            "the token belongs to a query with other filters or another ordering",
+        ));
+    }
+    Ok(Some((seq, key.to_owned())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +93,14 @@ mod tests {
         assert!(decode(&token, &other).is_err());
         assert!(decode("garbage!", &fp).is_err());
         assert!(decode(&URL_SAFE_NO_PAD.encode("gr1:x"), &fp).is_err());
+    }
+
+    #[test]
+    fn a_keyed_token_carries_its_sort_key() {
+        let fp = fingerprint("indicators", &("a", 1));
+        let token = encode_keyed(&fp, 7, "甲:街道");
+        assert_eq!(decode_keyed(&token, &fp).unwrap(), Some((7, "甲:街道".to_owned())));
+        assert!(decode_keyed(&token, &fingerprint("indicators", &("b", 1))).is_err());
+        assert!(decode_keyed(&encode(&fp, 7), &fp).is_err(), "a gr1 token is not keyed");
     }
 }

@@ -115,7 +115,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
 
-        indicators::insert_all(&mut tx, id, &report.indicators).await?;
+        indicators::insert_all(&mut tx, id, report).await?;
         tx.commit().await?;
         Ok(InsertOutcome::Created(id))
     }
