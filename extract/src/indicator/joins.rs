@@ -96,3 +96,20 @@ pub fn coverage(text: &[char], clause: (usize, usize), figure: usize, after: &st
     let item = after.trim_end_matches("全覆盖");
     (!subject.is_empty() && !item.is_empty()).then(|| format!("{subject}覆盖{item}"))
 }
+
+/// `唯一住房农户`, then `非唯一住房`: the item ends where the one before goes on to its head noun (农户).
+pub fn share_head_noun(prev_name: &str, name: &str) -> Option<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let prev: Vec<char> = prev_name.chars().collect();
+    // The longest tail of this item (at least two characters) found inside the item before.
+    for k in (2..chars.len()).rev() {
+        let tail = &chars[chars.len() - k..];
+        let Some(at) = prev.windows(k).position(|w| w == tail) else { continue };
+        let head = &prev[at + k..];
+        if head.is_empty() || head.len() > 3 || !head.iter().all(|&c| crate::lexicon::is_han(c)) {
+            return None;
+        }
+        return Some(format!("{name}{}", head.iter().collect::<String>()));
+    }
+    None
+}

@@ -396,6 +396,10 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         let after_list_mark = prev_end.is_some() && from > cs && text[from - 1] == '、';
         if let Some(prev) = &prev_draft {
             if after_list_mark {
+                // 唯一住房农户517户、非唯一住房80户: the head noun said once is shared (非唯一住房农户).
+                if let Some(n) = joins::share_head_noun(&prev.name, &nm) {
+                    nm = n;
+                }
                 if let Some(n) = joins::share_verb(&prev.name, &nm) {
                     nm = n;
                     rule = "list_shared_verb";
