@@ -1,0 +1,271 @@
+//! Load generator for QueryIndicators and friends: a mix of typical queries against a
+//! running `govreport serve` (loopback only), at several concurrencies, bounded in time and
+//! count, checking every status. Prints p50/p95/p99 latency and queries/s per level and
+//! per query shape. Expects data from `govreport bench-load` (issuer names and years).
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Result};
+use clap::Parser;
+use govreport::bench::{issuer_name, Rng};
+use govreport::proto::v1 as pb;
+use govreport::proto::v1::report_service_client::ReportServiceClient;
+use govreport_extract::catalog::Catalog;
+use tonic::transport::Channel;
+
+#[derive(Parser)]
+#[command(about = "QueryIndicators load generator (loopback only)")]
+struct Args {
+    /// The server (a loopback address).
+    #[arg(long, default_value = "127.0.0.1:50051")]
+    addr: SocketAddr,
+    /// Concurrency levels to run, in order.
+    #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
+    concurrency: Vec<usize>,
+    /// Seconds per level (after a 1 s warm-up).
+    #[arg(long, default_value_t = 15)]
+    seconds: u64,
+    /// At most this many requests per level.
+    #[arg(long, default_value_t = 200_000)]
+    max_requests: u64,
+    /// Issuers and last year the data was generated with (bench-load defaults).
+    #[arg(long, default_value_t = 2000)]
+    issuers: usize,
+    #[arg(long, default_value_t = 2024)]
+    last_year: i32,
+    #[arg(long, default_value_t = 10)]
+    years: i32,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+}
+
+const SHAPES: [&str; 8] = [
+    "issuer page",
+    "issuer page 2 (token)",
+    "code+years by period",
+    "code+year by value desc",
+    "category+kind+year",
+    "issuer latest_only",
+    "name contains+year",
+    "compare (cross-section)",
+];
+
+struct Mix<'a> {
+    args: &'a Args,
+    codes: Vec<String>,
+    categories: Vec<String>,
+}
+
+impl Mix<'_> {
+    fn year(&self, rng: &mut Rng) -> i32 {
+        self.args.last_year - rng.below(self.args.years as usize) as i32
+    }
+
+    async fn run(&self, shape: usize, rng: &mut Rng, client: &mut ReportServiceClient<Channel>) -> Result<(), tonic::Status> {
+        let issuer = issuer_name(rng.below(self.args.issuers));
+        // Popular codes are asked about more often, like the data.
+        let code = self.codes[((rng.unit().powi(2)) * self.codes.len() as f64) as usize].clone();
+        let q = pb::QueryIndicatorsRequest {
+            page_size: 50,
+            ..Default::default()
+        };
+        match shape {
+            0 => {
+                client
+                    .query_indicators(pb::QueryIndicatorsRequest { issuers: vec![issuer], ..q })
+                    .await?;
+            }
+            1 => {
+                let first = client
+                    .query_indicators(pb::QueryIndicatorsRequest { issuers: vec![issuer.clone()], ..q.clone() })
+                    .await?
+                    .into_inner();
+                client
+                    .query_indicators(pb::QueryIndicatorsRequest {
+                        issuers: vec![issuer],
+                        page_token: first.next_page_token,
+                        ..q
+                    })
+                    .await?;
+            }
+            2 => {
+                let from = self.year(rng).min(self.args.last_year - 2);
+                client
+                    .query_indicators(pb::QueryIndicatorsRequest {
+                        canonical_codes: vec![code],
+                        period_year_from: Some(from),
+                        period_year_to: Some(from + 2),
+                        order_by: pb::IndicatorOrderBy::Period as i32,
+                        ..q
+                    })
+                    .await?;
+            }
+            3 => {
+                let year = self.year(rng);
+                client
+                    .query_indicators(pb::QueryIndicatorsRequest {
+                        canonical_codes: vec![code],
+                        period_year_from: Some(year),
+                        period_year_to: Some(year),
+                        order_by: pb::IndicatorOrderBy::Value as i32,
+                        descending: true,
+                        ..q
+                    })
+                    .await?;
+            }
+            4 => {
+                let year = self.year(rng);
+                let category = self.categories[rng.below(self.categories.len())].clone();
+                client
+                    .query_indicators(pb::QueryIndicatorsRequest {
+                        categories: vec![category],
+                        kind: pb::IndicatorKind::Actual as i32,
+                        report_year_from: Some(year),
+                        report_year_to: Some(year),
+                        ..q
+                    })
+                    .await?;
+            }
+            5 => {
+                client
+                    .query_indicators(pb::QueryIndicatorsRequest {
+                        issuers: vec![issuer],
+                        latest_only: true,
+                        ..q
+                    })
+                    .await?;
+            }
+            6 => {
+                let year = self.year(rng);
+                let word = ["工业产值", "固定资产", "税收收入", "就业人", "建筑面积"][rng.below(5)];
+                client
+                    .query_indicators(pb::QueryIndicatorsRequest {
+                        name_contains: word.into(),
+                        report_year_from: Some(year),
+                        report_year_to: Some(year),
+                        ..q
+                    })
+                    .await?;
+            }
+            _ => {
+                client
+                    .compare_indicators(pb::CompareIndicatorsRequest {
+                        canonical_code: code,
+                        period_year: Some(self.year(rng)),
+                        limit: 50,
+                        ..Default::default()
+                    })
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn row(label: &str, mut lat: Vec<Duration>, errors: u64, secs: f64) {
+    lat.sort();
+    println!(
+        "{label:<32} {:>8} {:>7} {:>9.1} {:>8.2} {:>8.2} {:>8.2}",
+        lat.len(),
+        errors,
+        lat.len() as f64 / secs,
+        percentile(&lat, 0.50),
+        percentile(&lat, 0.95),
+        percentile(&lat, 0.99),
+    );
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args: &'static Args = Box::leak(Box::new(Args::parse()));
+    if !args.addr.ip().is_loopback() {
+        bail!("loadgen only talks to loopback addresses, not {}", args.addr);
+    }
+    let catalog = Catalog::embedded();
+    let mix = Arc::new(Mix {
+        args,
+        codes: catalog.definitions().iter().take(60).map(|d| d.code.clone()).collect(),
+        categories: catalog.categories().iter().map(|c| c.code.clone()).collect(),
+    });
+    let channel = Channel::from_shared(format!("http://{}", args.addr))?
+        .timeout(Duration::from_secs(10))
+        .connect()
+        .await?;
+    println!(
+        "{:<32} {:>8} {:>7} {:>9} {:>8} {:>8} {:>8}",
+        "concurrency / shape", "requests", "errors", "q/s", "p50 ms", "p95 ms", "p99 ms"
+    );
+    for &concurrency in &args.concurrency {
+        let issued = Arc::new(AtomicU64::new(0));
+        let errors = Arc::new(AtomicU64::new(0));
+        let warmup_end = Instant::now() + Duration::from_secs(1);
+        let end = warmup_end + Duration::from_secs(args.seconds);
+        let mut tasks = Vec::new();
+        for worker in 0..concurrency {
+            let (mix, issued, errors) = (mix.clone(), issued.clone(), errors.clone());
+            let mut client = ReportServiceClient::new(channel.clone());
+            let max = args.max_requests;
+            let seed = args.seed;
+            tasks.push(tokio::spawn(async move {
+                let mut rng = Rng::new(seed ^ (worker as u64 + 1).wrapping_mul(0x9E37_79B9));
+                let mut lat: Vec<Vec<Duration>> = vec![Vec::new(); SHAPES.len()];
+                let mut errs = vec![0u64; SHAPES.len()];
+                loop {
+                    let now = Instant::now();
+                    if now >= end || issued.load(Ordering::Relaxed) >= max {
+                        break;
+                    }
+                    let shape = rng.below(SHAPES.len());
+                    let started = Instant::now();
+                    let result = mix.run(shape, &mut rng, &mut client).await;
+                    let took = started.elapsed();
+                    if started < warmup_end {
+                        continue;
+                    }
+                    issued.fetch_add(1, Ordering::Relaxed);
+                    match result {
+                        Ok(()) => lat[shape].push(took),
+                        Err(status) => {
+                            if errors.fetch_add(1, Ordering::Relaxed) == 0 {
+                                eprintln!("first error ({}): {status}", SHAPES[shape]);
+                            }
+                            errs[shape] += 1;
+                        }
+                    }
+                }
+                (lat, errs)
+            }));
+        }
+        let mut lat: Vec<Vec<Duration>> = vec![Vec::new(); SHAPES.len()];
+        let mut errs = vec![0u64; SHAPES.len()];
+        for t in tasks {
+            let (l, e) = t.await?;
+            for s in 0..SHAPES.len() {
+                lat[s].extend(&l[s]);
+                errs[s] += e[s];
+            }
+        }
+        let secs = args.seconds as f64;
+        row(
+            &format!("c={concurrency} all"),
+            lat.iter().flatten().copied().collect(),
+            errs.iter().sum(),
+            secs,
+        );
+        for s in 0..SHAPES.len() {
+            row(&format!("  {}", SHAPES[s]), lat[s].clone(), errs[s], secs);
+        }
+    }
+    Ok(())
+}
