@@ -1,4 +1,6 @@
-//! Throughput of `parse` over every report of the shared corpus, on one core.
+//! Throughput of `parse` over every report of the shared corpus, on one core, and over
+//! pathological input (one endless sentence of figures) in group `parse_pathological`:
+//! compare the two groups' bytes/s to see that degenerate text costs no more per byte.
 //!
 //! `cargo bench -p govreport-extract --bench parse` (texts are loaded once, at bench start;
 //! set GOVREPORT_CORPUS to read another folder tree).
@@ -50,5 +52,54 @@ fn bench_parse(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_parse);
+/// One sentence of `n` repetitions of `piece`, ended once.
+fn repeated(piece: &str, n: usize) -> String {
+    let mut s = piece.repeat(n);
+    s.push('。');
+    s
+}
+
+/// A single sentence of mixed figures: levels, changes, ranks, completions, 其中, 分别, 均.
+fn mixed_sentence(n: usize) -> String {
+    const PARTS: &[&str] = &[
+        "规上工业产值48.78亿元",
+        "同比增长6.15%",
+        "排名A组镇街第9",
+        "新增企业32家",
+        "其中高新企业5家",
+        "完成率98%",
+        "快递业务量、中转量分别为29.5亿件、100亿件",
+        "均列全市第一",
+        "投资近1.2亿元的颐养院项目",
+        "1-10月限上销售额3000余万",
+    ];
+    let mut s = String::new();
+    for i in 0..n {
+        // A fixed stride, not randomness: the same text on every run.
+        s.push_str(PARTS[(i * 7 + i / 3) % PARTS.len()]);
+        s.push('，');
+    }
+    s.push('。');
+    s
+}
+
+fn bench_pathological(c: &mut Criterion) {
+    let hints = govreport_extract::Hints::default();
+    let cases = [
+        ("digit_comma_x50000", repeated("1,", 50_000)),
+        ("growth_pct_x30000", repeated("增长1%，", 30_000)),
+        ("mixed_figures_x20000", mixed_sentence(20_000)),
+    ];
+    let mut group = c.benchmark_group("parse_pathological");
+    group.sample_size(10);
+    for (name, text) in &cases {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(*name, |b| {
+            b.iter(|| govreport_extract::parse(std::hint::black_box(text), &hints).indicators.len())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_parse, bench_pathological);
 criterion_main!(benches);

@@ -49,6 +49,38 @@ pub fn split(text: &[char], breaks: &[usize]) -> Vec<Sentence> {
         }
     }
     push(start, text.len(), &mut out);
+    out.into_iter().flat_map(|s| bounded(text, s)).collect()
+}
+
+/// Longest sentence read as one, in code points. Real sentences stay far below it (the longest
+/// in the shared corpus is under 600); past it a run-on (a table flattened to one line, or
+/// hostile input such as `1,` × 50 000) is cut at clause ends so that per-sentence work,
+/// which looks back over clauses and figures, stays bounded and parsing stays linear.
+pub const MAX_SENTENCE: usize = 2000;
+
+/// Cuts a sentence longer than [`MAX_SENTENCE`] at the last clause end (else the last
+/// character that is not part of a number or word) of each window.
+fn bounded(text: &[char], s: Sentence) -> Vec<Sentence> {
+    if s.end - s.start <= MAX_SENTENCE {
+        return vec![s];
+    }
+    let mut out = Vec::new();
+    let mut start = s.start;
+    while s.end - start > MAX_SENTENCE {
+        let limit = start + MAX_SENTENCE;
+        let floor = start + MAX_SENTENCE / 2;
+        // The separator itself belongs to neither part.
+        let (end, next) = match (floor..limit).rev().find(|&i| is_clause_end(text[i])) {
+            Some(i) => (i, i + 1),
+            None => {
+                let i = (floor..limit).rev().find(|&i| !text[i].is_alphanumeric()).map_or(limit, |i| i + 1);
+                (i, i)
+            }
+        };
+        out.push(Sentence { start, end });
+        start = next;
+    }
+    out.push(Sentence { start, end: s.end });
     out
 }
 

@@ -155,7 +155,15 @@ fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool
 fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draft>) {
     let text = env.text;
     let clauses = sentence::clauses(text, sent.start, sent.end);
-    let clause_of = |pos: usize| clauses.iter().position(|&(s, e)| pos >= s && pos <= e).unwrap_or(0);
+    // Clauses are sorted and disjoint: a binary search keeps long sentences linear.
+    let clause_of = |pos: usize| {
+        let k = clauses.partition_point(|&(s, _)| s <= pos).saturating_sub(1);
+        if pos >= clauses[k].0 && pos <= clauses[k].1 {
+            k
+        } else {
+            0
+        }
+    };
     let clause_start_of = |pos: usize| clauses[clause_of(pos)].0;
 
     let changes = change::find(text, sq, clause_start_of);
@@ -279,14 +287,12 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         }
         let k = clause_of(q.start);
         let (cs, ce) = clauses[k];
-        let prev_end = (0..qi).filter(|&p| cuts[p]).map(|p| sq[p].end).filter(|&e| e <= q.start && e >= cs).max();
+        let prev_end = last_end_in_clause(sq, qi, cs, q.start, |p| cuts[p]);
         // A time inside the clause (“7天34户全部签约”) also ends the words before a figure.
-        let prev_end = (0..qi)
-            .filter(|&p| !cuts[p] && ["天", "小时", "年", "月", "日", "个月"].contains(&sq[p].q.unit.as_str()))
-            .map(|p| sq[p].end)
-            .filter(|&e| e <= q.start && e >= cs)
-            .max()
-            .max(prev_end);
+        let prev_end = last_end_in_clause(sq, qi, cs, q.start, |p| {
+            !cuts[p] && ["天", "小时", "年", "月", "日", "个月"].contains(&sq[p].q.unit.as_str())
+        })
+        .max(prev_end);
         let mut from = prev_end.unwrap_or(cs);
         if prev_end.is_some() {
             // 14座铁塔、384个电杆移建: what stands before 、 belongs to the figure before.
@@ -503,12 +509,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         let q = &sq[c.q];
         let k = clause_of(q.start);
         let (cs, _) = clauses[k];
-        let from = (0..c.q)
-            .filter(|&p| cuts[p])
-            .map(|p| sq[p].end)
-            .filter(|&e| e <= c.cue_start && e >= cs)
-            .max()
-            .unwrap_or(cs);
+        let from = last_end_in_clause(sq, c.q, cs, c.cue_start, |p| cuts[p]).unwrap_or(cs);
         let subject = name::before_words(text, from, c.cue_start);
         let subject = subject.trim_end_matches("保持").to_string();
         let same_clause_level = drafts.iter().rposition(|d| d.clause == k && d.span.0 < q.start && d.q.is_some());
@@ -539,7 +540,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         let target = if let Some(i) = same_clause_level {
             Some(i)
         } else if subject.is_empty() || is_bridge_subject(&subject) {
-            nearest.and_then(|p| drafts.iter().position(|d| d.q == Some(p)))
+            nearest.and_then(|p| drafts.iter().rposition(|d| d.q == Some(p)))
         } else {
             None
         };
@@ -635,6 +636,28 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         d.kind = kind::kind_at(cue, d.span.0, plan);
         out.push(d);
     }
+}
+
+/// The largest end, within `[clause_start, limit]`, of the figures before `before` that pass `keep`.
+/// Figures are sorted and do not overlap, so the scan stops at the clause start (bounded by the clause).
+fn last_end_in_clause(
+    sq: &[SentenceQ],
+    before: usize,
+    clause_start: usize,
+    limit: usize,
+    keep: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for p in (0..before).rev() {
+        let e = sq[p].end;
+        if e < clause_start && sq[p].start < clause_start {
+            break;
+        }
+        if keep(p) && e <= limit && e >= clause_start {
+            best = best.max(Some(e));
+        }
+    }
+    best
 }
 
 /// The year written right after `mark` (由2010年, 到2015年), if any.
