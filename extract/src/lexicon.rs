@@ -89,6 +89,11 @@ pub struct NameWords {
     pub after_stops: Words,
     pub money_words: Words,
     pub attributes: Words,
+    pub paired_heads: Vec<(String, String, String)>,
+    pub figure_joiners: Words,
+    pub tail_particles: Words,
+    pub listing_verbs: Words,
+    pub state_verbs: Words,
 }
 
 #[derive(Deserialize)]

@@ -31,7 +31,13 @@ pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> 
     let f = find(text, cs, ce, "分别")?;
     let qs: Vec<usize> = sq.iter().enumerate().filter(|(_, q)| q.start > f && q.end <= ce).map(|(i, _)| i).collect();
     let head_from = sq.iter().filter(|q| q.end <= f && q.start >= cs).map(|q| q.end).max().unwrap_or(cs);
-    let names = split_list(&before_words(text, head_from, f));
+    let mut names = split_list(&before_words(text, head_from, f));
+    // 城乡居民人均可支配收入分别增长9.5%和11%: one head for two groups.
+    if names.len() == 1 && qs.len() == 2 {
+        if let Some((a, b)) = super::name::split_pair(&names[0]) {
+            names = vec![a, b];
+        }
+    }
     let lex = &crate::lexicon::LEXICON.change;
     let change_sign = lex.verbs.iter().find(|(w, _)| starts_at(text, f + 2, w)).map(|(_, s)| *s);
     let changes_only =

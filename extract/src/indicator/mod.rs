@@ -323,6 +323,12 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         };
         let next_start =
             ((qi + 1)..sq.len()).filter(|&n| cuts[n]).map(|n| sq[n].start).find(|&st| st < ce).unwrap_or(ce);
+        // 投资7.2亿元由江苏中圣集团建设的集中供热项目: who built it is no part of the name; the noun after 的 is.
+        let after_skip = if text.get(after_skip) == Some(&'由') {
+            (after_skip + 2..next_start.min(after_skip + 16)).find(|&i| text[i] == '的').unwrap_or(after_skip)
+        } else {
+            after_skip
+        };
         let mut before = name::before_words(text, from, q.start);
         if !env.issuer.is_empty() {
             if let Some(rest) = before.strip_prefix(env.issuer) {
@@ -338,9 +344,10 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             (format!("{after}{}", name::measure_of(&q.q.unit, true)), "level_of_noun")
         } else if text.get(after_skip) == Some(&'的') && !before.is_empty() && before.chars().count() <= 4 {
             // 投资近1亿元的桃源幸福颐养院项目: the thing after 的, measured by the verb before.
+            // …的污水处理厂二期建成投用: what was done to it is no part of its name.
             let noun = match after.find("项目") {
                 Some(p) => after[..p + "项目".len()].to_string(),
-                None => after.clone(),
+                None => name::before_first_verb(&after),
             };
             (format!("{noun}{before}"), "level_of_noun")
         } else {
@@ -380,7 +387,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             }
             (format!("{lead}{after}"), "level_counted_noun")
         };
-        if before.is_empty() && after.chars().count() <= 2 && q.q.unit == "人次" {
+        if !nm.is_empty() && before.is_empty() && after.chars().count() <= 2 && q.q.unit == "人次" {
             nm = format!("{nm}人次");
         }
         // 14项872.36亩土地政策处理, 1100余亩、3000余户的…: a figure with no words of its own shares the next one's noun.
@@ -439,7 +446,21 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             }
             // 联合审查132户265人, 立案处罚33起30万元: a second figure of the same thing.
             let alone = || after.is_empty() && name::before_words(text, cs, q.start).is_empty();
-            if nm.is_empty() && (prev.span.1 == q.start || alone()) {
+            // 2.57万元和1.68万元: only a joiner between two figures.
+            let joined = prev.span.1 < q.start
+                && q.start - prev.span.1 <= 2
+                && crate::lexicon::word_at(text, prev.span.1, &crate::lexicon::LEXICON.name.figure_joiners)
+                    .is_some_and(|w| prev.span.1 + w.chars().count() == q.start);
+            if nm.is_empty() && joined && after.is_empty() {
+                if let Some((first, second)) = name::split_pair(&prev.name) {
+                    if let Some(d) = drafts.iter_mut().rev().find(|d| d.q.is_some_and(|p| p < qi)) {
+                        d.name = first;
+                    }
+                    nm = second;
+                    rule = "adjacent_figures";
+                }
+            }
+            if nm.is_empty() && (prev.span.1 == q.start || joined || alone()) {
                 let money = values::base_unit(&q.q.unit) == "元" && prev.unit != "元";
                 nm = if money { format!("{}金额", prev.name) } else { prev.name.clone() };
                 // 新增规上企业15家,累计达到128家: the running total is of the thing, not of what was added.

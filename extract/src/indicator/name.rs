@@ -123,6 +123,12 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
                 b -= w.chars().count();
             }
         }
+        // 销售额在5000万元以上: a particle before the number is no part of the name.
+        if let Some(w) = word_before(text, b, &lex.tail_particles) {
+            if b - w.chars().count() >= a + 2 {
+                b -= w.chars().count();
+            }
+        }
         if b == before {
             return b;
         }
@@ -284,9 +290,32 @@ pub fn people_by_action(after: &str) -> Option<String> {
 }
 
 /// 小区获评省级垃圾分类示范小区 → 获评省级垃圾分类示范小区.
+/// 项目列入省市重点 → 列入省市重点项目: the noun is put back when the award does not end with it.
 pub fn award_of(after: &str) -> Option<String> {
-    let p = ["获评", "评为", "入选"].iter().filter_map(|w| after.find(w)).min()?;
-    (p > 0 && after.len() > p + 6).then(|| after[p..].to_string())
+    let p = LEXICON.name.listing_verbs.iter().filter_map(|w| after.find(w.as_str())).min()?;
+    if p == 0 || after.len() <= p + 6 {
+        return None;
+    }
+    let (noun, award) = after.split_at(p);
+    let noun_is_word = noun.chars().count() >= 2;
+    Some(if noun_is_word && !award.ends_with(noun) { format!("{award}{noun}") } else { award.to_string() })
+}
+
+/// The words before the first word that states what became of a thing (污水处理厂二期建成投用 → 污水处理厂二期).
+pub fn before_first_verb(words: &str) -> String {
+    let chars: Vec<char> = words.chars().collect();
+    let states = &LEXICON.name.state_verbs;
+    match (2..chars.len()).find(|&i| word_at(&chars, i, states).is_some()) {
+        Some(i) => chars[..i].iter().collect(),
+        None => words.to_string(),
+    }
+}
+
+/// 城乡居民人均可支配收入 said of two figures: the names of the first and the second group.
+pub fn split_pair(name: &str) -> Option<(String, String)> {
+    LEXICON.name.paired_heads.iter().find_map(|(head, first, second)| {
+        name.contains(head.as_str()).then(|| (name.replacen(head.as_str(), first, 1), name.replacen(head.as_str(), second, 1)))
+    })
 }
 
 /// 村集中签约 → 集中签约村: places counted by what was done in them.
