@@ -19,7 +19,9 @@ pub struct ChangeMatch {
 }
 
 /// Words that may sit between a change word and its number.
-const BRIDGES: &[&str] = &["达到", "达", "了", "为", "约", "近", "超过", "超", "突破", "逾"];
+/// 增速保持在50%以上, 涨幅控制在3%左右: a held or capped change is still the change.
+const BRIDGES: &[&str] =
+    &["保持在", "稳定在", "控制在", "达到", "达", "了", "为", "约", "近", "超过", "超", "突破", "逾"];
 
 fn skip_bridges_back(text: &[char], mut at: usize, floor: usize) -> usize {
     loop {

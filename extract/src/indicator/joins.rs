@@ -32,6 +32,18 @@ pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> 
     let qs: Vec<usize> = sq.iter().enumerate().filter(|(_, q)| q.start > f && q.end <= ce).map(|(i, _)| i).collect();
     let head_from = sq.iter().filter(|q| q.end <= f && q.start >= cs).map(|q| q.end).max().unwrap_or(cs);
     let mut names = split_list(&before_words(text, head_from, f));
+    // 城镇、农村居民人均可支配收入分别增长6%、7.7%; 交通、水利投资: short items share the last item's head.
+    if names.len() >= 2 {
+        let last: Vec<char> = names[names.len() - 1].chars().collect();
+        let k = names.len() - 1;
+        for n in names.iter_mut().take(k) {
+            let len = n.chars().count();
+            if len <= 3 && last.len() > len + 1 && !last.starts_with(&n.chars().collect::<Vec<_>>()) {
+                let head: String = last[len..].iter().collect();
+                n.push_str(&head);
+            }
+        }
+    }
     // 城乡居民人均可支配收入分别增长9.5%和11%: one head for two groups.
     if names.len() == 1 && qs.len() == 2 {
         if let Some((a, b)) = super::name::split_pair(&names[0]) {

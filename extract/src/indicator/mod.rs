@@ -434,6 +434,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                     }
                     _ => prev.name.clone(),
                 };
+                // 蔬菜播种面积96公顷,产量3106吨: a sibling attribute of the same thing (蔬菜产量).
+                let owner = name::without_attribute(&owner);
                 nm = format!("{owner}{nm}");
                 rule = "attribute_of";
             }
@@ -469,6 +471,19 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                     nm = nm[v.len()..].to_string();
                 }
                 rule = "adjacent_figures";
+            }
+        }
+        // 地区生产总值增长6.0%,总量达到4773.3亿元: the total of what the change before was said of.
+        if rule != "attribute_of" && crate::lexicon::LEXICON.name.attributes.contains(&nm) {
+            let subject = changes
+                .iter()
+                .filter(|c| sq[c.q].start < q.start && c.absolute.is_none())
+                .last()
+                .map(|c| name::before_words(text, clause_start_of(c.cue_start), c.cue_start))
+                .filter(|s| !s.is_empty() && !is_bridge_subject(s));
+            if let Some(owner) = subject {
+                nm = if nm == "总量" { owner } else { format!("{owner}{nm}") };
+                rule = "attribute_of";
             }
         }
         if crate::lexicon::find(text, cs, q.start, "其中").is_some() {
@@ -642,7 +657,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             for d in drafts.iter_mut().filter(|d| d.span.0 < r.start && d.span.0 >= seg && d.rank.is_none()) {
                 d.rank = Some(rank.clone());
             }
-        } else if let Some(d) = drafts.iter_mut().filter(|d| d.span.0 < r.start).last() {
+        } else if let Some(d) = drafts.iter_mut().filter(|d| d.span.0 < r.start).max_by_key(|d| d.span.0) {
             if d.rank.is_none() {
                 d.rank = Some(rank);
             }
@@ -727,6 +742,12 @@ fn is_bridge_subject(s: &str) -> bool {
         "分别",
         "两项",
         "各项",
+        "数额",
+        "排名",
+        "位次",
+        "金额",
+        "规模",
+        "数量",
     ];
     let mut rest = s;
     loop {

@@ -311,6 +311,15 @@ pub fn before_first_verb(words: &str) -> String {
     }
 }
 
+/// A name without the attribute it ends with (蔬菜播种面积 → 蔬菜), unless nothing would be left.
+pub fn without_attribute(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    match word_before(&chars, chars.len(), &LEXICON.name.attributes) {
+        Some(w) if chars.len() > w.chars().count() + 1 => chars[..chars.len() - w.chars().count()].iter().collect(),
+        _ => name.to_string(),
+    }
+}
+
 /// 城乡居民人均可支配收入 said of two figures: the names of the first and the second group.
 pub fn split_pair(name: &str) -> Option<(String, String)> {
     LEXICON.name.paired_heads.iter().find_map(|(head, first, second)| {
