@@ -360,6 +360,11 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                     after = n;
                 }
             }
+            // 118台工业燃煤锅炉全部拆除: counted by what was done to them; the words before only place them.
+            if let Some(n) = name::counted_action(text, after_skip, next_start) {
+                after = n;
+                lead.clear();
+            }
             // 4个小区获评省级垃圾分类示范小区: what they became names them.
             if let Some(n) = name::award_of(&after) {
                 after = n;

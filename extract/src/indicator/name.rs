@@ -235,6 +235,44 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     s(text, a, b)
 }
 
+/// 118台工业燃煤锅炉全部拆除 → 拆除工业燃煤锅炉; 47眼地热井全部安装电磁流量计 → 地热井安装电磁流量计:
+/// a counted noun followed by 全部/均 and a meaning verb is counted by what was done to it.
+pub fn counted_action(text: &[char], a: usize, limit: usize) -> Option<String> {
+    let lex = &LEXICON.name;
+    let mut b = a;
+    while b < limit && b < a + 12 && is_han(text[b]) && !starts_at(text, b, "全部") && text[b] != '均' {
+        b += 1;
+    }
+    let noun = s(text, a, b);
+    let adverb = if starts_at(text, b, "全部") { 2 } else if b < limit && text[b] == '均' { 1 } else { return None };
+    if noun.is_empty() || word_at(text, a, &lex.after_stops).is_some() {
+        return None;
+    }
+    let v0 = b + adverb;
+    let mut e = v0;
+    while e < limit && is_han(text[e]) {
+        e += 1;
+    }
+    let action = s(text, v0, e);
+    // 12个村全部完成污水管网改造 → 完成污水管网改造村: a short task done.
+    if starts_at(text, v0, "完成") && e - v0 > 2 && e - v0 <= 10 {
+        return Some(format!("{action}{noun}"));
+    }
+    let verb = word_at(text, v0, &lex.meaning_verbs).filter(|v| v.chars().count() >= 2)?;
+    let rest = &action[verb.len()..];
+    let state = word_at(text, v0, &lex.state_verbs).is_some();
+    if state && rest.is_empty() {
+        // 80户农村危房改造全部开工: the task reached a state (农村危房改造开工).
+        Some(format!("{noun}{verb}"))
+    } else if rest.is_empty() || ["到位", "完毕", "完成"].contains(&rest) {
+        Some(format!("{verb}{noun}"))
+    } else if e - v0 <= 8 {
+        Some(format!("{noun}{action}"))
+    } else {
+        None
+    }
+}
+
 /// The meaning verb a name starts with, if any (新引育大学生 → 新引育).
 pub fn leading_verb(name: &str) -> Option<String> {
     let chars: Vec<char> = name.chars().collect();
