@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Result;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
+use tokio_stream::StreamExt;
 use tonic::codec::CompressionEncoding;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
@@ -116,6 +117,13 @@ pub async fn serve(
         .send_compressed(CompressionEncoding::Gzip);
 
     tracing::info!(addr = %listener.local_addr()?, "serving gRPC");
+    // Small responses must not wait for delayed ACKs (Nagle): ~40 ms per call otherwise.
+    let incoming = TcpListenerStream::new(listener).map(|conn| {
+        if let Ok(stream) = &conn {
+            let _ = stream.set_nodelay(true);
+        }
+        conn
+    });
     let drained_reporter = reporter.clone();
     let result = Server::builder()
         .layer(RpcTraceLayer)
@@ -123,7 +131,7 @@ pub async fn serve(
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(reports)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
+        .serve_with_incoming_shutdown(incoming, async move {
             shutdown.await;
             tracing::info!("shutting down: finishing in-flight calls");
             probe.abort();

@@ -241,7 +241,14 @@ fn indicator_query(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorQuery> {
             period_month_from: month_from,
             period_month_to: month_to,
             canonical_codes: check_codes("canonical_codes", &req.canonical_codes)?,
-            categories: req.categories.clone(),
+            category_codes: (!req.categories.is_empty()).then(|| {
+                catalog
+                    .definitions()
+                    .iter()
+                    .filter(|d| req.categories.contains(&d.category))
+                    .map(|d| d.code.clone())
+                    .collect()
+            }),
             name_contains,
             name_similar,
             kind: convert::kind_filter(kind),

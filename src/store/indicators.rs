@@ -33,7 +33,9 @@ pub struct IndicatorFilter {
     pub period_month_from: Option<u8>,
     pub period_month_to: Option<u8>,
     pub canonical_codes: Vec<String>,
-    pub categories: Vec<String>,
+    /// The codes of the asked categories (the caller expands categories with the catalog,
+    /// so the planner sees plain codes); `None` when no category was asked for.
+    pub category_codes: Option<Vec<String>>,
     /// Case-insensitive substring of the indicator name as written.
     pub name_contains: Option<String>,
     /// Trigram-similar names (pg_trgm `%`).
@@ -143,11 +145,15 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
     if let Some(to) = f.report_year_to {
         qb.push(" AND i.report_year <= ").push_bind(to);
     }
+    // Also as a period_key range (year × 100 + month), which the (…, period_key, seq)
+    // indexes can use; years are validated ≥ 1900, so a missing year (key ≤ 12) stays out.
     if let Some(from) = f.period_year_from {
         qb.push(" AND i.period_year >= ").push_bind(from);
+        qb.push(" AND i.period_key >= ").push_bind(from.saturating_mul(100));
     }
     if let Some(to) = f.period_year_to {
         qb.push(" AND i.period_year <= ").push_bind(to);
+        qb.push(" AND i.period_key <= ").push_bind(to.saturating_mul(100).saturating_add(12));
     }
     if let Some(m) = f.period_month_from {
         qb.push(" AND i.to_month >= ").push_bind(i16::from(m));
@@ -155,15 +161,18 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
     if let Some(m) = f.period_month_to {
         qb.push(" AND i.from_month <= ").push_bind(i16::from(m));
     }
-    if !f.canonical_codes.is_empty() {
+    if let [code] = f.canonical_codes.as_slice() {
+        // Equality (not = ANY) so a (canonical_code, sort key) index can give the order.
+        qb.push(" AND i.canonical_code = ").push_bind(code.clone());
+    } else if !f.canonical_codes.is_empty() {
         qb.push(" AND i.canonical_code = ANY(")
             .push_bind(f.canonical_codes.clone())
             .push(")");
     }
-    if !f.categories.is_empty() {
-        qb.push(" AND i.canonical_code IN (SELECT code FROM indicator_definitions WHERE category = ANY(")
-            .push_bind(f.categories.clone())
-            .push("))");
+    if let Some(codes) = &f.category_codes {
+        qb.push(" AND i.canonical_code = ANY(")
+            .push_bind(codes.clone())
+            .push(")");
     }
     if let Some(name) = &f.name_contains {
         qb.push(" AND i.name ILIKE ")
@@ -245,8 +254,11 @@ impl SortKey {
         })
     }
 
-    fn push_bind(&self, qb: &mut QueryBuilder<Postgres>) {
+    fn push_bind(&self, order: IndicatorOrder, qb: &mut QueryBuilder<Postgres>) {
         match self {
+            SortKey::Int(n) if order == IndicatorOrder::Period => {
+                qb.push_bind(i32::try_from(*n).unwrap_or(i32::MAX))
+            }
             SortKey::Int(n) => qb.push_bind(*n),
             SortKey::Float(x) => qb.push_bind(*x),
             SortKey::Text(s) => qb.push_bind(s.clone()),
@@ -255,28 +267,54 @@ impl SortKey {
 
     fn read(order: IndicatorOrder, row: &PgRow) -> Result<SortKey> {
         Ok(match order {
-            IndicatorOrder::Storage | IndicatorOrder::Period => SortKey::Int(row.try_get("sort_key")?),
+            IndicatorOrder::Storage => SortKey::Int(row.try_get("sort_key")?),
+            IndicatorOrder::Period => SortKey::Int(row.try_get::<i32, _>("sort_key")?.into()),
             IndicatorOrder::Value | IndicatorOrder::Relevance => SortKey::Float(row.try_get("sort_key")?),
             IndicatorOrder::Issuer => SortKey::Text(row.try_get("sort_key")?),
         })
     }
 }
 
+/// Up to this many matching rows, a page is read by fetching the matches through the filter
+/// indexes and sorting them (top-N); beyond, by walking an index in sort order. Left to
+/// itself the planner often walks the sort-order index for a selective filter and reads
+/// hundreds of thousands of rows before it has a page.
+const SORT_MATCHES_UP_TO: i64 = 50_000;
+
+/// How a page query reaches its rows (see `SORT_MATCHES_UP_TO`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PageAccess {
+    /// Leave the plan to PostgreSQL (many matches: it walks an index in sort order).
+    IndexOrder,
+    /// Fetch the matches, then sort: the key is wrapped in a no-op so no index offers its order.
+    SortMatches,
+}
+
 /// The sort key expression of an ordering, on relation `i`.
-fn push_sort_key(qb: &mut QueryBuilder<Postgres>, q: &IndicatorQuery) {
+fn push_sort_key(qb: &mut QueryBuilder<Postgres>, q: &IndicatorQuery, access: PageAccess) {
+    let (open, close) = match access {
+        PageAccess::IndexOrder => ("", ""),
+        PageAccess::SortMatches => ("(", " + 0)"),
+    };
     match q.order {
         IndicatorOrder::Storage => {
-            qb.push("i.seq");
+            qb.push(format!("{open}i.seq{close}"));
         }
         IndicatorOrder::Period => {
-            qb.push("i.period_key::int8");
+            // Plain column (int4), so the (…, period_key, seq) indexes serve order and keyset.
+            qb.push(format!("{open}i.period_key{close}"));
         }
         IndicatorOrder::Value => {
-            qb.push("i.value_key");
+            qb.push(format!("{open}i.value_key{close}"));
         }
-        IndicatorOrder::Issuer => {
-            qb.push("i.issuer");
-        }
+        IndicatorOrder::Issuer => match access {
+            PageAccess::IndexOrder => {
+                qb.push("i.issuer");
+            }
+            PageAccess::SortMatches => {
+                qb.push("(i.issuer || '')");
+            }
+        },
         IndicatorOrder::Relevance => {
             // Negated so that best-first is ascending, like every other key.
             let text = q
@@ -471,20 +509,30 @@ impl Store {
         } else {
             ("ASC", ">")
         };
+        // One code by period: (canonical_code, period_key, seq) has that order.
+        let f = &query.filter;
+        let index_has_order = f.canonical_codes.len() == 1
+            && !f.latest_only
+            && query.order == IndicatorOrder::Period;
+        let access = if total_size <= SORT_MATCHES_UP_TO && !index_has_order {
+            PageAccess::SortMatches
+        } else {
+            PageAccess::IndexOrder
+        };
         let mut page = QueryBuilder::new(WITH_PROVENANCE);
         page.push(format!("SELECT {INDICATOR_COLUMNS}, "));
-        push_sort_key(&mut page, query);
+        push_sort_key(&mut page, query, access);
         page.push(" AS sort_key");
         push_source(&mut page, &query.filter);
         if let Some((seq, key)) = &after {
             page.push(" AND (");
-            push_sort_key(&mut page, query);
+            push_sort_key(&mut page, query, access);
             page.push(", i.seq) ").push(cmp).push(" (");
-            key.push_bind(&mut page);
+            key.push_bind(query.order, &mut page);
             page.push(", ").push_bind(*seq).push(")");
         }
         page.push(" ORDER BY ");
-        push_sort_key(&mut page, query);
+        push_sort_key(&mut page, query, access);
         page.push(format!(" {dir}, i.seq {dir} LIMIT "))
             .push_bind(i64::from(page_size) + 1);
         page.push(PROVENANCE_JOINS);
