@@ -361,23 +361,24 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 }
             }
             // 118台工业燃煤锅炉全部拆除: counted by what was done to them; the words before only place them.
-            if let Some(n) = name::counted_action(text, after_skip, next_start) {
+            if let Some(n) = name::counted_action(text, after_skip, next_start, ce) {
                 after = n;
                 lead.clear();
-            }
-            // 4个小区获评省级垃圾分类示范小区: what they became names them.
-            if let Some(n) = name::award_of(&after) {
-                after = n;
-            }
-            // 5个村集中签约 → 集中签约村; 8个村实施旧村改造 → 实施旧村改造村.
-            if let Some(n) = name::places_by_action(&after) {
-                after = n;
-                if name::starts_with_light_verb(&lead) {
-                    lead.clear();
+            } else {
+                // 4个小区获评省级垃圾分类示范小区: what they became names them.
+                if let Some(n) = name::award_of(&after) {
+                    after = n;
                 }
-            }
-            if after.starts_with('村') && after.chars().count() > 3 {
-                after = after['村'.len_utf8()..].to_string();
+                // 5个村集中签约 → 集中签约村; 8个村实施旧村改造 → 实施旧村改造村.
+                if let Some(n) = name::places_by_action(&after) {
+                    after = n;
+                    if name::starts_with_light_verb(&lead) {
+                        lead.clear();
+                    }
+                }
+                if after.starts_with('村') && after.chars().count() > 3 {
+                    after = after['村'.len_utf8()..].to_string();
+                }
             }
             // 21个村 after a name: the counted noun adds nothing.
             if after.chars().count() == 1 && !lead.is_empty() {

@@ -237,18 +237,52 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
 
 /// 118台工业燃煤锅炉全部拆除 → 拆除工业燃煤锅炉; 47眼地热井全部安装电磁流量计 → 地热井安装电磁流量计:
 /// a counted noun followed by 全部/均 and a meaning verb is counted by what was done to it.
-pub fn counted_action(text: &[char], a: usize, limit: usize) -> Option<String> {
+/// A list item (63个住宅小区、…2所敬老院全部完成煤改气) shares the action after the list's last item.
+pub fn counted_action(text: &[char], a: usize, limit: usize, clause_end: usize) -> Option<String> {
     let lex = &LEXICON.name;
     let mut b = a;
-    while b < limit && b < a + 12 && is_han(text[b]) && !starts_at(text, b, "全部") && text[b] != '均' {
+    // 33个机关事业单位和181所…: a joiner before the next figure ends the noun.
+    let joiner_before_figure =
+        |i: usize| matches!(text[i], '和' | '及') && text.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+    while b < limit
+        && b < a + 12
+        && is_han(text[b])
+        && !starts_at(text, b, "全部")
+        && !starts_at(text, b, "实现")
+        && text[b] != '均'
+        && !joiner_before_figure(b)
+    {
         b += 1;
     }
+    // 181所农村中小学校（幼儿园）: a short bracket belongs to the noun.
+    if b < limit && matches!(text[b], '（' | '(') {
+        if let Some(close) = (b + 1..limit.min(b + 10)).find(|&i| matches!(text[i], '）' | ')')) {
+            b = close + 1;
+        }
+    }
     let noun = s(text, a, b);
-    let adverb = if starts_at(text, b, "全部") { 2 } else if b < limit && text[b] == '均' { 1 } else { return None };
+    let (at, limit) = if b < limit && text[b] == '均' {
+        (b, limit)
+    } else if starts_at(text, b, "全部") {
+        (b, limit)
+    } else if starts_at(text, b, "实现") && !noun.is_empty() {
+        // 42家印染企业实现工业用汽: a short result achieved names them (实现工业用汽印染企业).
+        let mut e = b + 2;
+        while e < limit && is_han(text[e]) {
+            e += 1;
+        }
+        let ends_clause = e >= limit || !text[e].is_ascii_digit();
+        return (ends_clause && (4..=10).contains(&(e - b))).then(|| format!("{}{noun}", s(text, b, e)));
+    } else if b < limit && matches!(text[b], '、' | '和' | '及') {
+        ((b..clause_end).find(|&i| starts_at(text, i, "全部"))?, clause_end)
+    } else {
+        return None;
+    };
+    let adverb = if text[at] == '均' { 1 } else { 2 };
     if noun.is_empty() || word_at(text, a, &lex.after_stops).is_some() {
         return None;
     }
-    let v0 = b + adverb;
+    let v0 = at + adverb;
     let mut e = v0;
     while e < limit && is_han(text[e]) {
         e += 1;
