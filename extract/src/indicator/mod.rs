@@ -397,7 +397,10 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             nm = format!("{nm}人次");
         }
         // 14项872.36亩土地政策处理, 1100余亩、3000余户的…: a figure with no words of its own shares the next one's noun.
-        if after.is_empty() && (before.is_empty() || before.ends_with('等')) {
+        // 推出7批170个“微改革”项目: a verb before two figures written together names both (推出“微改革”项目).
+        let next_touches = ((qi + 1)..sq.len()).find(|&n| cuts[n]).is_some_and(|n| sq[n].start == q.end);
+        let verb_only = !before.is_empty() && before.chars().count() <= 3 && next_touches;
+        if after.is_empty() && (before.is_empty() || before.ends_with('等') || verb_only) {
             let next =
                 ((qi + 1)..sq.len()).find(|&n| cuts[n]).filter(|&n| sq[n].start <= q.end + 1 && sq[n].start < ce);
             if let Some(n) = next {
@@ -405,7 +408,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                     ((n + 1)..sq.len()).filter(|&m| cuts[m]).map(|m| sq[m].start).find(|&st| st < ce).unwrap_or(ce);
                 let noun = name::after_words(text, sq[n].end, nend);
                 if !noun.is_empty() {
-                    nm = format!("{noun}{}", name::measure_of(&q.q.unit, text.get(sq[n].end) == Some(&'的')));
+                    let lead = if verb_only { before.as_str() } else { "" };
+                    nm = format!("{lead}{noun}{}", name::measure_of(&q.q.unit, text.get(sq[n].end) == Some(&'的')));
                     rule = "shared_noun";
                 }
             }

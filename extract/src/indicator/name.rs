@@ -28,7 +28,8 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         {
             return a;
         }
-        while a < b && matches!(text[a], '(' | '（' | '—' | '"' | '了' | '×') {
+        // 投资25亿元的大唐350兆瓦光伏发电: 的 ties to the figure before, it starts no name.
+        while a < b && matches!(text[a], '(' | '（' | '—' | '"' | '了' | '×' | '的') {
             a += 1;
         }
         // 五是…: an inline list marker.
