@@ -376,7 +376,8 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                         lead.clear();
                     }
                 }
-                if after.starts_with('村') && after.chars().count() > 3 {
+                // …but 村级服务站 is a kind of station, not villages.
+                if after.starts_with('村') && !after.starts_with("村级") && after.chars().count() > 3 {
                     after = after['村'.len_utf8()..].to_string();
                 }
             }

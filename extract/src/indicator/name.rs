@@ -199,6 +199,10 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         if !(is_han(c) || c == '“' || c == '”' || c.is_ascii_alphanumeric() || c == '·' || c == '.') {
             break;
         }
+        // 2×220吨锅炉投入运行: what became of the thing is no part of its name.
+        if b > a + 1 && word_at(text, b, &lex.state_verbs).is_some_and(|w| w.chars().count() >= 4) {
+            break;
+        }
         if b > a && word_at(text, b, &lex.after_stops).is_some() {
             // 11393幢农民住房完成安全排查: a short action after 完成 belongs to the name.
             if starts_at(text, b, "完成") {
