@@ -145,15 +145,14 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
     if let Some(to) = f.report_year_to {
         qb.push(" AND i.report_year <= ").push_bind(to);
     }
-    // Also as a period_key range (year × 100 + month), which the (…, period_key, seq)
-    // indexes can use; years are validated ≥ 1900, so a missing year (key ≤ 12) stays out.
+    // As a period_key range (year × 100 + to_month, to_month ≤ 12): the same rows as a
+    // period_year range, and the (…, period_key, seq) indexes serve it, counts index-only.
+    // Years are validated ≥ 1900, so a missing year (key ≤ 12) stays out.
     if let Some(from) = f.period_year_from {
-        qb.push(" AND i.period_year >= ").push_bind(from);
         qb.push(" AND i.period_key >= ").push_bind(from.saturating_mul(100));
     }
     if let Some(to) = f.period_year_to {
-        qb.push(" AND i.period_year <= ").push_bind(to);
-        qb.push(" AND i.period_key <= ").push_bind(to.saturating_mul(100).saturating_add(12));
+        qb.push(" AND i.period_key <= ").push_bind(to.saturating_mul(100).saturating_add(99));
     }
     if let Some(m) = f.period_month_from {
         qb.push(" AND i.to_month >= ").push_bind(i16::from(m));
