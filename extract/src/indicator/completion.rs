@@ -20,7 +20,16 @@ pub fn find_all(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize)
         }
         let floor = clause_start_of(q.start).max(q.start.saturating_sub(14));
         // The cue must come after any other number of the clause.
-        let floor = sq[..i].iter().map(|p| p.end).filter(|&e| e <= q.start).max().unwrap_or(0).max(floor);
+        // Figures are sorted and do not overlap: only those ending after `floor` can raise it.
+        let floor = sq[..i]
+            .iter()
+            .rev()
+            .take_while(|p| p.end >= floor || p.start >= floor)
+            .map(|p| p.end)
+            .filter(|&e| e <= q.start)
+            .max()
+            .unwrap_or(0)
+            .max(floor);
         let cue = LEXICON.completion.cues.iter().filter_map(|c| find(text, floor, q.start, c)).min();
         // 整改完成率100%: a cue with a noun of its own before it is a rate, not a completion.
         let clause_start = clause_start_of(q.start);

@@ -322,7 +322,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             j
         };
         let next_start =
-            ((qi + 1)..sq.len()).filter(|&n| cuts[n]).map(|n| sq[n].start).find(|&st| st < ce).unwrap_or(ce);
+            ((qi + 1)..sq.len()).filter(|&n| cuts[n]).map(|n| sq[n].start).next().filter(|&st| st < ce).unwrap_or(ce);
         // 投资7.2亿元由江苏中圣集团建设的集中供热项目: who built it is no part of the name; the noun after 的 is.
         let after_skip = if text.get(after_skip) == Some(&'由') {
             (after_skip + 2..next_start.min(after_skip + 16)).find(|&i| text[i] == '的').unwrap_or(after_skip)
@@ -406,7 +406,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 ((qi + 1)..sq.len()).find(|&n| cuts[n]).filter(|&n| sq[n].start <= q.end + 1 && sq[n].start < ce);
             if let Some(n) = next {
                 let nend =
-                    ((n + 1)..sq.len()).filter(|&m| cuts[m]).map(|m| sq[m].start).find(|&st| st < ce).unwrap_or(ce);
+                    ((n + 1)..sq.len()).filter(|&m| cuts[m]).map(|m| sq[m].start).next().filter(|&st| st < ce).unwrap_or(ce);
                 let noun = name::after_words(text, sq[n].end, nend);
                 if !noun.is_empty() {
                     let lead = if verb_only { before.as_str() } else { "" };
