@@ -114,3 +114,39 @@ fn continues(text: &[char], start: usize, at: usize) -> bool {
     let next = text[at..].iter().find(|c| !c.is_whitespace());
     next.is_some_and(|&c| crate::lexicon::is_han(c) || c.is_ascii_digit())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_on_sentences_are_cut_at_clause_ends() {
+        let text: Vec<char> = "增长1%，".repeat(3000).chars().collect();
+        let parts = split(&text, &[]);
+        assert!(parts.len() > 1);
+        for p in &parts {
+            assert!(p.end - p.start <= MAX_SENTENCE, "{p:?}");
+            // Cut at a separator: no figure is split between two parts.
+            assert!(p.end == text.len() || text[p.end] == '，', "{p:?}");
+        }
+        // Nothing is lost but the separators at the cuts.
+        let kept: usize = parts.iter().map(|p| p.end - p.start).sum();
+        assert_eq!(kept + parts.len() - 1, text.len());
+    }
+
+    #[test]
+    fn a_run_on_without_separators_is_cut_between_words() {
+        let text: Vec<char> = "规上工业产值48亿元 ".repeat(400).chars().collect();
+        for p in split(&text, &[]) {
+            assert!(p.end - p.start <= MAX_SENTENCE);
+            assert!(p.start == 0 || !text[p.start - 1].is_alphanumeric());
+        }
+    }
+
+    #[test]
+    fn real_sentences_stay_whole() {
+        let s = "1-10月规上工业产值48.78亿元，同比增长6.15%，排名A组镇街第9。";
+        let text: Vec<char> = s.chars().collect();
+        assert_eq!(split(&text, &[]), vec![Sentence { start: 0, end: text.len() - 1 }]);
+    }
+}
