@@ -415,6 +415,20 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 }
             }
         }
+        // 强力整治…等“散乱污”企业，依法取缔351家: a bare verb after a clause without figures takes the object the
+        // clause before ends with, after its 等.
+        if k > 0 && name::is_only_verb(&nm) {
+            let (ps, pe) = clauses[k - 1];
+            let figure_free = !sq.iter().any(|x| x.start >= ps && x.end <= pe);
+            if let Some(d) = (ps..pe).rev().find(|&i| text[i] == '等').filter(|_| figure_free) {
+                let object: String = text[d + 1..pe].iter().collect();
+                let n = object.chars().count();
+                if (2..=10).contains(&n) && object.chars().all(|c| is_han(c) || matches!(c, '“' | '”' | '"')) {
+                    nm = format!("{nm}{object}");
+                    rule = "elided_noun";
+                }
+            }
+        }
         let prev_draft = drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi)).cloned();
         // A list item after 、 shares the verb of the item before it.
         let after_list_mark = prev_end.is_some() && from > cs && text[from - 1] == '、';
