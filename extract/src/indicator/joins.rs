@@ -38,7 +38,9 @@ pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> 
         let k = names.len() - 1;
         for n in names.iter_mut().take(k) {
             let len = n.chars().count();
-            if len <= 3 && last.len() > len + 1 && !last.starts_with(&n.chars().collect::<Vec<_>>()) {
+            // Two characters, like the word that opens the last item (城镇/农村, 刑事/治安); 制造业 vs
+            // 工业技改投资 does not line up, so it is left alone.
+            if len == 2 && last.len() > len + 1 && !last.starts_with(&n.chars().collect::<Vec<_>>()) {
                 let head: String = last[len..].iter().collect();
                 n.push_str(&head);
             }

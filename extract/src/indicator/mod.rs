@@ -399,7 +399,10 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         }
         // 14项872.36亩土地政策处理, 1100余亩、3000余户的…: a figure with no words of its own shares the next one's noun.
         // 推出7批170个“微改革”项目: a verb before two figures written together names both (推出“微改革”项目).
-        let next_touches = ((qi + 1)..sq.len()).find(|&n| cuts[n]).is_some_and(|n| sq[n].start == q.end);
+        // (not 投资6.4亿元7.4公里的“大北环”: the second figure describes the noun after 的)
+        let next_touches = ((qi + 1)..sq.len())
+            .find(|&n| cuts[n])
+            .is_some_and(|n| sq[n].start == q.end && text.get(sq[n].end) != Some(&'的'));
         let verb_only = !before.is_empty() && before.chars().count() <= 3 && next_touches;
         if after.is_empty() && (before.is_empty() || before.ends_with('等') || verb_only) {
             let next =

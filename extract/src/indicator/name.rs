@@ -392,7 +392,7 @@ pub fn before_first_verb(words: &str) -> String {
 pub fn without_attribute(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     match word_before(&chars, chars.len(), &LEXICON.name.attributes) {
-        Some(w) if chars.len() > w.chars().count() + 1 => chars[..chars.len() - w.chars().count()].iter().collect(),
+        Some(w) if chars.len() > w.chars().count() => chars[..chars.len() - w.chars().count()].iter().collect(),
         _ => name.to_string(),
     }
 }
