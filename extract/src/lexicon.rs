@@ -94,6 +94,7 @@ pub struct NameWords {
     pub tail_particles: Words,
     pub listing_verbs: Words,
     pub state_verbs: Words,
+    pub to_verbs: Words,
 }
 
 #[derive(Deserialize)]

@@ -281,6 +281,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         .collect();
 
     // Level figures.
+    let mut from_to_subject: Option<(usize, String)> = None;
     for (qi, q) in sq.iter().enumerate() {
         if role[qi] != Role::Level || !cuts[qi] {
             continue;
@@ -522,6 +523,23 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             nm = n;
             rule = "coverage";
         }
+        // 由162个整合为123个, 从3.2万户增加到4.1万户: the later figure is the level, the earlier the old one,
+        // both of the subject before 由/从.
+        if let Some(nq) = sq.get(qi + 1) {
+            let from_mark = q.start > cs && matches!(text[q.start - 1], '由' | '从');
+            if from_mark && is_to_verb(text, q.end, nq.start) {
+                let subject = name::before_words(text, from, q.start - 1);
+                if !subject.is_empty() {
+                    from_to_subject = Some((qi + 1, subject.clone()));
+                    nm = subject;
+                    rule = "from_to_old";
+                }
+            }
+        }
+        if let Some((_, subject)) = from_to_subject.as_ref().filter(|(n, _)| *n == qi) {
+            nm = subject.clone();
+            rule = "from_to";
+        }
         // 由2010年的95亿元增加到2015年的162亿元: the first is the base year's, the second the same measure's.
         let raw: Vec<char> = text[from..q.start].to_vec();
         let from_year = year_after(&raw, '由').or_else(|| year_after(&raw, '到'));
@@ -725,6 +743,11 @@ fn last_end_in_clause(
 }
 
 /// The year written right after `mark` (由2010年, 到2015年), if any.
+/// Is `text[a..b]` only a to-verb (整合为, 增加到, 压减至…)?
+fn is_to_verb(text: &[char], a: usize, b: usize) -> bool {
+    b > a && crate::lexicon::word_at(text, a, &crate::lexicon::LEXICON.name.to_verbs).is_some_and(|w| a + w.chars().count() == b)
+}
+
 fn year_after(raw: &[char], mark: char) -> Option<i32> {
     let p = raw.iter().position(|&c| c == mark)?;
     let digits = raw.get(p + 1..p + 5)?;

@@ -168,7 +168,7 @@ pub fn before_words(text: &[char], a: usize, b: usize) -> String {
     // 地区生产总值由2010年的…, 排放量比2010年…: the comparison is not part of the name.
     let b = (a2 + 2..b)
         .find(|&i| {
-            matches!(text[i], '由' | '比' | '较')
+            matches!(text[i], '由' | '从' | '比' | '较')
                 && text.get(i + 1).is_some_and(|c| c.is_ascii_digit() || *c == '上' || *c == '去')
         })
         .unwrap_or(b);
