@@ -23,6 +23,19 @@ fn seed_path(prefix: &str) -> std::path::PathBuf {
         .path()
 }
 
+/// Runs the binary with `args`, feeding `input` on stdin; stdout and stderr are captured.
+fn run_with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn keys_are_lower_camel_case(v: &serde_json::Value) -> bool {
     match v {
         serde_json::Value::Object(m) => {
@@ -68,19 +81,7 @@ fn parse_prints_the_response_as_proto3_json() {
         }
     }
 
-    let mut child = Command::new(BIN)
-        .args(["parse", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&std::fs::read(&path).unwrap())
-        .unwrap();
-    let from_stdin = child.wait_with_output().unwrap();
+    let from_stdin = run_with_stdin(&["parse", "-"], &std::fs::read(&path).unwrap());
     assert!(from_stdin.status.success());
     assert_eq!(
         from_stdin.stdout, out.stdout,
@@ -115,19 +116,7 @@ fn quantities_answers_one_json_line_per_input_line() {
         .iter()
         .map(|t| serde_json::json!({ "text": t }).to_string() + "\n")
         .collect();
-    let mut child = Command::new(BIN)
-        .arg("quantities")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(&["quantities"], stdin.as_bytes());
     assert!(out.status.success());
     let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
     assert_eq!(lines.len(), inputs.len());
@@ -143,20 +132,7 @@ fn quantities_answers_one_json_line_per_input_line() {
         }
     }
 
-    let mut child = Command::new(BIN)
-        .arg("quantities")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"not json\n")
-        .unwrap();
-    let bad = child.wait_with_output().unwrap();
+    let bad = run_with_stdin(&["quantities"], b"not json\n");
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("line 1"));
 }

@@ -700,43 +700,23 @@ async fn bad_input_is_invalid_argument_and_stores_nothing() {
         f(&mut r);
         r
     };
-    assert_invalid(
-        c.query_indicators(query(|r| r.page_token = "bm90IG91cnM".into()))
-            .await
-            .unwrap_err(),
-        "page_token",
-    );
-    assert_invalid(
-        c.query_indicators(query(|r| r.page_token = "%%%".into()))
-            .await
-            .unwrap_err(),
-        "page_token",
-    );
-    assert_invalid(
-        c.query_indicators(query(|r| r.kind = 9)).await.unwrap_err(),
-        "kind",
-    );
-    assert_invalid(
-        c.query_indicators(query(|r| r.page_size = -1))
-            .await
-            .unwrap_err(),
-        "page_size",
-    );
-    assert_invalid(
-        c.query_indicators(query(|r| r.report_id = "nope".into()))
-            .await
-            .unwrap_err(),
-        "report_id",
-    );
-    assert_invalid(
-        c.query_indicators(query(|r| {
-            r.report_year_from = Some(2024);
-            r.report_year_to = Some(2020);
-        }))
-        .await
-        .unwrap_err(),
-        "report_year_from",
-    );
+    let rejected_queries = [
+        (query(|r| r.page_token = "bm90IG91cnM".into()), "page_token"),
+        (query(|r| r.page_token = "%%%".into()), "page_token"),
+        (query(|r| r.kind = 9), "kind"),
+        (query(|r| r.page_size = -1), "page_size"),
+        (query(|r| r.report_id = "nope".into()), "report_id"),
+        (
+            query(|r| {
+                r.report_year_from = Some(2024);
+                r.report_year_to = Some(2020);
+            }),
+            "report_year_from",
+        ),
+    ];
+    for (request, field) in rejected_queries {
+        assert_invalid(c.query_indicators(request).await.unwrap_err(), field);
+    }
     assert_invalid(
         c.get_report(pb::GetReportRequest { id: "123".into() })
             .await
