@@ -122,6 +122,19 @@ fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool
     if prev == Some('“') && next == Some('”') {
         return false;
     }
+    // 超200亿元县2个, 收入超50万元的村12个: a threshold after 超 that names what the next count counts.
+    let over_before = prev == Some('超') || (q.start >= 2 && text[q.start - 2..q.start] == ['超', '过']);
+    if over_before {
+        let j = if starts_at(text, q.end, "的") { q.end + 1 } else { q.end };
+        let noun_end = (j..sentence_end.min(j + 8)).find(|&i| !is_han(text[i]));
+        if let Some(e) = noun_end {
+            let noun = &text[j..e];
+            let compares = noun.iter().any(|c| matches!(c, '增' | '降' | '比' | '较' | '占' | '率' | '长' | '为' | '是'));
+            if e > j && text[e].is_ascii_digit() && !compares {
+                return false;
+            }
+        }
+    }
     // 10人以上重点出租房, 收入100万元以上的村: a threshold that defines a category.
     let mut j = q.end;
     let text_has = |w: &str| q.q.text.ends_with(w);

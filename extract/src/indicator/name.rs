@@ -89,7 +89,9 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
             }
         }
         if let Some(w) = word_at(text, a, &lex.filler_verbs) {
-            if a + w.chars().count() <= b {
+            // 超200亿元县: 超 before a threshold inside the name says which category.
+            let threshold = matches!(w, "超" | "超过") && text.get(a + w.chars().count()).is_some_and(|c| c.is_ascii_digit());
+            if a + w.chars().count() <= b && !threshold {
                 a += w.chars().count();
             }
         }
