@@ -122,6 +122,8 @@ pub struct CompletionWords {
 #[derive(Deserialize)]
 pub struct KindWords {
     pub target_cues: Words,
+    pub present_cues: Words,
+    pub plan_cues: Words,
 }
 
 #[derive(Deserialize)]

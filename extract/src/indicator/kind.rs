@@ -12,7 +12,25 @@ pub fn first_cue(text: &[char], start: usize, end: usize) -> Option<usize> {
     })
 }
 
-/// A figure is a target in a plan section, or after a target cue of its sentence.
+/// Does the clause `[clause_start, clause_end)` state what exists (现有, 接壤, 有3条高速), with no
+/// plan word from the sentence start to the clause end? Such a figure in a plan section describes the present.
+pub fn states_present(text: &[char], sent_start: usize, clause_start: usize, clause_end: usize) -> bool {
+    let kind = &LEXICON.kind;
+    let present = (clause_start..clause_end).any(|i| {
+        word_at(text, i, &kind.present_cues).is_some_and(|w| w != "有" || plain_you(text, i))
+    });
+    present && !(sent_start..clause_end).any(|i| word_at(text, i, &kind.plan_cues).is_some())
+}
+
+/// 有 as the verb “there are” (有3条高速), not inside 有效, 具有, 所有….
+fn plain_you(text: &[char], i: usize) -> bool {
+    let prev_ok = i == 0 || !"具所没拥共现只还都占享含".contains(text[i - 1]);
+    let next_ok = text.get(i + 1).is_some_and(|c| !"效序力关所机利望助着待点些的了".contains(*c));
+    prev_ok && next_ok
+}
+
+/// A figure is a target in a plan section (unless its sentence states the present), or after a
+/// target cue of its sentence.
 pub fn kind_at(cue: Option<usize>, pos: usize, in_plan: bool) -> IndicatorKind {
     if in_plan || cue.is_some_and(|c| c < pos) {
         IndicatorKind::Target

@@ -727,7 +727,9 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
     let cue = kind::first_cue(text, sent.start, sent.end);
     drafts.sort_by_key(|d| d.span.0);
     for mut d in drafts {
-        let plan = in_plan(env, d.span.0);
+        let (cs, ce) = clauses[clause_of(d.span.0)];
+        let present = cue.is_none_or(|c| c > d.span.0) && kind::states_present(text, sent.start, cs, ce);
+        let plan = in_plan(env, d.span.0) && !present;
         d.kind = kind::kind_at(cue, d.span.0, plan);
         out.push(d);
     }
