@@ -121,7 +121,8 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
                 b -= w.chars().count();
             }
         }
-        for w in ["分别", "均", "的"] {
+        // 解决了9个, 投资完成了1.29亿元: an aspect particle ends no name.
+        for w in ["分别", "均", "的", "了"] {
             if ends_at(text, b, w) && b - w.chars().count() >= a {
                 b -= w.chars().count();
             }
