@@ -65,6 +65,23 @@ pub struct Found {
     pub approx: Approx,
 }
 
+impl Found {
+    /// A number read from `start` to `end`, before any sign, range, unit or qualifier is attached.
+    fn bare(start: usize, end: usize, number: Number) -> Found {
+        Found {
+            start,
+            end,
+            negative: false,
+            number,
+            high: None,
+            unit: None,
+            unit_at: 0,
+            parts: Vec::new(),
+            approx: Approx::Exact,
+        }
+    }
+}
+
 const MAX_SPACES: usize = 4;
 /// Longest numeral read as one (四千五百六十九万八千三百一十一亿… has 31 pieces);
 /// the bound keeps scanning linear on runs like 十十十….
@@ -139,17 +156,7 @@ fn read(lex: &'static Lexicon, text: &[char], i: usize) -> (Option<Found>, usize
     let Some((number, end)) = read_number(lex, text, run) else {
         return (None, run_end);
     };
-    let mut f = Found {
-        start: i,
-        end,
-        negative: false,
-        number,
-        high: None,
-        unit: None,
-        unit_at: 0,
-        parts: Vec::new(),
-        approx: Approx::Exact,
-    };
+    let mut f = Found::bare(i, end, number);
 
     // 300余万, 十多万, 四百多: a qualifier inside the number, perhaps with magnitudes after it.
     read_inside_approx(lex, text, &mut f);
@@ -498,17 +505,7 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
     }
     let run = read_run(lex, text, k)?;
     let (number, end) = read_number(lex, text, run)?;
-    let mut high = Found {
-        start: k,
-        end,
-        negative: false,
-        number,
-        high: None,
-        unit: None,
-        unit_at: 0,
-        parts: Vec::new(),
-        approx: Approx::Exact,
-    };
+    let mut high = Found::bare(k, end, number);
     read_inside_approx(lex, text, &mut high);
     if lex.units.at(text, high.end).is_none() {
         read_letter_magnitude(lex, text, &mut high);
