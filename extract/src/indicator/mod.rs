@@ -351,8 +351,18 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         }
         let after =
             if after_skip < next_start { name::after_words(text, after_skip, next_start) } else { String::new() };
+        // 投资1100万元新建污水管线2847米, 投资1.2亿元完成16个老旧小区环境综合整治: money spent on an action is
+        // named by that action (新建污水管线投资, 老旧小区环境综合整治投资), the counts inside it left out.
+        let funded = (matches!(before.as_str(), "投资" | "投入")
+            && q.q.unit == "元"
+            && !after.is_empty()
+            && text.get(after_skip) != Some(&'的'))
+            .then(|| funded_action(text, sq, after_skip, ce))
+            .flatten();
         let (mut nm, mut rule) = if after.is_empty() {
             (before.clone(), "level")
+        } else if let Some(action) = &funded {
+            (format!("{action}{before}"), "level_of_noun")
         } else if text.get(after_skip) == Some(&'的') && before.is_empty() {
             // 3000余户的南滨江九大团块: the size of what follows (南滨江九大团块户数).
             (format!("{after}{}", name::measure_of(&q.q.unit, true)), "level_of_noun")
@@ -759,6 +769,36 @@ fn last_end_in_clause(
 
 /// The year written right after `mark` (由2010年, 到2015年), if any.
 /// Is `text[a..b]` only a to-verb (整合为, 增加到, 压减至…)?
+/// The action a sum was spent on, written right after it: up to the clause or list end, figures inside
+/// (`15个`, `2847米`) left out, a leading 完成 dropped; None when it is not plain words.
+fn funded_action(text: &[char], sq: &[SentenceQ], a: usize, clause_end: usize) -> Option<String> {
+    let mut words: Vec<char> = Vec::new();
+    let mut i = a;
+    while i < clause_end && !matches!(text[i], '、' | '，' | ',' | '；' | '。') {
+        if let Some(f) = sq.iter().find(|f| f.start == i && f.end > i) {
+            i = f.end;
+            continue;
+        }
+        if !(is_han(text[i]) || matches!(text[i], '“' | '”')) {
+            return None;
+        }
+        words.push(text[i]);
+        i += 1;
+    }
+    let mut start = 0;
+    if words.starts_with(&['完', '成']) {
+        start = 2;
+    }
+    // 完成了30栋老旧楼房维修改造, 实施了供水: the particle goes.
+    if words.get(start) == Some(&'了') {
+        start += 1;
+    } else if words.get(start + 2) == Some(&'了') {
+        words.remove(start + 2);
+    }
+    let action: String = words[start..].iter().collect();
+    (2..=20).contains(&action.chars().count()).then_some(action)
+}
+
 fn is_to_verb(text: &[char], a: usize, b: usize) -> bool {
     b > a && crate::lexicon::word_at(text, a, &crate::lexicon::LEXICON.name.to_verbs).is_some_and(|w| a + w.chars().count() == b)
 }
