@@ -112,6 +112,11 @@ fn title(text: &str, headings: &[Heading]) -> String {
         }
         // 政府工作报告——2024年3月5日在…: the dated speech line is not part of the title.
         let t = t.split("——").next().unwrap_or(t).trim();
+        // 政 府 工 作 报 告: letters spaced out for show.
+        let spaced: Vec<&str> = t.split_whitespace().collect();
+        if spaced.len() > 2 && spaced.iter().all(|w| w.chars().count() == 1) {
+            return spaced.concat();
+        }
         let n = t.chars().count();
         if n > 60 || n == 0 || t.contains('。') || t.contains('，') {
             return String::new();
@@ -165,7 +170,11 @@ fn government_place(head: &str) -> Option<String> {
             place.truncate(d);
         }
         let pchars: Vec<char> = place.chars().collect();
-        if let Some(k) = pchars.iter().position(|&c| c == '市' || c == '省').filter(|&k| k + 2 < pchars.len()) {
+        // The government signs with its full name (呼伦贝尔市海拉尔区人民政府); the congress is cut to the place.
+        let congress = cue == "人民代表大会";
+        if let Some(k) =
+            pchars.iter().position(|&c| c == '市' || c == '省').filter(|&k| congress && k + 2 < pchars.len())
+        {
             place = pchars[k + 1..].iter().collect();
         }
         if place.chars().count() >= 2 && place != "全国" {
@@ -250,8 +259,30 @@ pub fn read(text: &str, chars: &[char], headings_pre: &[Heading]) -> Metadata {
         Some(v) => v,
         None => issuer_from_text(&title, chars),
     };
+    let published = published.or_else(|| speech_date(&head));
     let report_year = report_year(&title, headings_pre, chars, published.as_deref());
+    // A bare 政府工作报告 is titled by its place and the year it was delivered (海拉尔区2019年政府工作报告).
+    let title = match (&published, issuer.as_str()) {
+        (Some(date), place) if title == "政府工作报告" && !place.is_empty() && place != "国务院" => {
+            let place = place.trim_end_matches("人民政府");
+            let place = place.rsplit(['市', '省']).next().filter(|p| p.chars().count() >= 2).unwrap_or(place);
+            format!("{place}{}年{title}", &date[..4])
+        }
+        _ => title,
+    };
     Metadata { title, issuer, index_no, published, report_year }
+}
+
+/// The date of a dated speech line near the top (——2019年3月4日在…人民代表大会…会议上).
+fn speech_date(head: &str) -> Option<String> {
+    head.lines().take(30).find_map(|line| {
+        let line = line.find("——").map_or(line, |p| &line[p..]);
+        let t = line.trim().trim_start_matches(|c: char| matches!(c, '—' | '-' | '－') || c.is_whitespace());
+        let d = t.find('日')?;
+        let rest = &t[d + '日'.len_utf8()..];
+        let spoken = rest.starts_with('在') && (rest.contains("会议") || rest.contains("大会"));
+        (t.starts_with(|c: char| c.is_ascii_digit()) && spoken).then(|| iso_date(&t[..d]))?
+    })
 }
 
 /// Does a title look back on a year (工作总结, 工作回顾)?
