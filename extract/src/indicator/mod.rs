@@ -359,6 +359,12 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
             && text.get(after_skip) != Some(&'的'))
             .then(|| funded_action(text, sq, after_skip, ce))
             .flatten();
+        // 城镇登记失业率控制在3.5%的较低水平: a rate named before its figure is not named by what follows.
+        let after = if q.q.unit == "%" && before.chars().count() >= 3 && before.ends_with('率') {
+            String::new()
+        } else {
+            after
+        };
         let (mut nm, mut rule) = if after.is_empty() {
             (before.clone(), "level")
         } else if let Some(action) = &funded {
