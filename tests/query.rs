@@ -728,3 +728,53 @@ async fn bad_queries_are_invalid_argument_naming_the_field() {
     );
     server.stop().await.unwrap();
 }
+
+/// Counts that need the rows (name filters, latest_only) come from the same pass as the first
+/// page (a window over every match): they stay exact on every page, and with no match.
+#[tokio::test]
+async fn row_checked_counts_are_exact_on_every_page() {
+    let (mut server, _) = loaded().await;
+    let q = pb::QueryIndicatorsRequest::default;
+    for req in [
+        pb::QueryIndicatorsRequest { name_contains: "工业".into(), page_size: 2, ..q() },
+        pb::QueryIndicatorsRequest { name_contains: "工业".into(), page_size: 1, descending: true, ..q() },
+        pb::QueryIndicatorsRequest { name_contains: "工业".into(), latest_only: true, page_size: 1, ..q() },
+        pb::QueryIndicatorsRequest {
+            latest_only: true,
+            order_by: pb::IndicatorOrderBy::Value as i32,
+            page_size: 2,
+            ..q()
+        },
+        pb::QueryIndicatorsRequest {
+            name_similar_to: "规上工业产值".into(),
+            order_by: pb::IndicatorOrderBy::Relevance as i32,
+            page_size: 1,
+            ..q()
+        },
+    ] {
+        let first = query(&server, req.clone()).await;
+        let unpaged = query(&server, pb::QueryIndicatorsRequest { page_size: 1000, ..req.clone() }).await;
+        assert_eq!(first.total_size as usize, unpaged.indicators.len(), "{req:?}");
+        let mut page = first;
+        while !page.next_page_token.is_empty() {
+            let next = pb::QueryIndicatorsRequest { page_token: page.next_page_token.clone(), ..req.clone() };
+            page = query(&server, next).await;
+            assert_eq!(page.total_size as usize, unpaged.indicators.len(), "later page of {req:?}");
+        }
+        query_all(&server, req).await;
+    }
+    let none = query(&server, pb::QueryIndicatorsRequest { name_contains: "没有这个指标".into(), ..q() }).await;
+    assert_eq!((none.indicators.len(), none.total_size, none.next_page_token.as_str()), (0, 0, ""));
+    let nobody = server
+        .client
+        .compare_indicators(pb::CompareIndicatorsRequest {
+            canonical_code: IND.into(),
+            period_year: Some(1999),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((nobody.entries.len(), nobody.total_issuers), (0, 0));
+    server.stop().await.unwrap();
+}

@@ -499,9 +499,21 @@ impl Store {
             )),
         };
 
-        let mut count = QueryBuilder::new("SELECT count(*)");
-        push_source(&mut count, &query.filter);
-        let total_size: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let f = &query.filter;
+        // When counting needs the rows themselves (name filters are rechecked on them, trigram
+        // matches being lossy; latest_only picks among them), counting and sorting the matches
+        // both read them from the heap: on a first page one pass does both, the count a
+        // window over every match (exact) before the limit. Later pages count first, since
+        // the keyset would cut the window.
+        let one_pass = after.is_none()
+            && (f.name_contains.is_some() || f.name_similar.is_some() || f.latest_only);
+        let counted = if one_pass {
+            None
+        } else {
+            let mut count = QueryBuilder::new("SELECT count(*)");
+            push_source(&mut count, f);
+            Some(count.build_query_scalar::<i64>().fetch_one(&self.pool).await?)
+        };
 
         let (dir, cmp) = if query.descending {
             ("DESC", "<")
@@ -509,20 +521,26 @@ impl Store {
             ("ASC", ">")
         };
         // One code by period: (canonical_code, period_key, seq) has that order.
-        let f = &query.filter;
         let index_has_order = f.canonical_codes.len() == 1
             && !f.latest_only
             && query.order == IndicatorOrder::Period;
-        let access = if total_size <= SORT_MATCHES_UP_TO && !index_has_order {
-            PageAccess::SortMatches
-        } else {
-            PageAccess::IndexOrder
+        let access = match counted {
+            Some(total) if total > SORT_MATCHES_UP_TO || index_has_order => PageAccess::IndexOrder,
+            _ => PageAccess::SortMatches,
         };
+        // Two steps in one statement: the page's keys (seq and sort key; index-only where an
+        // index covers the filter and the key), then only the page's rows and provenance.
         let mut page = QueryBuilder::new(WITH_PROVENANCE);
-        page.push(format!("SELECT {INDICATOR_COLUMNS}, "));
+        page.push(format!(
+            "SELECT {INDICATOR_COLUMNS}, k.sort_key, k.total FROM (SELECT i.seq AS key_seq, "
+        ));
         push_sort_key(&mut page, query, access);
-        page.push(" AS sort_key");
-        push_source(&mut page, &query.filter);
+        page.push(if one_pass {
+            " AS sort_key, count(*) OVER () AS total"
+        } else {
+            " AS sort_key, 0::int8 AS total"
+        });
+        push_source(&mut page, f);
         if let Some((seq, key)) = &after {
             page.push(" AND (");
             push_sort_key(&mut page, query, access);
@@ -534,9 +552,16 @@ impl Store {
         push_sort_key(&mut page, query, access);
         page.push(format!(" {dir}, i.seq {dir} LIMIT "))
             .push_bind(i64::from(page_size) + 1);
+        page.push(") k JOIN indicators i ON i.seq = k.key_seq");
         page.push(PROVENANCE_JOINS);
         page.push(format!(" ORDER BY p.sort_key {dir}, p.seq {dir}"));
         let rows = page.build().fetch_all(&self.pool).await?;
+        let total_size = match (counted, rows.first()) {
+            (Some(total), _) => total,
+            // One pass with no rows: nothing matched.
+            (None, None) => 0,
+            (None, Some(row)) => row.try_get::<i64, _>("total")?,
+        };
 
         let more = rows.len() > page_size as usize;
         let mut indicators = Vec::with_capacity(rows.len().min(page_size as usize));
@@ -590,31 +615,32 @@ impl Store {
         filter: &IndicatorFilter,
         limit: u32,
     ) -> Result<(Vec<IndicatorRecord>, i64)> {
-        let push_latest = |qb: &mut QueryBuilder<Postgres>| {
-            qb.push(format!(
-                "SELECT DISTINCT ON (i.issuer) {INDICATOR_COLUMNS} FROM indicators i"
-            ));
-            push_filters(qb, filter);
-            qb.push(
-                " AND i.value IS NOT NULL ORDER BY i.issuer, i.period_key DESC, \
-                 i.report_year DESC NULLS LAST, i.seq DESC",
-            );
-        };
-        let mut count = QueryBuilder::new("SELECT count(*) FROM (");
-        push_latest(&mut count);
-        count.push(") x");
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-
+        // One statement: the latest observation's key per issuer (index-only where an index
+        // covers the filter), counted by a window over all of them before the limit, then
+        // only the returned rows fetched. At least one row is asked for, so no rows means
+        // no issuers.
         let mut qb = QueryBuilder::new(WITH_PROVENANCE);
-        qb.push("SELECT * FROM (");
-        push_latest(&mut qb);
-        qb.push(") l ORDER BY l.value DESC, l.issuer LIMIT ")
-            .push_bind(i64::from(limit));
+        qb.push(format!(
+            "SELECT {INDICATOR_COLUMNS}, k.total FROM (SELECT l.seq AS key_seq, count(*) OVER () AS total \
+             FROM (SELECT DISTINCT ON (i.issuer) i.seq, i.value, i.issuer FROM indicators i"
+        ));
+        push_filters(&mut qb, filter);
+        qb.push(
+            " AND i.value IS NOT NULL ORDER BY i.issuer, i.period_key DESC, \
+             i.report_year DESC NULLS LAST, i.seq DESC) l ORDER BY l.value DESC, l.issuer LIMIT ",
+        )
+        .push_bind(i64::from(limit.max(1)));
+        qb.push(") k JOIN indicators i ON i.seq = k.key_seq");
         qb.push(PROVENANCE_JOINS);
         qb.push(" ORDER BY p.value DESC, p.issuer");
         let rows = qb.build().fetch_all(&self.pool).await?;
+        let total = match rows.first() {
+            Some(row) => row.try_get::<i64, _>("total")?,
+            None => 0,
+        };
         Ok((
             rows.iter()
+                .take(limit as usize)
                 .map(sourced_indicator_from_row)
                 .collect::<Result<_>>()?,
             total,
