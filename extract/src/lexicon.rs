@@ -91,6 +91,7 @@ pub struct NameWords {
     pub attributes: Words,
     pub paired_heads: Vec<(String, String, String)>,
     pub figure_joiners: Words,
+    pub joiner_words: Words,
     pub tail_particles: Words,
     pub listing_verbs: Words,
     pub state_verbs: Words,

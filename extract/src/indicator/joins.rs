@@ -19,11 +19,31 @@ pub struct Respectively {
 }
 
 /// Splits a list of names: A、B和C → [A, B, C].
+/// A joiner inside a word (普及率, 及时, 参与) splits nothing.
 pub fn split_list(list: &str) -> Vec<String> {
-    list.split(['、', '和', '及', '与'])
-        .map(|s| s.trim().trim_start_matches("以及").to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    let chars: Vec<char> = list.chars().collect();
+    let words = &crate::lexicon::LEXICON.name.joiner_words;
+    let inside_word = |i: usize| {
+        (i.saturating_sub(3)..=i).any(|a| {
+            crate::lexicon::word_at(&chars, a, words).is_some_and(|w| a + w.chars().count() > i)
+        })
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 0..=chars.len() {
+        let cut = i == chars.len() || chars[i] == '、' || (matches!(chars[i], '和' | '及' | '与') && !inside_word(i));
+        if cut {
+            // A以及B: the 以 goes with the joiner.
+            let end = if i < chars.len() && chars[i] == '及' && i > start && chars[i - 1] == '以' { i - 1 } else { i };
+            let item: String = chars[start..end].iter().collect();
+            let item = item.trim().to_string();
+            if !item.is_empty() {
+                out.push(item);
+            }
+            start = i + 1;
+        }
+    }
+    out
 }
 
 pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> Option<Respectively> {
@@ -43,6 +63,30 @@ pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> 
             if len == 2 && last.len() > len + 1 && !last.starts_with(&n.chars().collect::<Vec<_>>()) {
                 let head: String = last[len..].iter().collect();
                 n.push_str(&head);
+            }
+        }
+    }
+    // 农村自来水、卫生户厕普及率分别达98%、85%: a rate named once at the end is every item's rate, and the
+    // first item's 城镇/农村 head is every item's (农村自来水普及率, 农村卫生户厕普及率).
+    if names.len() >= 2 {
+        let last: Vec<char> = names[names.len() - 1].chars().collect();
+        let k = names.len() - 1;
+        if last.len() > 4 && last[last.len() - 1] == '率' {
+            let tail: String = last[last.len() - 3..].iter().collect();
+            for n in names.iter_mut().take(k).filter(|n| !n.ends_with('率') && n.chars().count() >= 2) {
+                n.push_str(&tail);
+            }
+            let heads: Vec<&str> = crate::lexicon::LEXICON
+                .name
+                .paired_heads
+                .iter()
+                .flat_map(|(a, b, c)| [a.as_str(), b.as_str(), c.as_str()])
+                .collect();
+            let head = heads.iter().find(|h| names[0].starts_with(**h) && names[0].len() > h.len() + 3).copied();
+            if let Some(h) = head {
+                for n in names.iter_mut().skip(1).filter(|n| !heads.iter().any(|x| n.starts_with(x))) {
+                    *n = format!("{h}{n}");
+                }
             }
         }
     }
