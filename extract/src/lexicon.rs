@@ -84,6 +84,8 @@ pub struct NameWords {
     pub meaning_verbs: Words,
     pub object_taking_verbs: Words,
     pub light_verbs: Words,
+    pub funded_heads: Words,
+    pub pursuit_verbs: Words,
     pub lead_words: Words,
     pub scene_ends: Words,
     pub after_stops: Words,

@@ -462,6 +462,16 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 }
             }
         }
+        // 实施城乡供水一体化工程，全年共完成投资3.5亿元: a bare sum after a clause without figures that names a
+        // project is that project's (城乡供水一体化工程投资); other clauses before it leave it bare.
+        if k > 0 && matches!(nm.as_str(), "投资" | "投入") {
+            let (ps, pe) = clauses[k - 1];
+            let figure_free = !sq.iter().any(|x| x.start >= ps && x.end <= pe);
+            if let Some(project) = figure_free.then(|| funded_project(text, ps, pe)).flatten() {
+                nm = format!("{project}{nm}");
+                rule = "elided_noun";
+            }
+        }
         let prev_draft = drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < qi)).cloned();
         // A list item after 、 shares the verb of the item before it.
         let after_list_mark = prev_end.is_some() && from > cs && text[from - 1] == '、';
@@ -803,6 +813,19 @@ fn funded_action(text: &[char], sq: &[SentenceQ], a: usize, clause_end: usize) -
     }
     let action: String = words[start..].iter().collect();
     (2..=20).contains(&action.chars().count()).then_some(action)
+}
+
+/// The project a clause names (…基地建设初具规模 → …基地建设; 实施城乡供水一体化工程 → 城乡供水一体化工程).
+fn funded_project(text: &[char], a: usize, b: usize) -> Option<String> {
+    let lex = &crate::lexicon::LEXICON.name;
+    let end = (a..b).rev().find_map(|i| crate::lexicon::word_before(text, i + 1, &lex.funded_heads).map(|_| i + 1))?;
+    let words = name::before_words(text, skip_marker(text, a, end), end);
+    let chars: Vec<char> = words.chars().collect();
+    let start = crate::lexicon::word_at(&chars, 0, &lex.pursuit_verbs).map_or(0, |v| v.chars().count());
+    let project: String = chars[start..].iter().collect();
+    let n = project.chars().count();
+    ((3..=20).contains(&n) && project.chars().all(|c| is_han(c) || matches!(c, '“' | '”' | '、')))
+        .then_some(project)
 }
 
 fn is_to_verb(text: &[char], a: usize, b: usize) -> bool {
