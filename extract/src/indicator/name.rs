@@ -257,6 +257,7 @@ pub fn counted_action(text: &[char], a: usize, limit: usize, clause_end: usize) 
         && is_han(text[b])
         && !starts_at(text, b, "全部")
         && !starts_at(text, b, "实现")
+        && !(b > a + 1 && starts_at(text, b, "完成"))
         && text[b] != '均'
         && !joiner_before_figure(b)
     {
@@ -281,6 +282,18 @@ pub fn counted_action(text: &[char], a: usize, limit: usize, clause_end: usize) 
         }
         let ends_clause = e >= limit || !text[e].is_ascii_digit();
         return (ends_clause && (4..=10).contains(&(e - b))).then(|| format!("{}{noun}", s(text, b, e)));
+    } else if starts_at(text, b, "完成") && !noun.is_empty() {
+        // 456个小区完成临时用电治理: a short task done names the things counted (临时用电治理小区; 完成 is
+        // filler here); adverbs between them go (23条主干道已基本完成…).
+        let counted = a > 0 && "个家户条所处座间幢栋项件台辆套艘".contains(text[a - 1]);
+        let noun_end = (a + 2..b).find(|&i| word_at(text, i, &lex.after_stops).is_some() || starts_at(text, i, "基本"));
+        let noun = noun_end.map_or(noun, |n| s(text, a, n));
+        let mut e = b + 2;
+        while e < limit && is_han(text[e]) {
+            e += 1;
+        }
+        let ends_clause = e >= limit || !text[e].is_ascii_digit();
+        return (counted && ends_clause && (3..=6).contains(&(e - b - 2))).then(|| format!("{}{noun}", s(text, b + 2, e)));
     } else if b < limit && matches!(text[b], '、' | '和' | '及') {
         ((b..clause_end).find(|&i| starts_at(text, i, "全部"))?, clause_end)
     } else {
