@@ -603,6 +603,30 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         if d.name.is_empty() {
             continue;
         }
+        // 办理人大代表建议95件、政协委员提案136件，办结率均达100%: a bare rate said 均 of the list in the clause
+        // before is each item's rate (人大代表建议办结率, 政协委员提案办结率), all on the one figure.
+        if q.q.unit == "%" && k > 0 && d.name.ends_with('率') && d.name.chars().count() <= 4 && text[cs..q.start].contains(&'均')
+        {
+            let (ps, pe) = clauses[k - 1];
+            let items: Vec<String> = drafts
+                .iter()
+                .filter(|x| x.span.0 >= ps && x.span.1 <= pe && x.value.is_some() && x.rule != "part_of")
+                .map(|x| x.name.clone())
+                .collect();
+            if items.len() >= 2 {
+                for item in items {
+                    let chars: Vec<char> = item.chars().collect();
+                    let handled = crate::lexicon::word_at(&chars, 0, &crate::lexicon::LEXICON.name.handling_verbs);
+                    let verb = handled.map(str::to_string).or_else(|| name::leading_verb(&item));
+                    let owner = verb.map_or(item.clone(), |v| item[v.len()..].to_string());
+                    let mut e = d.clone();
+                    e.name = format!("{owner}{}", d.name);
+                    e.rule = "shared_rate";
+                    drafts.push(e);
+                }
+                continue;
+            }
+        }
         drafts.push(d);
     }
     drafts.sort_by_key(|d| d.span.0);
