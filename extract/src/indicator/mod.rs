@@ -448,6 +448,15 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
                 }
             }
         }
+        // 173户349人稳定脱贫, 611人全部脱贫: counted by the outcome they reached (稳定脱贫户, 稳定脱贫人口, 脱贫人口).
+        if before.is_empty() && matches!(q.q.unit.as_str(), "户" | "人") {
+            let outcome = nm.strip_prefix("全部").unwrap_or(&nm).to_string();
+            let oc: Vec<char> = outcome.chars().collect();
+            let reached = crate::lexicon::word_before(&oc, oc.len(), &crate::lexicon::LEXICON.name.outcome_verbs);
+            if reached.is_some() && oc.len() <= 4 {
+                nm = format!("{outcome}{}", if q.q.unit == "户" { "户" } else { "人口" });
+            }
+        }
         // 强力整治…等“散乱污”企业，依法取缔351家: a bare verb after a clause without figures takes the object the
         // clause before ends with, after its 等.
         if k > 0 && name::is_only_verb(&nm) {
