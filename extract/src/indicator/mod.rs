@@ -140,8 +140,8 @@ fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool
     let text_has = |w: &str| q.q.text.ends_with(w);
     let bound = if text_has("以上") || text_has("以下") {
         true
-    } else if ["以上", "以下", "及以上"].iter().any(|w| starts_at(text, j, w)) {
-        j += if starts_at(text, j, "及以上") { 3 } else { 2 };
+    } else if ["以上", "以下", "及以上", "及以下"].iter().any(|w| starts_at(text, j, w)) {
+        j += if text[j] == '及' { 3 } else { 2 };
         true
     } else {
         false
