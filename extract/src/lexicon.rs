@@ -94,6 +94,7 @@ pub struct NameWords {
     pub paired_heads: Vec<(String, String, String)>,
     pub figure_joiners: Words,
     pub joiner_words: Words,
+    pub built_things: Words,
     pub outcome_verbs: Words,
     pub handling_verbs: Words,
     pub tail_particles: Words,

@@ -231,6 +231,10 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
             b -= w.chars().count();
         }
     }
+    // 38个示范点建设: the thing built is counted, not the building (but 企业供地建设 is an action).
+    if b >= a + 4 && ends_at(text, b, "建设") && word_before(text, b - 2, &lex.built_things).is_some() {
+        b -= 2;
+    }
     if b == a && starts_at(text, a, "完成") {
         let mut e = a + 2;
         while e < limit && is_han(text[e]) {
