@@ -534,24 +534,15 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
         } else {
             *low_scale
         };
+        // A low end with its own magnitude must lie below all of the high end
+        // (3.5万-三四万 is no range); a bare one only below its top.
+        let high_end = if low.has_magnitude() { End::Low } else { End::High };
         let low_value = numeral(&low.toks, End::Low).map(|(v, _)| v * factor);
-        let high_value = numeral(&hi.toks, End::High).map(|(v, _)| v * hi_scale);
+        let high_value = numeral(&hi.toks, high_end).map(|(v, _)| v * hi_scale);
         if let (Some(l), Some(h)) = (low_value, high_value) {
             if h < l {
                 return None;
             }
-        }
-    }
-    // A range runs upwards (3-5); 5-3 is something else, a score or a code.
-    let plain_value = |n: &Number| match n {
-        Number::Plain { run, scale } => numeral(&run.toks, End::Low).map(|(v, _)| v * scale),
-        Number::Fraction { .. } => None,
-    };
-    if let (Some(low), Some(high_value)) = (plain_value(&f.number), plain_value(&high.number)) {
-        if high_value < low
-            && !matches!(&f.number, Number::Plain { run, .. } if !run.has_magnitude())
-        {
-            return None;
         }
     }
     read_unit(lex, text, &mut high);
