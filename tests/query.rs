@@ -365,6 +365,13 @@ async fn every_filter_selects_what_it_says() {
         ("categories", pb::QueryIndicatorsRequest { categories: vec!["economy".into()], ..q() }, 3),
         ("two categories", pb::QueryIndicatorsRequest { categories: vec!["industry".into(), "environment".into()], ..q() }, 6),
         ("name_contains", pb::QueryIndicatorsRequest { name_contains: "工业".into(), ..q() }, 5),
+        ("name_contains, any case", pb::QueryIndicatorsRequest { name_contains: "gdp".into(), ..q() }, 1),
+        (
+            "name_contains and year",
+            pb::QueryIndicatorsRequest { name_contains: "工业".into(), report_year_from: Some(2023), ..q() },
+            3,
+        ),
+        ("name_contains, no such name", pb::QueryIndicatorsRequest { name_contains: "工业总值".into(), ..q() }, 0),
         ("kind", pb::QueryIndicatorsRequest { kind: pb::IndicatorKind::Target as i32, ..q() }, 1),
         ("kind actual", pb::QueryIndicatorsRequest { kind: pb::IndicatorKind::Actual as i32, ..q() }, 12),
         ("value_min", pb::QueryIndicatorsRequest { value_min: Some(50.0 * E8), ..q() }, 6),

@@ -121,11 +121,27 @@ fn escape_like(s: &str) -> String {
     out
 }
 
+/// ` AND column = ANY(values)`, or `= value` for one: equality lets an index on
+/// (column, sort key) give the order, and a plain parameter keeps the plan generic (cached)
+/// where an array of unknown length makes PostgreSQL plan every call afresh.
+fn push_any_of<T>(qb: &mut QueryBuilder<Postgres>, column: &str, values: &[T])
+where
+    T: Clone + Send + for<'q> sqlx::Encode<'q, Postgres> + sqlx::Type<Postgres> + sqlx::postgres::PgHasArrayType + 'static,
+{
+    match values {
+        [] => {}
+        [one] => {
+            qb.push(format!(" AND {column} = ")).push_bind(one.clone());
+        }
+        many => {
+            qb.push(format!(" AND {column} = ANY(")).push_bind(many.to_vec()).push(")");
+        }
+    }
+}
+
 fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
     qb.push(" WHERE TRUE");
-    if !f.issuers.is_empty() {
-        qb.push(" AND i.issuer = ANY(").push_bind(f.issuers.clone()).push(")");
-    }
+    push_any_of(qb, "i.issuer", &f.issuers);
     if let Some(prefix) = &f.issuer_prefix {
         qb.push(" AND i.report_id IN (SELECT id FROM reports WHERE issuer ILIKE ")
             .push_bind(format!("{}%", escape_like(prefix)))
@@ -136,9 +152,7 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
             .push_bind(format!("%{}%", escape_like(part)))
             .push(")");
     }
-    if !f.report_ids.is_empty() {
-        qb.push(" AND i.report_id = ANY(").push_bind(f.report_ids.clone()).push(")");
-    }
+    push_any_of(qb, "i.report_id", &f.report_ids);
     if let Some(from) = f.report_year_from {
         qb.push(" AND i.report_year >= ").push_bind(from);
     }
@@ -160,25 +174,23 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
     if let Some(m) = f.period_month_to {
         qb.push(" AND i.from_month <= ").push_bind(i16::from(m));
     }
-    if let [code] = f.canonical_codes.as_slice() {
-        // Equality (not = ANY) so a (canonical_code, sort key) index can give the order.
-        qb.push(" AND i.canonical_code = ").push_bind(code.clone());
-    } else if !f.canonical_codes.is_empty() {
-        qb.push(" AND i.canonical_code = ANY(")
-            .push_bind(f.canonical_codes.clone())
-            .push(")");
-    }
+    push_any_of(qb, "i.canonical_code", &f.canonical_codes);
     if let Some(codes) = &f.category_codes {
         qb.push(" AND i.canonical_code = ANY(")
             .push_bind(codes.clone())
             .push(")");
     }
+    // Names are searched among the distinct names (an init plan, run once), and their rows
+    // read through the (name, report_year, seq) index.
     if let Some(name) = &f.name_contains {
-        qb.push(" AND i.name ILIKE ")
-            .push_bind(format!("%{}%", escape_like(name)));
+        qb.push(" AND i.name = ANY(ARRAY(SELECT n.name FROM indicator_names n WHERE n.name ILIKE ")
+            .push_bind(format!("%{}%", escape_like(name)))
+            .push("))");
     }
     if let Some(name) = &f.name_similar {
-        qb.push(" AND i.name % ").push_bind(name.clone());
+        qb.push(" AND i.name = ANY(ARRAY(SELECT n.name FROM indicator_names n WHERE n.name % ")
+            .push_bind(name.clone())
+            .push("))");
     }
     if let Some(kind) = f.kind {
         qb.push(" AND i.kind = ").push_bind(codes::kind(kind));
@@ -462,6 +474,14 @@ pub(super) async fn insert_all(
     .bind(rows.iter().map(|r| r.canonical.as_ref().map(|c| c.code.clone())).collect::<Vec<_>>())
     .execute(&mut **tx)
     .await?;
+    // In sorted order, so two reports adding the same new names cannot deadlock.
+    sqlx::query(
+        "INSERT INTO indicator_names (name) SELECT DISTINCT u.name FROM UNNEST($1::text[]) AS u(name) \
+         ORDER BY u.name ON CONFLICT DO NOTHING",
+    )
+    .bind(col(&|r| r.name.clone()))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -681,9 +701,9 @@ impl Store {
         )
     }
 
-    /// Every distinct indicator name as written.
+    /// Every distinct indicator name as written (and names whose reports were deleted).
     pub async fn distinct_indicator_names(&self) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT DISTINCT name FROM indicators")
+        Ok(sqlx::query_scalar("SELECT name FROM indicator_names")
             .fetch_all(&self.pool)
             .await?)
     }
