@@ -50,6 +50,13 @@ pub enum Command {
     Healthcheck(HealthcheckArgs),
 }
 
+/// Queries beyond about two per core wait for the CPU inside PostgreSQL rather than in the
+/// pool's queue, and then all of them finish late (measured in DESIGN.md, `## Query`).
+fn default_db_connections() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    u32::try_from(2 * cores).unwrap_or(u32::MAX)
+}
+
 #[derive(Debug, Args)]
 pub struct DbArgs {
     /// PostgreSQL to use; when unset, an embedded server is started in --data-dir.
@@ -59,8 +66,9 @@ pub struct DbArgs {
     /// /var/lib/govreport as root].
     #[arg(long, env = "GOVREPORT_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Largest number of pooled database connections.
-    #[arg(long, env = "GOVREPORT_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    /// Largest number of pooled database connections: by default twice this machine's cores
+    /// (more only make queries share the CPU); raise it for a PostgreSQL with more cores.
+    #[arg(long, env = "GOVREPORT_DB_MAX_CONNECTIONS", default_value_t = default_db_connections())]
     pub db_max_connections: u32,
     /// How long an RPC waits for a database connection before UNAVAILABLE, in seconds.
     #[arg(long, env = "GOVREPORT_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
