@@ -1,7 +1,7 @@
 //! Load generator for QueryIndicators and friends: a mix of typical queries against a
 //! running `govreport serve` (loopback only), at several concurrencies, bounded in time and
 //! count, checking every status. Prints p50/p95/p99 latency and queries/s per level and
-//! per query shape. Expects data from `govreport bench-load` (issuer names and years).
+//! per query shape, one sample per RPC. Expects data from `govreport bench-load` (issuer names and years).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,7 +28,7 @@ struct Args {
     /// Seconds per level (after a 1 s warm-up).
     #[arg(long, default_value_t = 15)]
     seconds: u64,
-    /// At most this many requests per level.
+    /// At most this many RPCs per level.
     #[arg(long, default_value_t = 200_000)]
     max_requests: u64,
     /// Issuers and last year the data was generated with (bench-load defaults).
@@ -64,7 +64,14 @@ impl Mix<'_> {
         self.args.last_year - rng.below(self.args.years as usize) as i32
     }
 
-    async fn run(&self, shape: usize, rng: &mut Rng, client: &mut ReportServiceClient<Channel>) -> Result<(), tonic::Status> {
+    /// Runs one query of a shape; returns each RPC's latency with the shape it counts under
+    /// (a second page's first page is an issuer page).
+    async fn run(
+        &self,
+        shape: usize,
+        rng: &mut Rng,
+        client: &mut ReportServiceClient<Channel>,
+    ) -> Result<Vec<(usize, Duration)>, tonic::Status> {
         let issuer = issuer_name(rng.below(self.args.issuers));
         // Popular codes are asked about more often, like the data.
         let code = self.codes[((rng.unit().powi(2)) * self.codes.len() as f64) as usize].clone();
@@ -72,6 +79,7 @@ impl Mix<'_> {
             page_size: 50,
             ..Default::default()
         };
+        let started = Instant::now();
         match shape {
             0 => {
                 client
@@ -83,6 +91,8 @@ impl Mix<'_> {
                     .query_indicators(pb::QueryIndicatorsRequest { issuers: vec![issuer.clone()], ..q.clone() })
                     .await?
                     .into_inner();
+                let first_took = started.elapsed();
+                let second = Instant::now();
                 client
                     .query_indicators(pb::QueryIndicatorsRequest {
                         issuers: vec![issuer],
@@ -90,6 +100,7 @@ impl Mix<'_> {
                         ..q
                     })
                     .await?;
+                return Ok(vec![(0, first_took), (1, second.elapsed())]);
             }
             2 => {
                 let from = self.year(rng).min(self.args.last_year - 2);
@@ -161,7 +172,7 @@ impl Mix<'_> {
                     .await?;
             }
         }
-        Ok(())
+        Ok(vec![(shape, started.elapsed())])
     }
 }
 
@@ -186,7 +197,7 @@ fn row(label: &str, mut lat: Vec<Duration>, errors: u64, secs: f64) {
     );
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     let args: &'static Args = Box::leak(Box::new(Args::parse()));
     if !args.addr.ip().is_loopback() {
@@ -204,7 +215,7 @@ async fn main() -> Result<()> {
         .await?;
     println!(
         "{:<32} {:>8} {:>7} {:>9} {:>8} {:>8} {:>8}",
-        "concurrency / shape", "requests", "errors", "q/s", "p50 ms", "p95 ms", "p99 ms"
+        "concurrency / shape", "rpcs", "errors", "q/s", "p50 ms", "p95 ms", "p99 ms"
     );
     for &concurrency in &args.concurrency {
         let issued = Arc::new(AtomicU64::new(0));
@@ -227,16 +238,19 @@ async fn main() -> Result<()> {
                         break;
                     }
                     let shape = rng.below(SHAPES.len());
-                    let started = Instant::now();
                     let result = mix.run(shape, &mut rng, &mut client).await;
-                    let took = started.elapsed();
-                    if started < warmup_end {
+                    if now < warmup_end {
                         continue;
                     }
-                    issued.fetch_add(1, Ordering::Relaxed);
                     match result {
-                        Ok(()) => lat[shape].push(took),
+                        Ok(samples) => {
+                            issued.fetch_add(samples.len() as u64, Ordering::Relaxed);
+                            for (s, took) in samples {
+                                lat[s].push(took);
+                            }
+                        }
                         Err(status) => {
+                            issued.fetch_add(1, Ordering::Relaxed);
                             if errors.fetch_add(1, Ordering::Relaxed) == 0 {
                                 eprintln!("first error ({}): {status}", SHAPES[shape]);
                             }
