@@ -522,12 +522,15 @@ impl Store {
         // the keyset would cut the window.
         let one_pass = after.is_none()
             && (f.name_contains.is_some() || f.name_similar.is_some() || f.latest_only);
+        // One connection for count and page: a second acquire queues again behind other RPCs
+        // when the pool is busy (and pings again).
+        let mut conn = self.pool.acquire().await?;
         let counted = if one_pass {
             None
         } else {
             let mut count = QueryBuilder::new("SELECT count(*)");
             push_source(&mut count, f);
-            Some(count.build_query_scalar::<i64>().fetch_one(&self.pool).await?)
+            Some(count.build_query_scalar::<i64>().fetch_one(&mut *conn).await?)
         };
 
         let (dir, cmp) = if query.descending {
@@ -570,7 +573,8 @@ impl Store {
         page.push(") k JOIN indicators i ON i.seq = k.key_seq");
         page.push(PROVENANCE_JOINS);
         page.push(format!(" ORDER BY p.sort_key {dir}, p.seq {dir}"));
-        let rows = page.build().fetch_all(&self.pool).await?;
+        let rows = page.build().fetch_all(&mut *conn).await?;
+        drop(conn);
         let total_size = match (counted, rows.first()) {
             (Some(total), _) => total,
             // One pass with no rows: nothing matched.

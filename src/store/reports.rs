@@ -171,9 +171,11 @@ impl Store {
                 qb.push(" AND r.report_year = ").push_bind(year);
             }
         };
+        // One connection for count and page (see `query_indicators`).
+        let mut conn = self.pool.acquire().await?;
         let mut count = QueryBuilder::new("SELECT count(*) FROM reports r");
         push_filters(&mut count);
-        let total_size: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total_size: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
 
         let mut page = QueryBuilder::new(format!("SELECT {REPORT_COLUMNS} FROM reports r"));
         push_filters(&mut page);
@@ -182,7 +184,8 @@ impl Store {
         }
         page.push(" ORDER BY r.seq DESC LIMIT ")
             .push_bind(i64::from(page_size) + 1);
-        let rows = page.build().fetch_all(&self.pool).await?;
+        let rows = page.build().fetch_all(&mut *conn).await?;
+        drop(conn);
         let more = rows.len() > page_size as usize;
         let mut reports = Vec::new();
         let mut last_seq = None;
