@@ -138,6 +138,16 @@ where
     }
 }
 
+/// ` AND` the name is one of the distinct names `name <operator> pattern`: they are found once
+/// (an init plan over `indicator_names`), and their rows read through (name, report_year, seq).
+fn push_names_matching(qb: &mut QueryBuilder<Postgres>, operator: &str, pattern: String) {
+    qb.push(format!(
+        " AND i.name = ANY(ARRAY(SELECT n.name FROM indicator_names n WHERE n.name {operator} "
+    ))
+    .push_bind(pattern)
+    .push("))");
+}
+
 fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
     qb.push(" WHERE TRUE");
     push_any_of(qb, "i.issuer", &f.issuers);
@@ -179,17 +189,11 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
             .push_bind(codes.clone())
             .push(")");
     }
-    // Names are searched among the distinct names (an init plan, run once), and their rows
-    // read through the (name, report_year, seq) index.
     if let Some(name) = &f.name_contains {
-        qb.push(" AND i.name = ANY(ARRAY(SELECT n.name FROM indicator_names n WHERE n.name ILIKE ")
-            .push_bind(format!("%{}%", escape_like(name)))
-            .push("))");
+        push_names_matching(qb, "ILIKE", format!("%{}%", escape_like(name)));
     }
     if let Some(name) = &f.name_similar {
-        qb.push(" AND i.name = ANY(ARRAY(SELECT n.name FROM indicator_names n WHERE n.name % ")
-            .push_bind(name.clone())
-            .push("))");
+        push_names_matching(qb, "%", name.clone());
     }
     if let Some(kind) = f.kind {
         qb.push(" AND i.kind = ").push_bind(codes::kind(kind));
@@ -515,11 +519,10 @@ impl Store {
         };
 
         let f = &query.filter;
-        // When counting needs the rows themselves (name filters are rechecked on them, trigram
-        // matches being lossy; latest_only picks among them), counting and sorting the matches
-        // both read them from the heap: on a first page one pass does both, the count a
-        // window over every match (exact) before the limit. Later pages count first, since
-        // the keyset would cut the window.
+        // When counting reads the same entries as the page (name filters: a probe per matching
+        // name; latest_only picks among the rows), a first page does both in one pass, the
+        // count a window over every match (exact) before the limit. Later pages count first,
+        // since the keyset would cut the window.
         let one_pass = after.is_none()
             && (f.name_contains.is_some() || f.name_similar.is_some() || f.latest_only);
         // One connection for count and page: a second acquire queues again behind other RPCs
