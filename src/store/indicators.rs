@@ -7,7 +7,7 @@
 use govreport_extract::IndicatorKind;
 use serde::Serialize;
 use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row, Transaction};
 use uuid::Uuid;
 
 use super::{codes, page_token, Store};
@@ -487,13 +487,13 @@ pub(super) async fn insert_all(
 }
 
 /// A report's indicators in document order.
-pub(super) async fn of_report(pool: &PgPool, report_id: Uuid) -> Result<Vec<IndicatorRecord>> {
+pub(super) async fn of_report(conn: &mut PgConnection, report_id: Uuid) -> Result<Vec<IndicatorRecord>> {
     let sql = format!(
         "SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.report_id = $1 ORDER BY i.ord"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(report_id)
-        .fetch_all(pool)
+        .fetch_all(conn)
         .await?;
     rows.iter().map(indicator_from_row).collect()
 }

@@ -122,10 +122,12 @@ impl Store {
 
     /// A report with its sections and indicators.
     pub async fn get_report(&self, id: Uuid) -> Result<Option<ReportRecord>> {
+        // One connection for its three statements (see `query_indicators`).
+        let mut conn = self.pool.acquire().await?;
         let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.id = $1");
         let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *conn)
             .await?
         else {
             return Ok(None);
@@ -135,7 +137,7 @@ impl Store {
             "SELECT title, marker, level, kind, span_start, span_end FROM sections WHERE report_id = $1 ORDER BY ord",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         for row in rows {
             report.sections.push(SectionRecord {
@@ -149,7 +151,7 @@ impl Store {
                 ),
             });
         }
-        report.indicators = indicators::of_report(&self.pool, id).await?;
+        report.indicators = indicators::of_report(&mut conn, id).await?;
         Ok(Some(report))
     }
 
