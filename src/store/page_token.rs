@@ -27,24 +27,49 @@ pub fn encode(fingerprint: &str, last_key: i64) -> String {
 
 /// The last sort key of the previous page; `None` for an empty token (the first page).
 pub fn decode(token: &str, fingerprint: &str) -> Result<Option<i64>> {
+    let opened = open(
+        token,
+        PREFIX,
+        fingerprint,
+        "the token belongs to a query with other filters",
+        false,
+    )?;
+    Ok(opened.map(|(key, _)| key))
+}
+
+/// Opens `prefix:fingerprint:number` (`…:number:key` when `keyed`): `None` for an empty
+/// token, else the number and the key (empty unless keyed). A token that is not ours, or
+/// (`mismatch`) belongs to another query, is INVALID_ARGUMENT.
+fn open(
+    token: &str,
+    prefix: &str,
+    fingerprint: &str,
+    mismatch: &str,
+    keyed: bool,
+) -> Result<Option<(i64, String)>> {
     if token.is_empty() {
         return Ok(None);
     }
     let not_ours = || Error::invalid("page_token", "not a page token issued by this service");
     let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| not_ours())?;
     let raw = String::from_utf8(raw).map_err(|_| not_ours())?;
-    let mut parts = raw.splitn(3, ':');
-    let (Some(PREFIX), Some(fp), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
+    let mut parts = raw.splitn(if keyed { 4 } else { 3 }, ':');
+    let (Some(p), Some(fp), Some(number)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(not_ours());
     };
-    let key: i64 = key.parse().map_err(|_| not_ours())?;
-    if fp != fingerprint {
-        return Err(Error::invalid(
-            "page_token",
-            "the token belongs to a query with other filters",
-        ));
+    let key = match parts.next() {
+        Some(key) if keyed => key,
+        None if !keyed => "",
+        _ => return Err(not_ours()),
+    };
+    if p != prefix {
+        return Err(not_ours());
     }
-    Ok(Some(key))
+    let number: i64 = number.parse().map_err(|_| not_ours())?;
+    if fp != fingerprint {
+        return Err(Error::invalid("page_token", mismatch));
+    }
+    Ok(Some((number, key.to_owned())))
 }
 
 const KEYED_PREFIX: &str = "gr2";
@@ -57,26 +82,13 @@ pub fn encode_keyed(fingerprint: &str, last_seq: i64, last_key: &str) -> String 
 
 /// `(last seq, last sort key as text)`; `None` for an empty token (the first page).
 pub fn decode_keyed(token: &str, fingerprint: &str) -> Result<Option<(i64, String)>> {
-    if token.is_empty() {
-        return Ok(None);
-    }
-    let not_ours = || Error::invalid("page_token", "not a page token issued by this service");
-    let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| not_ours())?;
-    let raw = String::from_utf8(raw).map_err(|_| not_ours())?;
-    let mut parts = raw.splitn(4, ':');
-    let (Some(KEYED_PREFIX), Some(fp), Some(seq), Some(key)) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(not_ours());
-    };
-    let seq: i64 = seq.parse().map_err(|_| not_ours())?;
-    if fp != fingerprint {
-        return Err(Error::invalid(
-            "page_token",
-            "the token belongs to a query with other filters or another ordering",
-        ));
-    }
-    Ok(Some((seq, key.to_owned())))
+    open(
+        token,
+        KEYED_PREFIX,
+        fingerprint,
+        "the token belongs to a query with other filters or another ordering",
+        true,
+    )
 }
 
 #[cfg(test)]
