@@ -517,6 +517,9 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
         return Some(high.end);
     }
     // A range runs upwards (3-5, 3至5万); 5-3 is something else, a score or a code.
+    // 3至5万, 10~15k: a bare low end borrows the magnitude of the high end (set below, once
+    // the units agree).
+    let mut borrowed_scale = None;
     if let (
         Number::Plain {
             run: low,
@@ -544,6 +547,9 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
                 return None;
             }
         }
+        if borrows {
+            borrowed_scale = Some(factor);
+        }
     }
     read_unit(lex, text, &mut high);
     match (f.unit, high.unit) {
@@ -555,21 +561,8 @@ fn read_range(lex: &'static Lexicon, text: &[char], f: &mut Found) -> Option<usi
         (Some(_), None) => return None,
         (None, None) => {}
     }
-    // 3至5万, 10~15k: the low end borrows the magnitude of the high end.
-    if let (
-        Number::Plain {
-            run: low,
-            scale: low_scale,
-        },
-        Number::Plain {
-            run: hi,
-            scale: hi_scale,
-        },
-    ) = (&mut f.number, &high.number)
-    {
-        if !low.has_magnitude() && *low_scale == 1.0 {
-            *low_scale *= trailing_magnitudes(hi) * hi_scale;
-        }
+    if let (Number::Plain { scale, .. }, Some(factor)) = (&mut f.number, borrowed_scale) {
+        *scale = factor;
     }
     if high.approx != Approx::Exact {
         f.approx = high.approx;
