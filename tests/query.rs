@@ -371,6 +371,11 @@ async fn every_filter_selects_what_it_says() {
             pb::QueryIndicatorsRequest { name_contains: "工业".into(), report_year_from: Some(2023), ..q() },
             3,
         ),
+        (
+            "name_contains and years to",
+            pb::QueryIndicatorsRequest { name_contains: "工业".into(), report_year_to: Some(2022), ..q() },
+            2,
+        ),
         ("name_contains, no such name", pb::QueryIndicatorsRequest { name_contains: "工业总值".into(), ..q() }, 0),
         ("kind", pb::QueryIndicatorsRequest { kind: pb::IndicatorKind::Target as i32, ..q() }, 1),
         ("kind actual", pb::QueryIndicatorsRequest { kind: pb::IndicatorKind::Actual as i32, ..q() }, 12),

@@ -138,14 +138,36 @@ where
     }
 }
 
-/// ` AND` the name is one of the distinct names `name <operator> pattern`: they are found once
-/// (an init plan over `indicator_names`), and their rows read through (name, report_year, seq).
-fn push_names_matching(qb: &mut QueryBuilder<Postgres>, operator: &str, pattern: String) {
+/// ` AND` the name is one of the names (in the asked report years) whose folded form
+/// `<operator>` the folded pattern (`name_folded LIKE lower(p)` is how PostgreSQL runs ILIKE in
+/// UTF-8; pg_trgm folds too; the pattern is folded once, in a sub-select, not per candidate).
+/// They are found once (an init plan over `indicator_name_years`),
+/// and their rows read through (name COLLATE "C", report_year, seq): byte-wise comparisons
+/// make the cheapest probes.
+fn push_names_matching(
+    qb: &mut QueryBuilder<Postgres>,
+    f: &IndicatorFilter,
+    operator: &str,
+    pattern: String,
+) {
     qb.push(format!(
-        " AND i.name = ANY(ARRAY(SELECT n.name FROM indicator_names n WHERE n.name {operator} "
+        " AND i.name COLLATE \"C\" = ANY(ARRAY(SELECT n.name FROM indicator_name_years n \
+         WHERE n.name_folded {operator} (SELECT lower("
     ))
     .push_bind(pattern)
     .push("))");
+    push_year_range(qb, "n.report_year", f.report_year_from, f.report_year_to);
+    qb.push("))");
+}
+
+/// ` AND` the column lies within the inclusive bounds given.
+fn push_year_range(qb: &mut QueryBuilder<Postgres>, column: &str, from: Option<i32>, to: Option<i32>) {
+    if let Some(from) = from {
+        qb.push(format!(" AND {column} >= ")).push_bind(from);
+    }
+    if let Some(to) = to {
+        qb.push(format!(" AND {column} <= ")).push_bind(to);
+    }
 }
 
 fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
@@ -162,12 +184,7 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
             .push(")");
     }
     push_any_of(qb, "i.report_id", &f.report_ids);
-    if let Some(from) = f.report_year_from {
-        qb.push(" AND i.report_year >= ").push_bind(from);
-    }
-    if let Some(to) = f.report_year_to {
-        qb.push(" AND i.report_year <= ").push_bind(to);
-    }
+    push_year_range(qb, "i.report_year", f.report_year_from, f.report_year_to);
     // As a period_key range (year × 100 + to_month, to_month ≤ 12): the same rows as a
     // period_year range, and the (…, period_key, seq) indexes serve it, counts index-only.
     // Years are validated ≥ 1900, so a missing year (key ≤ 12) stays out.
@@ -190,10 +207,10 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
             .push(")");
     }
     if let Some(name) = &f.name_contains {
-        push_names_matching(qb, "ILIKE", format!("%{}%", escape_like(name)));
+        push_names_matching(qb, f, "LIKE", format!("%{}%", escape_like(name)));
     }
     if let Some(name) = &f.name_similar {
-        push_names_matching(qb, "%", name.clone());
+        push_names_matching(qb, f, "%", name.clone());
     }
     if let Some(kind) = f.kind {
         qb.push(" AND i.kind = ").push_bind(codes::kind(kind));
@@ -477,10 +494,12 @@ pub(super) async fn insert_all(
     .await?;
     // In sorted order, so two reports adding the same new names cannot deadlock.
     sqlx::query(
-        "INSERT INTO indicator_names (name) SELECT DISTINCT u.name FROM UNNEST($1::text[]) AS u(name) \
+        "INSERT INTO indicator_name_years (name, report_year) \
+         SELECT DISTINCT u.name, $2::int4 FROM UNNEST($1::text[]) AS u(name) \
          ORDER BY u.name ON CONFLICT DO NOTHING",
     )
     .bind(col(&|r| r.name.clone()))
+    .bind(report.report_year)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -705,7 +724,7 @@ impl Store {
 
     /// Every distinct indicator name as written (and names whose reports were deleted).
     pub async fn distinct_indicator_names(&self) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT name FROM indicator_names")
+        Ok(sqlx::query_scalar("SELECT DISTINCT name FROM indicator_name_years")
             .fetch_all(&self.pool)
             .await?)
     }
@@ -747,7 +766,7 @@ impl Store {
         let changed = sqlx::query(
             "UPDATE indicators i SET canonical_code = u.code \
              FROM UNNEST($1::text[], $2::text[]) AS u(name, code) \
-             WHERE i.name = u.name AND i.canonical_code IS DISTINCT FROM u.code",
+             WHERE i.name COLLATE \"C\" = u.name AND i.canonical_code IS DISTINCT FROM u.code",
         )
         .bind(names)
         .bind(codes)
