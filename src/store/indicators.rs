@@ -103,11 +103,9 @@ const INDICATOR_COLUMNS: &str = "i.id, i.seq, i.report_id, i.name, i.value, i.un
      i.rank_position, i.rank_scope, i.completion_pct, i.completion_approx, i.span_start, i.span_end, \
      i.sentence, i.section_path, i.rule, i.canonical_code, i.issuer, i.report_year, i.period_key";
 
-/// Wraps a subquery `p` of indicator columns with its report. (The catalog entry comes from
-/// the embedded catalog, `domain::canonical_ref`: a join per row cost a fifth of a page.)
-const WITH_PROVENANCE: &str = "SELECT p.*, r.title AS report_title, r.published AS report_published, \
-     r.parser_version AS report_parser_version FROM (";
-const PROVENANCE_JOINS: &str = ") p JOIN reports r ON r.id = p.report_id";
+/// An indicator's report, copied onto its row at insert (reports are immutable), so a page
+/// needs no join. (The catalog entry comes from the embedded catalog, `domain::canonical_ref`.)
+const PROVENANCE_COLUMNS: &str = "i.report_title, i.report_published, i.report_parser_version";
 
 fn escape_like(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -420,7 +418,7 @@ fn indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
     })
 }
 
-/// An indicator row of a `WITH_PROVENANCE` query, with its report.
+/// An indicator row with its `PROVENANCE_COLUMNS`.
 fn sourced_indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
     let mut ind = indicator_from_row(row)?;
     ind.report = Some(ReportRef {
@@ -450,11 +448,12 @@ pub(super) async fn insert_all(
         "INSERT INTO indicators (id, report_id, issuer, report_year, ord, name, value, unit, value_text, approx, \
              period_year, from_month, to_month, kind, change_pct, change_approx, change_unit, rank_position, \
              rank_scope, completion_pct, completion_approx, span_start, span_end, sentence, section_path, rule, \
-             canonical_code) \
+             canonical_code, report_title, report_published, report_parser_version) \
          SELECT u.id, $1, $25, $26, u.ord, u.name, u.value, u.unit, u.value_text, u.approx, u.period_year, \
              u.from_month, u.to_month, u.kind, u.change_pct, u.change_approx, u.change_unit, u.rank_position, \
              u.rank_scope, u.completion_pct, u.completion_approx, u.span_start, u.span_end, u.sentence, \
-             ARRAY(SELECT jsonb_array_elements_text(u.section_path::jsonb)), u.rule, u.canonical_code \
+             ARRAY(SELECT jsonb_array_elements_text(u.section_path::jsonb)), u.rule, u.canonical_code, \
+             $28, $29, $30 \
          FROM UNNEST($2::uuid[], $3::int4[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], \
              $9::int4[], $10::int2[], $11::int2[], $12::text[], $13::float8[], $14::text[], $15::text[], \
              $16::int4[], $17::text[], $18::float8[], $19::text[], $20::int4[], $21::int4[], $22::text[], \
@@ -490,6 +489,9 @@ pub(super) async fn insert_all(
     .bind(&report.issuer)
     .bind(report.report_year)
     .bind(rows.iter().map(|r| r.canonical.as_ref().map(|c| c.code.clone())).collect::<Vec<_>>())
+    .bind(&report.title)
+    .bind(report.published)
+    .bind(&report.parser_version)
     .execute(&mut **tx)
     .await?;
     // In sorted order, so two reports adding the same new names cannot deadlock.
@@ -570,9 +572,9 @@ impl Store {
         };
         // Two steps in one statement: the page's keys (seq and sort key; index-only where an
         // index covers the filter and the key), then only the page's rows and provenance.
-        let mut page = QueryBuilder::new(WITH_PROVENANCE);
-        page.push(format!(
-            "SELECT {INDICATOR_COLUMNS}, k.sort_key, k.total FROM (SELECT i.seq AS key_seq, "
+        let mut page = QueryBuilder::new(format!(
+            "SELECT {INDICATOR_COLUMNS}, {PROVENANCE_COLUMNS}, k.sort_key, k.total \
+             FROM (SELECT i.seq AS key_seq, "
         ));
         push_sort_key(&mut page, query, access);
         page.push(if one_pass {
@@ -592,9 +594,9 @@ impl Store {
         push_sort_key(&mut page, query, access);
         page.push(format!(" {dir}, i.seq {dir} LIMIT "))
             .push_bind(i64::from(page_size) + 1);
-        page.push(") k JOIN indicators i ON i.seq = k.key_seq");
-        page.push(PROVENANCE_JOINS);
-        page.push(format!(" ORDER BY p.sort_key {dir}, p.seq {dir}"));
+        page.push(format!(
+            ") k JOIN indicators i ON i.seq = k.key_seq ORDER BY k.sort_key {dir}, i.seq {dir}"
+        ));
         let rows = page.build().fetch_all(&mut *conn).await?;
         drop(conn);
         let total_size = match (counted, rows.first()) {
@@ -630,10 +632,9 @@ impl Store {
         filter: &IndicatorFilter,
         limit: u32,
     ) -> Result<Vec<IndicatorRecord>> {
-        let mut qb = QueryBuilder::new(WITH_PROVENANCE);
-        qb.push(format!(
-            "SELECT DISTINCT ON (i.issuer, i.canonical_code, i.kind, i.period_key, i.from_month) {INDICATOR_COLUMNS} \
-             FROM indicators i"
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT DISTINCT ON (i.issuer, i.canonical_code, i.kind, i.period_key, i.from_month) \
+             {INDICATOR_COLUMNS}, {PROVENANCE_COLUMNS} FROM indicators i"
         ));
         push_filters(&mut qb, filter);
         qb.push(
@@ -642,8 +643,6 @@ impl Store {
              i.report_year DESC NULLS LAST, i.seq DESC LIMIT ",
         )
         .push_bind(i64::from(limit));
-        qb.push(PROVENANCE_JOINS);
-        qb.push(" ORDER BY p.issuer, p.canonical_code, p.kind, p.period_key, p.from_month");
         let rows = qb.build().fetch_all(&self.pool).await?;
         rows.iter().map(sourced_indicator_from_row).collect()
     }
@@ -660,9 +659,9 @@ impl Store {
         // covers the filter), counted by a window over all of them before the limit, then
         // only the returned rows fetched. At least one row is asked for, so no rows means
         // no issuers.
-        let mut qb = QueryBuilder::new(WITH_PROVENANCE);
-        qb.push(format!(
-            "SELECT {INDICATOR_COLUMNS}, k.total FROM (SELECT l.seq AS key_seq, count(*) OVER () AS total \
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {INDICATOR_COLUMNS}, {PROVENANCE_COLUMNS}, k.total \
+             FROM (SELECT l.seq AS key_seq, count(*) OVER () AS total \
              FROM (SELECT DISTINCT ON (i.issuer) i.seq, i.value, i.issuer FROM indicators i"
         ));
         push_filters(&mut qb, filter);
@@ -671,9 +670,7 @@ impl Store {
              i.report_year DESC NULLS LAST, i.seq DESC) l ORDER BY l.value DESC, l.issuer LIMIT ",
         )
         .push_bind(i64::from(limit.max(1)));
-        qb.push(") k JOIN indicators i ON i.seq = k.key_seq");
-        qb.push(PROVENANCE_JOINS);
-        qb.push(" ORDER BY p.value DESC, p.issuer");
+        qb.push(") k JOIN indicators i ON i.seq = k.key_seq ORDER BY i.value DESC, i.issuer");
         let rows = qb.build().fetch_all(&self.pool).await?;
         let total = match rows.first() {
             Some(row) => row.try_get::<i64, _>("total")?,
