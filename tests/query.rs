@@ -491,6 +491,62 @@ async fn every_ordering_pages_without_repeats_or_gaps() {
     server.stop().await.unwrap();
 }
 
+/// With several codes and many matches, a page merges a page per code (each in its index's
+/// order): the rows, their order and the counts must be those of one sorted read.
+#[tokio::test]
+async fn pages_over_several_codes_match_one_sorted_read() {
+    let server = TestServer::start().await;
+    let catalog = Catalog::embedded();
+    let mut rng = govreport::bench::Rng::new(11);
+    for issuer in 0..30 {
+        for year in [2023, 2024] {
+            let report = govreport::bench::synthetic_report(&mut rng, catalog, issuer, year, 50);
+            server.store.insert_report(&report).await.unwrap();
+        }
+    }
+    let codes_of = |category: &str| catalog.definitions().iter().filter(|d| d.category == category).count();
+    let q = pb::QueryIndicatorsRequest::default;
+    let two_codes = vec!["industrial_output_above_scale".to_string(), "fixed_asset_investment".to_string()];
+    for (req, codes) in [
+        (
+            pb::QueryIndicatorsRequest {
+                categories: vec!["industry".into()],
+                kind: pb::IndicatorKind::Actual as i32,
+                report_year_from: Some(2024),
+                report_year_to: Some(2024),
+                ..q()
+            },
+            codes_of("industry"),
+        ),
+        (
+            pb::QueryIndicatorsRequest {
+                canonical_codes: two_codes.clone(),
+                order_by: pb::IndicatorOrderBy::Period as i32,
+                ..q()
+            },
+            2,
+        ),
+        (
+            pb::QueryIndicatorsRequest {
+                canonical_codes: two_codes.clone(),
+                order_by: pb::IndicatorOrderBy::Value as i32,
+                descending: true,
+                ..q()
+            },
+            2,
+        ),
+    ] {
+        let one_read = query(&server, pb::QueryIndicatorsRequest { page_size: 1000, ..req.clone() }).await;
+        let page_size = 2;
+        // More matches than a page per code: the merged per-code pages are used.
+        assert!(one_read.indicators.len() > codes * (page_size + 1), "{} rows for {req:?}", one_read.indicators.len());
+        let paged = query_all(&server, pb::QueryIndicatorsRequest { page_size: page_size as i32, ..req.clone() }).await;
+        let ids = |rows: &[pb::Indicator]| rows.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&paged), ids(&one_read.indicators), "{req:?}");
+    }
+    server.stop().await.unwrap();
+}
+
 #[tokio::test]
 async fn paging_survives_inserts_between_pages() {
     let (server, _) = loaded().await;

@@ -317,12 +317,78 @@ enum PageAccess {
     IndexOrder,
     /// Fetch the matches, then sort: the key is wrapped in a no-op so no index offers its order.
     SortMatches,
+    /// Several codes with many matches: each code's page walks its own index in sort order
+    /// (where one has it, e.g. (canonical_code, report_year, kind, seq) for one year and kind),
+    /// and the pages are merged.
+    PerCode,
+}
+
+/// The codes a filter is limited to, when it is several codes or a category (and not both)
+/// without `latest_only` (whose picks span codes).
+fn code_set(f: &IndicatorFilter) -> Option<&[String]> {
+    let codes = match (&f.canonical_codes[..], &f.category_codes) {
+        ([], Some(category)) => category.as_slice(),
+        (codes, None) => codes,
+        _ => return None,
+    };
+    (codes.len() > 1 && !f.latest_only).then_some(codes)
+}
+
+/// SQL direction and keyset comparison of an ordering.
+fn direction(descending: bool) -> (&'static str, &'static str) {
+    if descending {
+        ("DESC", "<")
+    } else {
+        ("ASC", ">")
+    }
+}
+
+/// The first step of a page: `SELECT key_seq, sort_key, total` of the first `limit` matches
+/// after the keyset, in the query's order.
+struct PageKeys<'a> {
+    query: &'a IndicatorQuery,
+    after: Option<&'a (i64, SortKey)>,
+    limit: i64,
+}
+
+impl PageKeys<'_> {
+    /// `extra` is one more ` AND …` clause; `one_pass` counts every match in a window.
+    fn push(
+        &self,
+        qb: &mut QueryBuilder<Postgres>,
+        f: &IndicatorFilter,
+        extra: &str,
+        access: PageAccess,
+        one_pass: bool,
+    ) {
+        let q = self.query;
+        let (dir, cmp) = direction(q.descending);
+        qb.push("SELECT i.seq AS key_seq, ");
+        push_sort_key(qb, q, access);
+        qb.push(if one_pass {
+            " AS sort_key, count(*) OVER () AS total"
+        } else {
+            " AS sort_key, 0::int8 AS total"
+        });
+        push_source(qb, f);
+        qb.push(extra);
+        if let Some((seq, key)) = self.after {
+            qb.push(" AND (");
+            push_sort_key(qb, q, access);
+            qb.push(", i.seq) ").push(cmp).push(" (");
+            key.push_bind(q.order, qb);
+            qb.push(", ").push_bind(*seq).push(")");
+        }
+        qb.push(" ORDER BY ");
+        push_sort_key(qb, q, access);
+        qb.push(format!(" {dir}, i.seq {dir} LIMIT ")).push_bind(self.limit);
+    }
 }
 
 /// The sort key expression of an ordering, on relation `i`.
 fn push_sort_key(qb: &mut QueryBuilder<Postgres>, q: &IndicatorQuery, access: PageAccess) {
     let (open, close) = match access {
-        PageAccess::IndexOrder => ("", ""),
+        PageAccess::IndexOrder | PageAccess::PerCode => ("", ""),
         PageAccess::SortMatches => ("(", " + 0)"),
     };
     match q.order {
@@ -337,7 +403,7 @@ fn push_sort_key(qb: &mut QueryBuilder<Postgres>, q: &IndicatorQuery, access: Pa
             qb.push(format!("{open}i.value_key{close}"));
         }
         IndicatorOrder::Issuer => match access {
-            PageAccess::IndexOrder => {
+            PageAccess::IndexOrder | PageAccess::PerCode => {
                 qb.push("i.issuer");
             }
             PageAccess::SortMatches => {
@@ -557,43 +623,42 @@ impl Store {
             Some(count.build_query_scalar::<i64>().fetch_one(&mut *conn).await?)
         };
 
-        let (dir, cmp) = if query.descending {
-            ("DESC", "<")
-        } else {
-            ("ASC", ">")
-        };
+        let dir = direction(query.descending).0;
         // One code by period: (canonical_code, period_key, seq) has that order.
         let index_has_order = f.canonical_codes.len() == 1
             && !f.latest_only
             && query.order == IndicatorOrder::Period;
+        let limit = i64::from(page_size) + 1;
+        let codes = code_set(f);
         let access = match counted {
             Some(total) if total > SORT_MATCHES_UP_TO || index_has_order => PageAccess::IndexOrder,
+            Some(total) if codes.is_some_and(|c| total > c.len() as i64 * limit) => PageAccess::PerCode,
             _ => PageAccess::SortMatches,
         };
         // Two steps in one statement: the page's keys (seq and sort key; index-only where an
         // index covers the filter and the key), then only the page's rows and provenance.
         let mut page = QueryBuilder::new(format!(
-            "SELECT {INDICATOR_COLUMNS}, {PROVENANCE_COLUMNS}, k.sort_key, k.total \
-             FROM (SELECT i.seq AS key_seq, "
+            "SELECT {INDICATOR_COLUMNS}, {PROVENANCE_COLUMNS}, k.sort_key, k.total FROM ("
         ));
-        push_sort_key(&mut page, query, access);
-        page.push(if one_pass {
-            " AS sort_key, count(*) OVER () AS total"
-        } else {
-            " AS sort_key, 0::int8 AS total"
-        });
-        push_source(&mut page, f);
-        if let Some((seq, key)) = &after {
-            page.push(" AND (");
-            push_sort_key(&mut page, query, access);
-            page.push(", i.seq) ").push(cmp).push(" (");
-            key.push_bind(query.order, &mut page);
-            page.push(", ").push_bind(*seq).push(")");
+        let keys = PageKeys { query, after: after.as_ref(), limit };
+        match (access, codes) {
+            (PageAccess::PerCode, Some(codes)) => {
+                // Each code's first rows after the keyset in its index's order, then the
+                // best of them: a page per code instead of every match.
+                page.push("SELECT c.key_seq, c.sort_key, c.total FROM unnest(")
+                    .push_bind(codes.to_vec())
+                    .push("::text[]) AS code(code) CROSS JOIN LATERAL (");
+                let others = IndicatorFilter {
+                    canonical_codes: Vec::new(),
+                    category_codes: None,
+                    ..f.clone()
+                };
+                keys.push(&mut page, &others, " AND i.canonical_code = code.code", PageAccess::IndexOrder, false);
+                page.push(format!(") c ORDER BY c.sort_key {dir}, c.key_seq {dir} LIMIT "))
+                    .push_bind(limit);
+            }
+            _ => keys.push(&mut page, f, "", access, one_pass),
         }
-        page.push(" ORDER BY ");
-        push_sort_key(&mut page, query, access);
-        page.push(format!(" {dir}, i.seq {dir} LIMIT "))
-            .push_bind(i64::from(page_size) + 1);
         page.push(format!(
             ") k JOIN indicators i ON i.seq = k.key_seq ORDER BY k.sort_key {dir}, i.seq {dir}"
         ));
