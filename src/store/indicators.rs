@@ -158,8 +158,15 @@ fn push_names_matching(
     qb.push("))");
 }
 
-/// ` AND` the column lies within the inclusive bounds given.
+/// ` AND` the column lies within the inclusive bounds given. One year is an equality, so an
+/// index with later columns (e.g. kind, seq) keeps their order for the planner.
 fn push_year_range(qb: &mut QueryBuilder<Postgres>, column: &str, from: Option<i32>, to: Option<i32>) {
+    if let (Some(from), Some(to)) = (from, to) {
+        if from == to {
+            qb.push(format!(" AND {column} = ")).push_bind(from);
+            return;
+        }
+    }
     if let Some(from) = from {
         qb.push(format!(" AND {column} >= ")).push_bind(from);
     }
