@@ -535,6 +535,13 @@ async fn pages_over_several_codes_match_one_sorted_read() {
             },
             2,
         ),
+        (
+            pb::QueryIndicatorsRequest {
+                canonical_codes: [two_codes.clone(), two_codes.clone()].concat(),
+                ..q()
+            },
+            2,
+        ),
     ] {
         let one_read = query(&server, pb::QueryIndicatorsRequest { page_size: 1000, ..req.clone() }).await;
         let page_size = 2;

@@ -330,14 +330,16 @@ enum PageAccess {
     PerCode,
 }
 
-/// The codes a filter is limited to, when it is several codes or a category (and not both)
-/// without `latest_only` (whose picks span codes).
-fn code_set(f: &IndicatorFilter) -> Option<&[String]> {
-    let codes = match (&f.canonical_codes[..], &f.category_codes) {
-        ([], Some(category)) => category.as_slice(),
-        (codes, None) => codes,
+/// The distinct codes a filter is limited to, when it is several codes or a category (and not
+/// both) without `latest_only` (whose picks span codes).
+fn code_set(f: &IndicatorFilter) -> Option<Vec<String>> {
+    let mut codes = match (&f.canonical_codes[..], &f.category_codes) {
+        ([], Some(category)) => category.clone(),
+        (codes, None) => codes.to_vec(),
         _ => return None,
     };
+    codes.sort();
+    codes.dedup();
     (codes.len() > 1 && !f.latest_only).then_some(codes)
 }
 
@@ -639,7 +641,9 @@ impl Store {
         let codes = code_set(f);
         let access = match counted {
             Some(total) if total > SORT_MATCHES_UP_TO || index_has_order => PageAccess::IndexOrder,
-            Some(total) if codes.is_some_and(|c| total > c.len() as i64 * limit) => PageAccess::PerCode,
+            Some(total) if codes.as_ref().is_some_and(|c| total > c.len() as i64 * limit) => {
+                PageAccess::PerCode
+            }
             _ => PageAccess::SortMatches,
         };
         // Two steps in one statement: the page's keys (seq and sort key; index-only where an
@@ -653,7 +657,7 @@ impl Store {
                 // Each code's first rows after the keyset in its index's order, then the
                 // best of them: a page per code instead of every match.
                 page.push("SELECT c.key_seq, c.sort_key, c.total FROM unnest(")
-                    .push_bind(codes.to_vec())
+                    .push_bind(codes)
                     .push("::text[]) AS code(code) CROSS JOIN LATERAL (");
                 let others = IndicatorFilter {
                     canonical_codes: Vec::new(),
