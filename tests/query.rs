@@ -372,6 +372,16 @@ async fn every_filter_selects_what_it_says() {
             3,
         ),
         (
+            "name_contains and one year",
+            pb::QueryIndicatorsRequest {
+                name_contains: "工业".into(),
+                report_year_from: Some(2023),
+                report_year_to: Some(2023),
+                ..q()
+            },
+            3,
+        ),
+        (
             "name_contains and years to",
             pb::QueryIndicatorsRequest { name_contains: "工业".into(), report_year_to: Some(2022), ..q() },
             2,
