@@ -668,7 +668,8 @@ impl Store {
                     category_codes: None,
                     ..f.clone()
                 };
-                keys.push(&mut page, &others, " AND i.canonical_code = code.code", PageAccess::IndexOrder, false);
+                let this_code = " AND i.canonical_code = code.code";
+                keys.push(&mut page, &others, this_code, PageAccess::IndexOrder, false);
                 page.push(format!(") c ORDER BY c.sort_key {dir}, c.key_seq {dir} LIMIT "))
                     .push_bind(limit);
             }
