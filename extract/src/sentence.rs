@@ -89,8 +89,8 @@ pub fn clauses(text: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut s = start;
     let mut depth = 0i32;
-    for i in start..end {
-        match text[i] {
+    for (i, &c) in text.iter().enumerate().take(end).skip(start) {
+        match c {
             '(' | '（' | '“' | '《' => depth += 1,
             ')' | '）' | '”' | '》' => depth = (depth - 1).max(0),
             c if is_clause_end(c) && depth == 0 => {

@@ -554,8 +554,7 @@ fn read_sentence(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draf
         if rule != "attribute_of" && crate::lexicon::LEXICON.name.attributes.contains(&nm) {
             let subject = changes
                 .iter()
-                .filter(|c| sq[c.q].start < q.start && c.absolute.is_none())
-                .last()
+                .rfind(|c| sq[c.q].start < q.start && c.absolute.is_none())
                 .map(|c| name::before_words(text, clause_start_of(c.cue_start), c.cue_start))
                 .filter(|s| !s.is_empty() && !is_bridge_subject(s));
             if let Some(owner) = subject {

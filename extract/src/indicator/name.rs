@@ -274,9 +274,7 @@ pub fn counted_action(text: &[char], a: usize, limit: usize, clause_end: usize) 
         }
     }
     let noun = s(text, a, b);
-    let (at, limit) = if b < limit && text[b] == '均' {
-        (b, limit)
-    } else if starts_at(text, b, "全部") {
+    let (at, limit) = if (b < limit && text[b] == '均') || starts_at(text, b, "全部") {
         (b, limit)
     } else if starts_at(text, b, "实现") && !noun.is_empty() {
         // 42家印染企业实现工业用汽: a short result achieved names them (实现工业用汽印染企业).
