@@ -156,20 +156,23 @@ fn push_names_matching(
     .push("))");
     // One year is a key of the (report_year, name_folded) GIN; a range would be a slow partial
     // match there, so it filters the names the trigrams found (`+ 0` keeps it out of the index).
-    let one_year = f.report_year_from.is_some() && f.report_year_from == f.report_year_to;
+    let one_year = single_year(f.report_year_from, f.report_year_to).is_some();
     let year = if one_year { "n.report_year" } else { "(n.report_year + 0)" };
     push_year_range(qb, year, f.report_year_from, f.report_year_to);
     qb.push("))");
 }
 
+/// The one year inclusive bounds allow, if they allow exactly one.
+fn single_year(from: Option<i32>, to: Option<i32>) -> Option<i32> {
+    from.filter(|_| from == to)
+}
+
 /// ` AND` the column lies within the inclusive bounds given. One year is an equality, so an
 /// index with later columns (e.g. kind, seq) keeps their order for the planner.
 fn push_year_range(qb: &mut QueryBuilder<Postgres>, column: &str, from: Option<i32>, to: Option<i32>) {
-    if let (Some(from), Some(to)) = (from, to) {
-        if from == to {
-            qb.push(format!(" AND {column} = ")).push_bind(from);
-            return;
-        }
+    if let Some(year) = single_year(from, to) {
+        qb.push(format!(" AND {column} = ")).push_bind(year);
+        return;
     }
     if let Some(from) = from {
         qb.push(format!(" AND {column} >= ")).push_bind(from);
@@ -497,6 +500,15 @@ fn indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
     })
 }
 
+/// The `total` a `count(*) OVER ()` put on every row of a one-pass statement; no rows means
+/// nothing matched.
+fn window_total(rows: &[PgRow]) -> Result<i64> {
+    Ok(match rows.first() {
+        Some(row) => row.try_get("total")?,
+        None => 0,
+    })
+}
+
 /// An indicator row with its `PROVENANCE_COLUMNS`.
 fn sourced_indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
     let mut ind = indicator_from_row(row)?;
@@ -680,11 +692,9 @@ impl Store {
         ));
         let rows = page.build().fetch_all(&mut *conn).await?;
         drop(conn);
-        let total_size = match (counted, rows.first()) {
-            (Some(total), _) => total,
-            // One pass with no rows: nothing matched.
-            (None, None) => 0,
-            (None, Some(row)) => row.try_get::<i64, _>("total")?,
+        let total_size = match counted {
+            Some(total) => total,
+            None => window_total(&rows)?,
         };
 
         let more = rows.len() > page_size as usize;
@@ -753,10 +763,7 @@ impl Store {
         .push_bind(i64::from(limit.max(1)));
         qb.push(") k JOIN indicators i ON i.seq = k.key_seq ORDER BY i.value DESC, i.issuer");
         let rows = qb.build().fetch_all(&self.pool).await?;
-        let total = match rows.first() {
-            Some(row) => row.try_get::<i64, _>("total")?,
-            None => 0,
-        };
+        let total = window_total(&rows)?;
         Ok((
             rows.iter()
                 .take(limit as usize)
