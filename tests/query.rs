@@ -186,6 +186,21 @@ async fn query_all(server: &TestServer, mut req: pb::QueryIndicatorsRequest) -> 
     }
 }
 
+async fn compare(server: &TestServer, req: pb::CompareIndicatorsRequest) -> pb::CompareIndicatorsResponse {
+    server
+        .client
+        .clone()
+        .compare_indicators(req)
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+/// The ids of rows, in order.
+fn ids(rows: &[pb::Indicator]) -> Vec<String> {
+    rows.iter().map(|i| i.id.clone()).collect()
+}
+
 fn assert_invalid(status: tonic::Status, field: &str) {
     use tonic_types::StatusExt;
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
@@ -476,7 +491,6 @@ async fn every_ordering_pages_without_repeats_or_gaps() {
             let one_page = query(&server, pb::QueryIndicatorsRequest { page_size: 1000, ..req.clone() }).await;
             assert!(one_page.next_page_token.is_empty());
             let paged = query_all(&server, pb::QueryIndicatorsRequest { page_size: 2, ..req.clone() }).await;
-            let ids = |v: &[pb::Indicator]| v.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
             assert_eq!(ids(&paged), ids(&one_page.indicators), "{order:?} desc={descending}: pages = one page");
             assert_eq!(paged.iter().map(|i| &i.id).collect::<HashSet<_>>().len(), 13);
             for w in paged.windows(2) {
@@ -558,7 +572,6 @@ async fn pages_over_several_codes_match_one_sorted_read() {
         // More matches than a page per code: the merged per-code pages are used.
         assert!(one_read.indicators.len() > codes * (page_size + 1), "{} rows for {req:?}", one_read.indicators.len());
         let paged = query_all(&server, pb::QueryIndicatorsRequest { page_size: page_size as i32, ..req.clone() }).await;
-        let ids = |rows: &[pb::Indicator]| rows.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&paged), ids(&one_read.indicators), "{req:?}");
     }
     server.stop().await.unwrap();
@@ -699,16 +712,15 @@ async fn series_and_cross_sections() {
         .into_inner();
     assert!(capped.truncated);
 
-    let section = server
-        .client
-        .compare_indicators(pb::CompareIndicatorsRequest {
+    let section = compare(
+        &server,
+        pb::CompareIndicatorsRequest {
             canonical_code: IND.into(),
             period_year: Some(2023),
             ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
+        },
+    )
+    .await;
     assert_eq!(section.canonical_name, "规模以上工业总产值");
     assert_eq!(section.total_issuers, 3);
     let ranked: Vec<(u32, &str, f64)> = section
@@ -720,18 +732,17 @@ async fn series_and_cross_sections() {
         ranked,
         vec![(1, "甲山区", 52.0 * E8), (1, "甲街道", 52.0 * E8), (3, "乙镇", 30.0 * E8)]
     );
-    let top = server
-        .client
-        .compare_indicators(pb::CompareIndicatorsRequest {
+    let top = compare(
+        &server,
+        pb::CompareIndicatorsRequest {
             canonical_code: IND.into(),
             period_year: Some(2023),
             limit: 1,
             issuer_prefix: "乙".into(),
             ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
+        },
+    )
+    .await;
     assert_eq!((top.entries.len(), top.total_issuers), (1, 1));
     server.stop().await.unwrap();
 }
@@ -818,7 +829,7 @@ async fn bad_queries_are_invalid_argument_naming_the_field() {
 /// page (a window over every match): they stay exact on every page, and with no match.
 #[tokio::test]
 async fn row_checked_counts_are_exact_on_every_page() {
-    let (mut server, _) = loaded().await;
+    let (server, _) = loaded().await;
     let q = pb::QueryIndicatorsRequest::default;
     for req in [
         pb::QueryIndicatorsRequest { name_contains: "工业".into(), page_size: 2, ..q() },
@@ -850,16 +861,15 @@ async fn row_checked_counts_are_exact_on_every_page() {
     }
     let none = query(&server, pb::QueryIndicatorsRequest { name_contains: "没有这个指标".into(), ..q() }).await;
     assert_eq!((none.indicators.len(), none.total_size, none.next_page_token.as_str()), (0, 0, ""));
-    let nobody = server
-        .client
-        .compare_indicators(pb::CompareIndicatorsRequest {
+    let nobody = compare(
+        &server,
+        pb::CompareIndicatorsRequest {
             canonical_code: IND.into(),
             period_year: Some(1999),
             ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
+        },
+    )
+    .await;
     assert_eq!((nobody.entries.len(), nobody.total_issuers), (0, 0));
     server.stop().await.unwrap();
 }
