@@ -75,6 +75,7 @@ pub struct Lexicon {
     pub section: SectionWords,
     pub metadata: MetadataWords,
     pub quantity: QuantityWords,
+    pub figure: FigureWords,
 }
 
 #[derive(Deserialize)]
@@ -162,6 +163,72 @@ pub struct QuantityWords {
     pub time_units: Words,
 }
 
+/// The words with which a sentence's figures are read, named and attached (indicator/*.rs).
+#[derive(Deserialize)]
+pub struct FigureWords {
+    pub bullets: Words,
+    pub marker_numerals: Words,
+    pub marker_ends: Words,
+    pub not_approx_words: Words,
+    pub comparing_units: Words,
+    pub points_units: Words,
+    pub not_measure_before: Words,
+    pub not_measure_after: Words,
+    pub open_quotes: Words,
+    pub close_quotes: Words,
+    pub curly_quotes: Words,
+    pub over_words: Words,
+    pub comparing_chars: Words,
+    pub bounds: Words,
+    pub count_leads: Words,
+    pub bound_change_nouns: Words,
+    pub bound_continuations: Words,
+    pub clause_times: Words,
+    pub figure_suffixes: Words,
+    pub item_separators: Words,
+    pub duration_suffixes: Words,
+    pub list_ends: Words,
+    pub list_marks: Words,
+    pub list_breaks: Words,
+    pub base_year_marks: Words,
+    pub from_marks: Words,
+    pub to_marks: Words,
+    pub year_marks: Words,
+    pub money_magnitudes: Words,
+    pub spending_words: Words,
+    pub project_words: Words,
+    pub people_units: Words,
+    pub visit_units: Words,
+    pub village_kinds: Words,
+    pub outcome_nouns: Vec<(String, String)>,
+    pub all_words: Words,
+    pub total_attributes: Words,
+    pub share_words: Words,
+    pub total_leads: Words,
+    pub part_cues: Words,
+    pub each_cues: Words,
+    pub subject_trailers: Words,
+    pub rank_marks: Words,
+    pub winning_chars: Words,
+    pub winning_verbs: Words,
+    pub duration_leads: Words,
+    pub bridges: Words,
+    pub bridge_fillers: Words,
+    pub action_ends: Words,
+    pub done_verbs: Words,
+    pub done_particles: Words,
+    pub possessive: String,
+    pub agent_mark: String,
+    pub rate_suffix: String,
+    pub money_unit: String,
+    pub money_amount: String,
+    pub village: String,
+    pub new_prefix: String,
+    pub share_lead: String,
+    pub share_tail: String,
+    pub whole_attribute: String,
+}
+
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut lex: Lexicon = toml::from_str(include_str!("../data/lexicon.toml")).expect("data/lexicon.toml is valid");
     lex.change.verbs.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
@@ -204,4 +271,30 @@ pub fn find(text: &[char], from: usize, to: usize, word: &str) -> Option<usize> 
 
 pub fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
+impl Words {
+    /// Is `c` one of the one-character words?
+    pub fn has_char(&self, c: char) -> bool {
+        self.by_first.get(c).iter().any(|&i| self.chars[i].len() == 1)
+    }
+
+    /// Is `s` one of the words?
+    pub fn has(&self, s: &str) -> bool {
+        self.list.iter().any(|w| w == s)
+    }
+
+    /// The first word (longest first) that `s` ends with.
+    pub fn ending(&self, s: &str) -> Option<&str> {
+        self.list.iter().find(|w| s.ends_with(w.as_str())).map(String::as_str)
+    }
+}
+
+/// `at` past `word` when `text[at..]` starts with it, else `at`.
+pub fn skip_word(text: &[char], at: usize, word: &str) -> usize {
+    if starts_at(text, at, word) {
+        at + word.chars().count()
+    } else {
+        at
+    }
 }

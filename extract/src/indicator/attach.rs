@@ -1,0 +1,168 @@
+//! Attachment phases: changes, completions and ranks go to the figure they follow, or become figures of
+//! their own when they have a subject and no figure.
+
+use super::context::{last_end_in_clause, Ctx};
+use super::{joins, name, Draft, Role, Rule};
+use crate::lexicon::LEXICON;
+use crate::{Approx, Change, IndicatorKind, Rank};
+
+/// Phase: each change goes to the figure right before it, or names its own subject.
+pub fn changes(ctx: &mut Ctx) {
+    for ci in 0..ctx.changes.len() {
+        let c = &ctx.changes[ci];
+        if ctx.role[c.q] == Role::Skip {
+            continue;
+        }
+        let (qi, cue_start) = (c.q, c.cue_start);
+        let k = ctx.clause_of(ctx.sq[qi].start);
+        let from = last_end_in_clause(ctx.sq, qi, ctx.clauses[k].0, cue_start, |p| ctx.cuts[p]).unwrap_or(ctx.clauses[k].0);
+        let subject = name::before_words(ctx.text, from, cue_start);
+        let subject = LEXICON.figure.subject_trailers.iter().fold(subject, |s, w| s.trim_end_matches(w.as_str()).to_string());
+        match ctx.changes[ci].absolute.clone() {
+            Some(word) => absolute_change(ctx, qi, k, &subject, &word),
+            None => relative_change(ctx, ci, k, &subject),
+        }
+    }
+}
+
+/// 增加1.2万人: an absolute change is a figure of its own, named by its subject (or the figure before).
+fn absolute_change(ctx: &mut Ctx, qi: usize, k: usize, subject: &str, word: &str) {
+    let start = ctx.sq[qi].start;
+    let who = if !subject.is_empty() {
+        subject.to_string()
+    } else {
+        let before = ctx.drafts.iter().rev().find(|d| d.span.0 < start && d.q.is_some() && d.rule != Rule::AbsoluteChange);
+        before.map(|d| d.name.clone()).unwrap_or_default()
+    };
+    if !who.is_empty() {
+        let d = ctx.draft(format!("{who}{word}"), qi, Rule::AbsoluteChange, k);
+        ctx.drafts.push(d);
+    }
+}
+
+/// 同比增长6.15%: the level figure of the clause (or the nearest one) takes it; a change with a subject
+/// of its own and no figure is a figure of its own, one per listed subject.
+fn relative_change(ctx: &mut Ctx, ci: usize, k: usize, subject: &str) {
+    let c = &ctx.changes[ci];
+    let (qi, change) = (c.q, Change { pct: c.pct, approx: c.approx, unit: c.unit });
+    let start = ctx.sq[qi].start;
+    let same_clause_level = ctx.drafts.iter().rposition(|d| d.clause == k && d.span.0 < start && d.q.is_some());
+    let nearest = (0..qi).rev().find(|&p| ctx.cuts[p] && ctx.role[p] == Role::Level);
+    let target = if same_clause_level.is_some() {
+        same_clause_level
+    } else if subject.is_empty() || is_bridge_subject(subject) {
+        nearest.and_then(|p| ctx.drafts.iter().rposition(|d| d.q == Some(p)))
+    } else {
+        None
+    };
+    match target {
+        Some(i) => {
+            ctx.drafts[i].change.get_or_insert(change);
+        }
+        None if !subject.is_empty() => {
+            let names = joins::list_names(subject);
+            let rule = if names.len() > 1 { Rule::ListSharedChange } else { Rule::ChangeOnly };
+            for n in names {
+                let d = ctx.change_draft(n, qi, rule, k, change);
+                ctx.drafts.push(d);
+            }
+        }
+        None => {}
+    }
+}
+
+/// Phase: a completion rate goes to the figure before it.
+pub fn completions(ctx: &mut Ctx) {
+    for c in &ctx.comps {
+        let pos = ctx.sq[c.q].start;
+        if let Some(d) = ctx.drafts.iter_mut().rev().find(|d| d.span.0 < pos && d.value.is_some()) {
+            d.completion.get_or_insert((c.pct, c.approx));
+        }
+    }
+}
+
+/// Phase: a rank goes to the figure before it, or to all of them with 均/都 or a total; with a subject of
+/// its own and no figure it is a figure of its own.
+pub fn ranks(ctx: &mut Ctx) {
+    for ri in 0..ctx.ranks.len() {
+        let r = &ctx.ranks[ri];
+        let k = ctx.clause_of(r.start);
+        let head = name::before_words(ctx.text, ctx.clauses[k].0.max(r.head_from), r.start);
+        let rank = Rank { position: r.position, scope: r.scope.clone() };
+        let (start, shared) = (r.start, r.shared || r.total);
+        if !head.is_empty() && !is_bridge_subject(&head) {
+            let has_figure = ctx.drafts.iter().any(|d| d.clause == k && d.span.0 < start);
+            if !has_figure {
+                rank_only(ctx, ri, k, &head, rank);
+            }
+        } else if shared {
+            // 均 covers the list it closes: back to the last semicolon.
+            let text = ctx.text;
+            let seg = (ctx.sent.start..start).rev().find(|&i| LEXICON.figure.list_breaks.has_char(text[i]));
+            let seg = seg.unwrap_or(ctx.sent.start);
+            for d in ctx.drafts.iter_mut().filter(|d| d.span.0 < start && d.span.0 >= seg && d.rank.is_none()) {
+                d.rank = Some(rank.clone());
+            }
+        } else if let Some(d) = ctx.drafts.iter_mut().filter(|d| d.span.0 < start).max_by_key(|d| d.span.0) {
+            d.rank.get_or_insert(rank);
+        }
+    }
+}
+
+/// 覆盖率全区排名第一, 获评全市第一名: a rank with a subject of its own and no figure.
+fn rank_only(ctx: &mut Ctx, ri: usize, k: usize, head: &str, rank: Rank) {
+    let (text, words) = (ctx.text, &LEXICON.figure);
+    let r = &ctx.ranks[ri];
+    let first = (r.start..r.end).find(|&i| words.rank_marks.has_char(text[i])).unwrap_or(r.start);
+    let name = rank_subject(head);
+    if name.is_empty() {
+        return;
+    }
+    let d = Draft {
+        name,
+        value: None,
+        unit: String::new(),
+        value_text: text[first..r.end].iter().collect(),
+        approx: Approx::Exact,
+        span: (first, r.end),
+        change: None,
+        rank: Some(rank),
+        completion: None,
+        months: ctx.clause_months[k],
+        year: None,
+        kind: IndicatorKind::Actual,
+        rule: Rule::RankOnly,
+        sentence: ctx.sent,
+        q: None,
+        clause: k,
+    };
+    ctx.drafts.push(d);
+}
+
+/// The subject of a rank without the verb of winning it, nor how long it has held it
+/// (新开工面积连续三年居全省第一 → 新开工面积).
+fn rank_subject(head: &str) -> String {
+    let words = &LEXICON.figure;
+    let name = head.trim_end_matches(|c| words.winning_chars.has_char(c));
+    let name = words.winning_verbs.iter().find_map(|w| name.strip_suffix(w.as_str())).unwrap_or(name);
+    match words.duration_leads.iter().find_map(|w| name.find(w.as_str())) {
+        Some(p) if p > 0 => name[..p].to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// Words that lead to a part of the figure before (增幅达, 完成率, 规模总量), not a subject of their own.
+pub fn is_bridge_subject(s: &str) -> bool {
+    let words = &LEXICON.figure;
+    let mut rest = s;
+    loop {
+        let before = rest;
+        for b in words.bridges.iter().chain(words.bridge_fillers.iter()) {
+            rest = rest.trim_start_matches(b.as_str());
+        }
+        if rest == before {
+            break;
+        }
+    }
+    rest.is_empty()
+}

@@ -1,0 +1,424 @@
+//! Naming rules, in the spirit of Duckling's `Rules.hs`: named entries in ordered lists.
+//!
+//! `FIRST_NAME` gives a level figure its first name (the first entry that applies wins); every entry of
+//! `REFINE` then runs in order and may rename it, recording its `Rule` when it has one. A refinement sees
+//! the sentence read so far (`Ctx`), the figure's words (`Frame`) and the name as it stands.
+
+use super::context::Ctx;
+use super::level::{is_to_verb, year_after, Frame};
+use super::{funded, joins, name, Draft, Rule};
+use crate::lexicon::{find, is_han, starts_at, word_at, word_before, LEXICON};
+
+/// A name and the rule that gave it.
+pub struct Named {
+    pub name: String,
+    pub rule: Rule,
+}
+
+pub struct FirstName {
+    pub name: &'static str,
+    pub rule: Rule,
+    pub apply: fn(&Ctx, &Frame) -> Option<String>,
+}
+
+pub struct Refinement {
+    pub name: &'static str,
+    /// What the figure records when this entry renames it (None keeps the rule it has).
+    pub records: Option<Rule>,
+    pub apply: fn(&mut Ctx, &Frame, &Named) -> Option<String>,
+}
+
+pub const FIRST_NAME: &[FirstName] = &[
+    FirstName { name: "words_before", rule: Rule::Level, apply: words_before },
+    FirstName { name: "funded_action", rule: Rule::LevelOfNoun, apply: funded_action },
+    FirstName { name: "size_of_noun", rule: Rule::LevelOfNoun, apply: size_of_noun },
+    FirstName { name: "measured_noun", rule: Rule::LevelOfNoun, apply: measured_noun },
+    FirstName { name: "counted_noun", rule: Rule::LevelCountedNoun, apply: counted_noun },
+];
+
+pub const REFINE: &[Refinement] = &[
+    Refinement { name: "person_times", records: None, apply: person_times },
+    Refinement { name: "shared_noun", records: Some(Rule::SharedNoun), apply: shared_noun },
+    Refinement { name: "outcome_reached", records: None, apply: outcome_reached },
+    Refinement { name: "object_of_clause_before", records: Some(Rule::ElidedNoun), apply: object_of_clause_before },
+    Refinement { name: "project_of_clause_before", records: Some(Rule::ElidedNoun), apply: project_of_clause_before },
+    Refinement { name: "list_head_noun", records: None, apply: list_head_noun },
+    Refinement { name: "list_shared_verb", records: Some(Rule::ListSharedVerb), apply: list_shared_verb },
+    Refinement { name: "put_back_noun", records: Some(Rule::ElidedNoun), apply: put_back_noun },
+    Refinement { name: "attribute_of_thing", records: Some(Rule::AttributeOf), apply: attribute_of_thing },
+    Refinement { name: "share_of", records: Some(Rule::ShareOf), apply: share_of },
+    Refinement { name: "paired_figures", records: Some(Rule::AdjacentFigures), apply: paired_figures },
+    Refinement { name: "adjacent_figures", records: Some(Rule::AdjacentFigures), apply: adjacent_figures },
+    Refinement { name: "attribute_of_changed", records: Some(Rule::AttributeOf), apply: attribute_of_changed },
+    Refinement { name: "part_of", records: Some(Rule::PartOf), apply: part_of },
+    Refinement { name: "coverage", records: Some(Rule::Coverage), apply: coverage },
+    Refinement { name: "from_to_old", records: Some(Rule::FromToOld), apply: from_to_old },
+    Refinement { name: "from_to", records: Some(Rule::FromTo), apply: from_to },
+    Refinement { name: "to_year_same_measure", records: Some(Rule::FromTo), apply: to_year_same_measure },
+];
+
+/// Names a level figure: its first name, then every refinement in order.
+pub fn name(ctx: &mut Ctx, f: &Frame) -> Named {
+    let first = FIRST_NAME.iter().find_map(|r| (r.apply)(ctx, f).map(|n| Named { name: n, rule: r.rule }));
+    let mut named = first.unwrap_or(Named { name: String::new(), rule: Rule::LevelCountedNoun });
+    for r in REFINE {
+        if let Some(n) = (r.apply)(ctx, f, &named) {
+            named.name = n;
+            if let Some(rule) = r.records {
+                named.rule = rule;
+            }
+        }
+    }
+    named
+}
+
+fn unit<'a>(ctx: &'a Ctx, f: &Frame) -> &'a str {
+    &ctx.sq[f.qi].q.unit
+}
+
+fn word_after(ctx: &Ctx, f: &Frame, word: &str) -> bool {
+    starts_at(ctx.text, f.after_skip, word)
+}
+
+// ---- first names ----
+
+fn words_before(_: &Ctx, f: &Frame) -> Option<String> {
+    f.after.is_empty().then(|| f.before.clone())
+}
+
+/// 投资1100万元新建污水管线2847米: money spent on an action is named by that action (新建污水管线投资).
+fn funded_action(ctx: &Ctx, f: &Frame) -> Option<String> {
+    let words = &LEXICON.figure;
+    let spent = words.spending_words.has(&f.before) && words.money_unit == unit(ctx, f);
+    if !spent || word_after(ctx, f, &words.possessive) {
+        return None;
+    }
+    funded::action(ctx.text, ctx.sq, f.after_skip, f.ce).map(|action| format!("{action}{}", f.before))
+}
+
+/// 3000余户的南滨江九大团块: the size of what follows (南滨江九大团块户数).
+fn size_of_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
+    let sized = word_after(ctx, f, &LEXICON.figure.possessive) && f.before.is_empty();
+    sized.then(|| format!("{}{}", f.after, name::measure_of(unit(ctx, f), true)))
+}
+
+/// 投资近1亿元的桃源幸福颐养院项目: the thing after 的, measured by the verb before.
+/// …的污水处理厂二期建成投用: what was done to it is no part of its name.
+fn measured_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
+    if !word_after(ctx, f, &LEXICON.figure.possessive) || f.before.is_empty() || f.before.chars().count() > 4 {
+        return None;
+    }
+    let project = LEXICON.figure.project_words.iter().find_map(|w| f.after.find(w.as_str()).map(|p| p + w.len()));
+    let noun = match project {
+        Some(end) => f.after[..end].to_string(),
+        None => name::before_first_verb(&f.after),
+    };
+    Some(format!("{noun}{}", f.before))
+}
+
+/// 建成12个美丽乡村示范村: the noun the figure counts, with the verb before it.
+fn counted_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
+    let words = &LEXICON.figure;
+    let before = &f.before;
+    let listy = words.list_ends.ending(before).is_some() || words.list_marks.iter().any(|m| before.contains(m.as_str()));
+    let mut lead = if listy { name::leading_verb(before).unwrap_or_default() } else { before.clone() };
+    let mut after = f.after.clone();
+    // 3049对夫妻举办“银婚”仪式: people named by what was done for them (举办“银婚”仪式夫妻).
+    if words.people_units.has(unit(ctx, f)) {
+        after = name::people_by_action(&after).unwrap_or(after);
+    }
+    // 118台工业燃煤锅炉全部拆除: counted by what was done to them; the words before only place them.
+    if let Some(n) = name::counted_action(ctx.text, f.after_skip, f.next_start, f.ce) {
+        after = n;
+        lead.clear();
+    } else {
+        // 4个小区获评省级垃圾分类示范小区: what they became names them.
+        after = name::award_of(&after).unwrap_or(after);
+        // 5个村集中签约 → 集中签约村; 8个村实施旧村改造 → 实施旧村改造村.
+        if let Some(n) = name::places_by_action(&after) {
+            after = n;
+            if name::starts_with_light_verb(&lead) {
+                lead.clear();
+            }
+        }
+        after = without_village_head(after);
+    }
+    // 21个村 after a name: the counted noun adds nothing.
+    if after.chars().count() == 1 && !lead.is_empty() {
+        after.clear();
+    }
+    if unit(ctx, f) == "%" && !after.ends_with(words.rate_suffix.as_str()) {
+        after.push_str(&words.rate_suffix);
+    }
+    // 耕地面积4208公顷耕地面积 (a table read as text): said once.
+    if lead.ends_with(after.as_str()) {
+        after.clear();
+    }
+    Some(format!("{lead}{after}"))
+}
+
+/// 12个村党组织书记…: 村 counts villages, but 村级服务站 is a kind of station, not villages.
+fn without_village_head(after: String) -> String {
+    let words = &LEXICON.figure;
+    let village = words.village.as_str();
+    let kind_of = words.village_kinds.iter().any(|w| after.starts_with(w.as_str()));
+    if after.starts_with(village) && !kind_of && after.chars().count() > 3 {
+        after[village.len()..].to_string()
+    } else {
+        after
+    }
+}
+
+// ---- refinements ----
+
+/// 服务群众2.3万人次: a count of visits keeps its measure.
+fn person_times(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let visits = LEXICON.figure.visit_units.has(unit(ctx, f));
+    (!n.name.is_empty() && f.before.is_empty() && f.after.chars().count() <= 2 && visits)
+        .then(|| format!("{}{}", n.name, unit(ctx, f)))
+}
+
+/// 14项872.36亩土地政策处理: a figure with no words of its own shares the next one's noun.
+/// 推出7批170个“微改革”项目: a verb before two figures written together names both (推出“微改革”项目).
+/// (not 投资6.4亿元7.4公里的“大北环”: the second figure describes the noun after 的)
+fn shared_noun(ctx: &mut Ctx, f: &Frame, _: &Named) -> Option<String> {
+    let (text, sq, q) = (ctx.text, ctx.sq, &ctx.sq[f.qi]);
+    let possessive = LEXICON.figure.possessive.as_str();
+    let next_cut = ((f.qi + 1)..sq.len()).find(|&n| ctx.cuts[n]);
+    let next_touches = next_cut.is_some_and(|n| sq[n].start == q.end && !starts_at(text, sq[n].end, possessive));
+    let verb_only = !f.before.is_empty() && f.before.chars().count() <= 3 && next_touches;
+    let bare = f.before.is_empty() || LEXICON.figure.list_ends.ending(&f.before).is_some() || verb_only;
+    if !f.after.is_empty() || !bare {
+        return None;
+    }
+    let n = next_cut.filter(|&n| sq[n].start <= q.end + 1 && sq[n].start < f.ce)?;
+    let noun = name::after_words(text, sq[n].end, ctx.next_cut_start(n, f.ce));
+    if noun.is_empty() {
+        return None;
+    }
+    let lead = if verb_only { f.before.as_str() } else { "" };
+    Some(format!("{lead}{noun}{}", name::measure_of(&q.q.unit, starts_at(text, sq[n].end, possessive))))
+}
+
+/// 173户349人稳定脱贫, 611人全部脱贫: counted by the outcome they reached (稳定脱贫户, 稳定脱贫人口).
+fn outcome_reached(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let words = &LEXICON.figure;
+    let noun = words.outcome_nouns.iter().find(|(u, _)| u == unit(ctx, f)).map(|(_, noun)| noun)?;
+    if !f.before.is_empty() {
+        return None;
+    }
+    let outcome = words.all_words.iter().find_map(|w| n.name.strip_prefix(w.as_str())).unwrap_or(&n.name);
+    let oc: Vec<char> = outcome.chars().collect();
+    let reached = word_before(&oc, oc.len(), &LEXICON.name.outcome_verbs).is_some();
+    (reached && oc.len() <= 4).then(|| format!("{outcome}{noun}"))
+}
+
+/// 强力整治…等“散乱污”企业，依法取缔351家: a bare verb after a clause without figures takes the object the
+/// clause before ends with, after its 等.
+fn object_of_clause_before(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    if f.k == 0 || !name::is_only_verb(&n.name) || !ctx.figure_free(f.k - 1) {
+        return None;
+    }
+    let (text, words) = (ctx.text, &LEXICON.figure);
+    let (ps, pe) = ctx.clauses[f.k - 1];
+    let d = (ps..pe).rev().find(|&i| words.list_ends.has_char(text[i]))?;
+    let object = &text[d + 1..pe];
+    let plain = object.iter().all(|&c| is_han(c) || c == '"' || words.curly_quotes.has_char(c));
+    ((2..=10).contains(&object.len()) && plain).then(|| format!("{}{}", n.name, object.iter().collect::<String>()))
+}
+
+/// 实施城乡供水一体化工程，全年共完成投资3.5亿元: a bare sum after a clause without figures that names a
+/// project is that project's (城乡供水一体化工程投资); other clauses before it leave it bare.
+fn project_of_clause_before(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    if f.k == 0 || !LEXICON.figure.spending_words.has(&n.name) || !ctx.figure_free(f.k - 1) {
+        return None;
+    }
+    let (ps, pe) = ctx.clauses[f.k - 1];
+    funded::project(ctx.text, ps, pe).map(|project| format!("{project}{}", n.name))
+}
+
+/// A list item after 、 (唯一住房农户517户、非唯一住房80户): the head noun said once is shared (非唯一住房农户).
+fn list_head_noun(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let prev = ctx.prev_draft(f.qi).filter(|_| after_list_mark(ctx, f))?;
+    joins::share_head_noun(&prev.name, &n.name)
+}
+
+/// A list item after 、 shares the verb of the item before it.
+fn list_shared_verb(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let prev = ctx.prev_draft(f.qi).filter(|_| after_list_mark(ctx, f))?;
+    joins::share_verb(&prev.name, &n.name)
+}
+
+fn after_list_mark(ctx: &Ctx, f: &Frame) -> bool {
+    f.prev_end.is_some() && f.from > f.cs && LEXICON.figure.list_marks.has_char(ctx.text[f.from - 1])
+}
+
+fn put_back_noun(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    joins::put_back_noun(&ctx.prev_draft(f.qi)?.name, &n.name)
+}
+
+/// 总建筑面积 after 8449套回迁安置房: the attribute of the thing before (of the whole, not of a 其中 part).
+/// 新增市场主体850户,总数9600户: a total is of the thing, not of what was added.
+/// 蔬菜播种面积96公顷,产量3106吨: a sibling attribute of the same thing (蔬菜产量).
+fn attribute_of_thing(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let prev = ctx.prev_draft(f.qi)?;
+    let owner_draft = ctx.drafts.iter().rev().find(|d| d.q.is_some_and(|p| p < f.qi) && d.rule != Rule::PartOf);
+    let owner_draft = owner_draft.unwrap_or(prev);
+    if !LEXICON.name.attributes.has(&n.name) || owner_draft.name.is_empty() {
+        return None;
+    }
+    let words = &LEXICON.figure;
+    let owner = match name::leading_verb(&owner_draft.name) {
+        Some(v) if words.total_attributes.has(&n.name) && v.starts_with(words.new_prefix.as_str()) => {
+            owner_draft.name[v.len()..].to_string()
+        }
+        _ => owner_draft.name.clone(),
+    };
+    Some(format!("{}{}", name::without_attribute(&owner), n.name))
+}
+
+/// 固定资产投资12亿元,占全区的35%: the share of the figure before.
+fn share_of(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let prev = ctx.prev_draft(f.qi)?;
+    let words = &LEXICON.figure;
+    if !n.name.starts_with(words.share_lead.as_str()) || unit(ctx, f) != "%" || prev.name.is_empty() {
+        return None;
+    }
+    let whole = n.name.trim_end_matches(words.possessive.as_str());
+    let tail = if words.share_words.ending(whole).is_some() { "" } else { words.share_tail.as_str() };
+    Some(format!("{}{whole}{tail}", prev.name))
+}
+
+/// 城乡居民人均可支配收入2.57万元和1.68万元: only a joiner between two figures, and a head that names two
+/// groups: the first figure is the first group's, this one the second's.
+fn paired_figures(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let prev = ctx.prev_draft(f.qi)?;
+    if !n.name.is_empty() || !joined(ctx, prev, f) || !f.after.is_empty() {
+        return None;
+    }
+    let (first, second) = name::split_pair(&prev.name)?;
+    let qi = f.qi;
+    if let Some(d) = ctx.drafts.iter_mut().rev().find(|d| d.q.is_some_and(|p| p < qi)) {
+        d.name = first;
+    }
+    Some(second)
+}
+
+/// 联合审查132户265人, 立案处罚33起30万元: a second figure of the same thing.
+/// 新增规上企业15家,累计达到128家: the running total is of the thing, not of what was added.
+fn adjacent_figures(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let prev = ctx.prev_draft(f.qi)?;
+    let q = &ctx.sq[f.qi];
+    let alone = || f.after.is_empty() && name::before_words(ctx.text, f.cs, q.start).is_empty();
+    if !n.name.is_empty() || !(prev.span.1 == q.start || joined(ctx, prev, f) || alone()) {
+        return None;
+    }
+    let words = &LEXICON.figure;
+    let money = super::values::base_unit(&q.q.unit) == words.money_unit && prev.unit != words.money_unit;
+    let mut nm = if money { format!("{}{}", prev.name, words.money_amount) } else { prev.name.clone() };
+    let total = word_at(ctx.text, f.cs, &words.total_leads).is_some();
+    if let Some(v) = name::leading_verb(&nm).filter(|v| total && v.starts_with(words.new_prefix.as_str())) {
+        nm = nm[v.len()..].to_string();
+    }
+    Some(nm)
+}
+
+/// 2.57万元和1.68万元: only a joiner between the figure before and this one.
+fn joined(ctx: &Ctx, prev: &Draft, f: &Frame) -> bool {
+    let start = ctx.sq[f.qi].start;
+    prev.span.1 < start
+        && start - prev.span.1 <= 2
+        && word_at(ctx.text, prev.span.1, &LEXICON.name.figure_joiners)
+            .is_some_and(|w| prev.span.1 + w.chars().count() == start)
+}
+
+/// 地区生产总值增长6.0%,总量达到4773.3亿元: the total of what the change before was said of.
+fn attribute_of_changed(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    if n.rule == Rule::AttributeOf || !LEXICON.name.attributes.has(&n.name) {
+        return None;
+    }
+    let start = ctx.sq[f.qi].start;
+    let change = ctx.changes.iter().rfind(|c| ctx.sq[c.q].start < start && c.absolute.is_none())?;
+    let owner = name::before_words(ctx.text, ctx.clause_start_of(change.cue_start), change.cue_start);
+    if owner.is_empty() || super::attach::is_bridge_subject(&owner) {
+        return None;
+    }
+    let whole = LEXICON.figure.whole_attribute == n.name;
+    Some(if whole { owner } else { format!("{owner}{}", n.name) })
+}
+
+/// 其中…: a part of the figure before.
+fn part_of(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let start = ctx.sq[f.qi].start;
+    let words = &LEXICON.figure;
+    words.part_cues.iter().any(|w| find(ctx.text, f.cs, start, w).is_some()).then(|| n.name.clone())
+}
+
+/// 投放点实现45个村级、160个小区、198家企业全覆盖: what the subject covers, item by item.
+fn coverage(ctx: &mut Ctx, f: &Frame, _: &Named) -> Option<String> {
+    joins::coverage(ctx.text, (f.cs, f.ce), ctx.sq[f.qi].start, &f.after)
+}
+
+/// 由162个整合为123个, 从3.2万户增加到4.1万户: the earlier figure is the old one, of the subject before 由/从.
+fn from_to_old(ctx: &mut Ctx, f: &Frame, _: &Named) -> Option<String> {
+    let (text, q) = (ctx.text, &ctx.sq[f.qi]);
+    let nq = ctx.sq.get(f.qi + 1)?;
+    let from_mark = q.start > f.cs && LEXICON.figure.from_marks.has_char(text[q.start - 1]);
+    if !from_mark || !is_to_verb(text, q.end, nq.start) {
+        return None;
+    }
+    let subject = name::before_words(text, f.from, q.start - 1);
+    if subject.is_empty() {
+        return None;
+    }
+    ctx.from_to_subject = Some((f.qi + 1, subject.clone()));
+    Some(subject)
+}
+
+/// …the later figure is the level, of the same subject.
+fn from_to(ctx: &mut Ctx, f: &Frame, _: &Named) -> Option<String> {
+    ctx.from_to_subject.as_ref().filter(|(n, _)| *n == f.qi).map(|(_, s)| s.clone())
+}
+
+/// 由2010年的95亿元增加到2015年的162亿元: the second is the same measure as the first.
+fn to_year_same_measure(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let raw = &ctx.text[f.from..ctx.sq[f.qi].start];
+    if !n.name.is_empty() || year_after(raw, &LEXICON.figure.to_marks).is_none() {
+        return None;
+    }
+    ctx.prev_draft(f.qi).map(|p| p.name.clone())
+}
+
+/// 办理人大代表建议95件、政协委员提案136件，办结率均达100%: a bare rate said 均 of the list in the clause
+/// before is each item's rate (人大代表建议办结率, 政协委员提案办结率), all on the one figure.
+/// Returns whether it made those drafts in place of `d`.
+pub fn shared_rate(ctx: &mut Ctx, f: &Frame, d: &Draft) -> bool {
+    let words = &LEXICON.figure;
+    let q = &ctx.sq[f.qi];
+    let each = (f.cs..q.start).any(|i| words.each_cues.has_char(ctx.text[i]));
+    let bare_rate = d.name.ends_with(words.rate_suffix.as_str()) && d.name.chars().count() <= 4;
+    if q.q.unit != "%" || f.k == 0 || !bare_rate || !each {
+        return false;
+    }
+    let (ps, pe) = ctx.clauses[f.k - 1];
+    let items: Vec<String> = ctx
+        .drafts
+        .iter()
+        .filter(|x| x.span.0 >= ps && x.span.1 <= pe && x.value.is_some() && x.rule != Rule::PartOf)
+        .map(|x| x.name.clone())
+        .collect();
+    if items.len() < 2 {
+        return false;
+    }
+    for item in items {
+        let chars: Vec<char> = item.chars().collect();
+        let handled = word_at(&chars, 0, &LEXICON.name.handling_verbs);
+        let verb = handled.map(str::to_string).or_else(|| name::leading_verb(&item));
+        let owner = verb.map_or(item.clone(), |v| item[v.len()..].to_string());
+        let mut e = d.clone();
+        e.name = format!("{owner}{}", d.name);
+        e.rule = Rule::SharedRate;
+        ctx.drafts.push(e);
+    }
+    true
+}

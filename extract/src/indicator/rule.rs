@@ -1,0 +1,78 @@
+//! The rules that name and attach figures; each indicator records the one that made it.
+
+use std::fmt;
+
+/// A naming, join or attachment rule. `as_str` is what the API reports in `Indicator.rule`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Rule {
+    /// Named by the words before the figure.
+    Level,
+    /// Named by the noun after the figure, measured by the words before (投资近1亿元的…项目).
+    LevelOfNoun,
+    /// Named by the noun the figure counts (建成12个美丽乡村示范村).
+    LevelCountedNoun,
+    /// 分别: names before, figures after, in order.
+    Respectively,
+    /// A figure without words of its own shares the next figure's noun.
+    SharedNoun,
+    /// A noun elided in the text, put back from the clause or figure before.
+    ElidedNoun,
+    /// A list item after 、 that shares the verb of the item before.
+    ListSharedVerb,
+    /// An attribute (总量, 面积) of the thing named before.
+    AttributeOf,
+    /// A share (占…%) of the figure before.
+    ShareOf,
+    /// A second figure of the same thing (132户265人).
+    AdjacentFigures,
+    /// A 其中 part of the figure before.
+    PartOf,
+    /// What a subject covers, item by item (实现45个村级、160个小区全覆盖).
+    Coverage,
+    /// The earlier figure of 由…为/从…到.
+    FromToOld,
+    /// The later figure of 由…为/从…到.
+    FromTo,
+    /// A rate said 均 of a list: each item's rate.
+    SharedRate,
+    /// An absolute change (增加…万元) as a figure of its own.
+    AbsoluteChange,
+    /// One change said of a list of subjects.
+    ListSharedChange,
+    /// A change with a subject of its own and no level figure.
+    ChangeOnly,
+    /// A rank with a subject of its own and no figure.
+    RankOnly,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Level => "level",
+            Rule::LevelOfNoun => "level_of_noun",
+            Rule::LevelCountedNoun => "level_counted_noun",
+            Rule::Respectively => "respectively",
+            Rule::SharedNoun => "shared_noun",
+            Rule::ElidedNoun => "elided_noun",
+            Rule::ListSharedVerb => "list_shared_verb",
+            Rule::AttributeOf => "attribute_of",
+            Rule::ShareOf => "share_of",
+            Rule::AdjacentFigures => "adjacent_figures",
+            Rule::PartOf => "part_of",
+            Rule::Coverage => "coverage",
+            Rule::FromToOld => "from_to_old",
+            Rule::FromTo => "from_to",
+            Rule::SharedRate => "shared_rate",
+            Rule::AbsoluteChange => "absolute_change",
+            Rule::ListSharedChange => "list_shared_change",
+            Rule::ChangeOnly => "change_only",
+            Rule::RankOnly => "rank_only",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
