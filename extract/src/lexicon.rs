@@ -217,6 +217,8 @@ pub struct FigureWords {
     pub action_ends: Words,
     pub done_verbs: Words,
     pub done_particles: Words,
+    pub list_continues: Words,
+    pub not_period_after_year: Words,
     pub possessive: String,
     pub agent_mark: String,
     pub rate_suffix: String,

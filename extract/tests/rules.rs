@@ -2,7 +2,7 @@
 //!
 //! A corpus file names its `target` (what is run on each case's text):
 //! `quantities`, `indicators`, `sections` or `metadata`. Each `[[case]]` has
-//! `text` and `expect`, a list of partial records: every expected record must
+//! `text` and `expect` (and a `name` that a failure reports), a list of partial records: every expected record must
 //! match some output record on the fields it names (numbers within 1e-6).
 //! `exact = true` on a case (or on the file) also forbids any other output;
 //! a negative corpus is a file with `exact = true` and `expect = []` cases.
@@ -29,6 +29,8 @@ struct CaseHints {
 
 #[derive(serde::Deserialize)]
 struct Case {
+    /// Says which case failed; unnamed cases are known by their number in the file.
+    name: Option<String>,
     text: String,
     #[serde(default)]
     expect: Vec<toml::Value>,
@@ -95,8 +97,9 @@ fn rule_corpora() {
             let missing: Vec<_> = expect.iter().filter(|e| !out.iter().any(|a| matches(e, a))).collect();
             let exact = case.exact.unwrap_or(file.exact);
             if !missing.is_empty() || (exact && out.len() != expect.len()) {
+                let which = case.name.clone().unwrap_or_else(|| format!("case {i}"));
                 failures.push(format!(
-                    "{name} case {i}: {:?}\n  missing: {}\n  got: {}",
+                    "{name} {which}: {:?}\n  missing: {}\n  got: {}",
                     case.text,
                     serde_json::to_string(&missing).unwrap(),
                     serde_json::to_string(&out).unwrap()

@@ -129,7 +129,7 @@ fn rank_only(ctx: &mut Ctx, ri: usize, k: usize, head: &str, rank: Rank) {
         rank: Some(rank),
         completion: None,
         months: ctx.clause_months[k],
-        year: None,
+        year: ctx.clause_years[k],
         kind: IndicatorKind::Actual,
         rule: Rule::RankOnly,
         sentence: ctx.sent,

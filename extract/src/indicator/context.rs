@@ -22,6 +22,10 @@ pub struct Ctx<'a> {
     /// Numbers that end a name: figures and parts of figures; dates and thresholds stay inside names.
     pub cuts: Vec<bool>,
     pub clause_months: Vec<Option<(u8, u8)>>,
+    /// The year a clause speaks of (2020年粮食作物总产量…), when the text names one.
+    pub clause_years: Vec<Option<i32>>,
+    /// The time still running at the sentence end, for a list that goes on after it.
+    pub running: Time,
     pub drafts: Vec<Draft>,
     /// 分别增长5.1%和7.2% after figures: (clause, change numbers), attached once the figures exist.
     pub respective_changes: Vec<(usize, Vec<usize>)>,
@@ -31,15 +35,18 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// Phase 1: the clauses, the parts other figures claim (change, completion, rank), and the months.
-    pub fn new(env: &'a Env<'a>, sent: Sentence, sq: &'a [SentenceQ<'a>]) -> Ctx<'a> {
+    pub fn new(env: &'a Env<'a>, sent: Sentence, sq: &'a [SentenceQ<'a>], carried: Time) -> Ctx<'a> {
         let text = env.text;
         let clauses = sentence::clauses(text, sent.start, sent.end);
+        let times = times(text, sent, &clauses, carried);
         let mut ctx = Ctx {
             env,
             text,
             sent,
             sq,
-            clause_months: Vec::new(),
+            clause_months: times.months,
+            clause_years: times.years,
+            running: times.running,
             clauses,
             changes: Vec::new(),
             comps: Vec::new(),
@@ -51,7 +58,6 @@ impl<'a> Ctx<'a> {
             from_to_subject: None,
         };
         ctx.claim_parts();
-        ctx.clause_months = ctx.months();
         ctx
     }
 
@@ -73,26 +79,6 @@ impl<'a> Ctx<'a> {
             }
         }
         (self.changes, self.comps, self.ranks) = (changes, comps, ranks);
-    }
-
-    /// A time phrase at the sentence head covers its list; a later clause head may restate it.
-    fn months(&self) -> Vec<Option<(u8, u8)>> {
-        let text = self.text;
-        let (start, end) = (self.sent.start, self.sent.end);
-        let head_months = period::months_at(text, skip_marker(text, start, end), end).map(|(f, t, _)| (f, t));
-        let mut out = Vec::with_capacity(self.clauses.len());
-        let mut running = head_months;
-        for (k, &(cs, ce)) in self.clauses.iter().enumerate() {
-            let cs = skip_marker(text, cs, ce);
-            if k > 0 {
-                if let Some((f, t, _)) = period::months_at(text, cs, ce) {
-                    running = Some((f, t));
-                }
-            }
-            let event = period::event_month_at(text, cs, ce).map(|m| (m, m));
-            out.push(if k == 0 && head_months.is_some() { head_months } else { event.or(running) });
-        }
-        out
     }
 
     /// The clause holding `pos`. Clauses are sorted and disjoint: a binary search keeps long sentences linear.
@@ -145,7 +131,7 @@ impl<'a> Ctx<'a> {
             rank: None,
             completion: None,
             months: self.clause_months[clause],
-            year: None,
+            year: self.clause_years[clause],
             kind: IndicatorKind::Actual,
             rule,
             sentence: self.sent,
@@ -172,6 +158,63 @@ impl<'a> Ctx<'a> {
             && q.q.text.chars().next().is_some_and(|c| bullets.has_char(c))
             && (q.start == 0 || self.text[q.start - 1].is_whitespace())
     }
+}
+
+/// The months and year a list speaks of, running from clause to clause.
+#[derive(Clone, Copy, Default, Debug)]
+pub struct Time {
+    pub months: Option<(u8, u8)>,
+    pub year: Option<i32>,
+}
+
+/// The time of each clause of a sentence.
+pub struct Times {
+    pub months: Vec<Option<(u8, u8)>>,
+    pub years: Vec<Option<i32>>,
+    /// What runs on into the next sentence if the list goes on.
+    pub running: Time,
+}
+
+/// A time phrase at the sentence head covers its list (or the time `carried` from the sentence before,
+/// when the list goes on over a line break); a later clause head may restate it. A month that dates an
+/// event (6月份启动…) holds for its clause only.
+pub fn times(text: &[char], sent: Sentence, clauses: &[(usize, usize)], carried: Time) -> Times {
+    let head_at = skip_marker(text, sent.start, sent.end);
+    let head_months = period::months_at(text, head_at, sent.end).map(|(f, t, _)| (f, t)).or(carried.months);
+    let mut running = Time { months: head_months, year: year_at(text, head_at, sent.end).or(carried.year) };
+    let (mut months, mut years) = (Vec::with_capacity(clauses.len()), Vec::with_capacity(clauses.len()));
+    for (k, &(cs, ce)) in clauses.iter().enumerate() {
+        let cs = skip_marker(text, cs, ce);
+        if k > 0 {
+            if let Some((f, t, _)) = period::months_at(text, cs, ce) {
+                running.months = Some((f, t));
+            }
+            running.year = year_at(text, cs, ce).or(running.year);
+        }
+        let event = period::event_month_at(text, cs, ce).map(|m| (m, m));
+        months.push(if k == 0 && head_months.is_some() { head_months } else { event.or(running.months) });
+        years.push(running.year);
+    }
+    Times { months, years, running }
+}
+
+/// Does the sentence end where a list goes on (；, ：, ，) rather than with a full stop?
+pub fn list_goes_on(text: &[char], sent: Sentence) -> bool {
+    sent.end > sent.start && LEXICON.figure.list_continues.has_char(text[sent.end - 1])
+}
+
+/// A year at a clause head that the clause speaks of (2020年, 截至2023年底), not one it starts from
+/// (2020年以来) or compares with.
+fn year_at(text: &[char], at: usize, end: usize) -> Option<i32> {
+    let words = &LEXICON.figure;
+    let at = word_at(text, at, &LEXICON.period.until).map_or(at, |w| at + w.chars().count());
+    let digits = text.get(at..at + 4).filter(|d| at + 4 < end && d.iter().all(char::is_ascii_digit))?;
+    let after = at + 4;
+    if !words.year_marks.has_char(text[after]) || word_at(text, after + 1, &words.not_period_after_year).is_some() {
+        return None;
+    }
+    let year: i32 = digits.iter().collect::<String>().parse().ok()?;
+    (1950..2100).contains(&year).then_some(year)
 }
 
 /// The largest end, within `[clause_start, limit]`, of the figures before `before` that pass `keep`.

@@ -109,7 +109,8 @@ fn finish(ctx: &mut Ctx, f: &Frame, named: Named) {
     let raw = &ctx.text[f.from..q.start];
     let mut d = ctx.draft(named.name, f.qi, named.rule, f.k);
     // 由2010年的95亿元增加到2015年的162亿元: the first is the base year's, the second the same measure's.
-    d.year = year_after(raw, &words.base_year_marks).or_else(|| year_after(raw, &words.to_marks));
+    let named_year = year_after(raw, &words.base_year_marks).or_else(|| year_after(raw, &words.to_marks));
+    d.year = named_year.or(d.year);
     if d.unit.is_empty() {
         // 水利民生实事项目投资300余万: money said without 元.
         let magnitude = words.money_magnitudes.iter().any(|m| q.q.text.contains(m.as_str()));

@@ -81,6 +81,7 @@ pub struct Env<'a> {
 pub fn assemble(env: &Env, sentences: &[Sentence]) -> Vec<Draft> {
     let mut out = Vec::new();
     let mut qi = 0;
+    let mut carried = context::Time::default();
     for &sent in sentences {
         while qi < env.quantities.len() && env.quantities[qi].span.start < sent.start {
             qi += 1;
@@ -91,23 +92,27 @@ pub fn assemble(env: &Env, sentences: &[Sentence]) -> Vec<Draft> {
         }
         // A sentence without numbers may still rank something (覆盖率全区排名第一).
         let ranks = &LEXICON.figure.rank_marks;
-        if qj == qi && !env.text[sent.start..sent.end].iter().any(|&c| ranks.has_char(c)) {
-            continue;
-        }
-        let sq: Vec<SentenceQ> = env.quantities[qi..qj]
-            .iter()
-            .filter(|q| q.span.start >= sent.start)
-            .map(|q| SentenceQ { start: q.span.start, end: q.span.end, q })
-            .collect();
-        read(env, sent, &sq, &mut out);
+        let running = if qj == qi && !env.text[sent.start..sent.end].iter().any(|&c| ranks.has_char(c)) {
+            let clauses = crate::sentence::clauses(env.text, sent.start, sent.end);
+            context::times(env.text, sent, &clauses, carried).running
+        } else {
+            let sq: Vec<SentenceQ> = env.quantities[qi..qj]
+                .iter()
+                .filter(|q| q.span.start >= sent.start)
+                .map(|q| SentenceQ { start: q.span.start, end: q.span.end, q })
+                .collect();
+            read(env, sent, &sq, carried, &mut out)
+        };
+        // 截止10月,…;⏎…;⏎…: a list that goes on over line breaks keeps its time.
+        carried = if context::list_goes_on(env.text, sent) { running } else { context::Time::default() };
         qi = qj;
     }
     out
 }
 
-/// Reads one sentence, phase by phase.
-fn read(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draft>) {
-    let mut ctx = Ctx::new(env, sent, sq);
+/// Reads one sentence, phase by phase; returns the time still running at its end.
+fn read(env: &Env, sent: Sentence, sq: &[SentenceQ], carried: context::Time, out: &mut Vec<Draft>) -> context::Time {
+    let mut ctx = Ctx::new(env, sent, sq, carried);
     respective::read(&mut ctx);
     ctx.cuts = (0..sq.len())
         .map(|i| ctx.role[i] != Role::Level || measure::measures_something(env.text, &sq[i], sent.end))
@@ -118,6 +123,7 @@ fn read(env: &Env, sent: Sentence, sq: &[SentenceQ], out: &mut Vec<Draft>) {
     attach::completions(&mut ctx);
     attach::ranks(&mut ctx);
     kinds(&mut ctx, out);
+    ctx.running
 }
 
 /// Phase: kind and year follow the section and the sentence.

@@ -1,8 +1,8 @@
 //! Naming rules, in the spirit of Duckling's `Rules.hs`: named entries in ordered lists.
 //!
 //! `FIRST_NAME` gives a level figure its first name (the first entry that applies wins); every entry of
-//! `REFINE` then runs in order and may rename it, recording its `Rule` when it has one. A refinement sees
-//! the sentence read so far (`Ctx`), the figure's words (`Frame`) and the name as it stands.
+//! `REFINE` then runs in order and may rename it, and the figure records the `Rule` of the last entry that
+//! did. A refinement sees the sentence read so far (`Ctx`), the figure's words (`Frame`) and its name.
 
 use super::context::Ctx;
 use super::level::{is_to_verb, year_after, Frame};
@@ -15,46 +15,45 @@ pub struct Named {
     pub rule: Rule,
 }
 
+/// A first-name rule: gives the figure its name when it applies.
 pub struct FirstName {
-    pub name: &'static str,
     pub rule: Rule,
     pub apply: fn(&Ctx, &Frame) -> Option<String>,
 }
 
+/// A refinement: may rename the figure; the figure then records `rule`.
 pub struct Refinement {
-    pub name: &'static str,
-    /// What the figure records when this entry renames it (None keeps the rule it has).
-    pub records: Option<Rule>,
+    pub rule: Rule,
     pub apply: fn(&mut Ctx, &Frame, &Named) -> Option<String>,
 }
 
 pub const FIRST_NAME: &[FirstName] = &[
-    FirstName { name: "words_before", rule: Rule::Level, apply: words_before },
-    FirstName { name: "funded_action", rule: Rule::LevelOfNoun, apply: funded_action },
-    FirstName { name: "size_of_noun", rule: Rule::LevelOfNoun, apply: size_of_noun },
-    FirstName { name: "measured_noun", rule: Rule::LevelOfNoun, apply: measured_noun },
-    FirstName { name: "counted_noun", rule: Rule::LevelCountedNoun, apply: counted_noun },
+    FirstName { rule: Rule::Level, apply: words_before },
+    FirstName { rule: Rule::LevelOfNoun, apply: funded_action },
+    FirstName { rule: Rule::LevelOfNoun, apply: size_of_noun },
+    FirstName { rule: Rule::LevelOfNoun, apply: measured_noun },
+    FirstName { rule: Rule::LevelCountedNoun, apply: counted_noun },
 ];
 
 pub const REFINE: &[Refinement] = &[
-    Refinement { name: "person_times", records: None, apply: person_times },
-    Refinement { name: "shared_noun", records: Some(Rule::SharedNoun), apply: shared_noun },
-    Refinement { name: "outcome_reached", records: None, apply: outcome_reached },
-    Refinement { name: "object_of_clause_before", records: Some(Rule::ElidedNoun), apply: object_of_clause_before },
-    Refinement { name: "project_of_clause_before", records: Some(Rule::ElidedNoun), apply: project_of_clause_before },
-    Refinement { name: "list_head_noun", records: None, apply: list_head_noun },
-    Refinement { name: "list_shared_verb", records: Some(Rule::ListSharedVerb), apply: list_shared_verb },
-    Refinement { name: "put_back_noun", records: Some(Rule::ElidedNoun), apply: put_back_noun },
-    Refinement { name: "attribute_of_thing", records: Some(Rule::AttributeOf), apply: attribute_of_thing },
-    Refinement { name: "share_of", records: Some(Rule::ShareOf), apply: share_of },
-    Refinement { name: "paired_figures", records: Some(Rule::AdjacentFigures), apply: paired_figures },
-    Refinement { name: "adjacent_figures", records: Some(Rule::AdjacentFigures), apply: adjacent_figures },
-    Refinement { name: "attribute_of_changed", records: Some(Rule::AttributeOf), apply: attribute_of_changed },
-    Refinement { name: "part_of", records: Some(Rule::PartOf), apply: part_of },
-    Refinement { name: "coverage", records: Some(Rule::Coverage), apply: coverage },
-    Refinement { name: "from_to_old", records: Some(Rule::FromToOld), apply: from_to_old },
-    Refinement { name: "from_to", records: Some(Rule::FromTo), apply: from_to },
-    Refinement { name: "to_year_same_measure", records: Some(Rule::FromTo), apply: to_year_same_measure },
+    Refinement { rule: Rule::PersonTimes, apply: person_times },
+    Refinement { rule: Rule::SharedNoun, apply: shared_noun },
+    Refinement { rule: Rule::OutcomeReached, apply: outcome_reached },
+    Refinement { rule: Rule::ElidedNoun, apply: object_of_clause_before },
+    Refinement { rule: Rule::ElidedNoun, apply: project_of_clause_before },
+    Refinement { rule: Rule::ListHeadNoun, apply: list_head_noun },
+    Refinement { rule: Rule::ListSharedVerb, apply: list_shared_verb },
+    Refinement { rule: Rule::ElidedNoun, apply: put_back_noun },
+    Refinement { rule: Rule::AttributeOf, apply: attribute_of_thing },
+    Refinement { rule: Rule::ShareOf, apply: share_of },
+    Refinement { rule: Rule::AdjacentFigures, apply: paired_figures },
+    Refinement { rule: Rule::AdjacentFigures, apply: adjacent_figures },
+    Refinement { rule: Rule::AttributeOf, apply: attribute_of_changed },
+    Refinement { rule: Rule::PartOf, apply: part_of },
+    Refinement { rule: Rule::Coverage, apply: coverage },
+    Refinement { rule: Rule::FromToOld, apply: from_to_old },
+    Refinement { rule: Rule::FromTo, apply: from_to },
+    Refinement { rule: Rule::FromTo, apply: to_year_same_measure },
 ];
 
 /// Names a level figure: its first name, then every refinement in order.
@@ -64,9 +63,7 @@ pub fn name(ctx: &mut Ctx, f: &Frame) -> Named {
     for r in REFINE {
         if let Some(n) = (r.apply)(ctx, f, &named) {
             named.name = n;
-            if let Some(rule) = r.records {
-                named.rule = rule;
-            }
+            named.rule = r.rule;
         }
     }
     named

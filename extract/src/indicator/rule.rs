@@ -13,6 +13,12 @@ pub enum Rule {
     LevelCountedNoun,
     /// 分别: names before, figures after, in order.
     Respectively,
+    /// A count of visits keeps its unit in its name (服务群众2.3万人次).
+    PersonTimes,
+    /// Households or people named by the outcome they reached (173户稳定脱贫 → 稳定脱贫户).
+    OutcomeReached,
+    /// A list item shares the head noun of the item before (唯一住房农户517户、非唯一住房80户).
+    ListHeadNoun,
     /// A figure without words of its own shares the next figure's noun.
     SharedNoun,
     /// A noun elided in the text, put back from the clause or figure before.
@@ -52,6 +58,9 @@ impl Rule {
             Rule::LevelOfNoun => "level_of_noun",
             Rule::LevelCountedNoun => "level_counted_noun",
             Rule::Respectively => "respectively",
+            Rule::PersonTimes => "person_times",
+            Rule::OutcomeReached => "outcome_reached",
+            Rule::ListHeadNoun => "list_head_noun",
             Rule::SharedNoun => "shared_noun",
             Rule::ElidedNoun => "elided_noun",
             Rule::ListSharedVerb => "list_shared_verb",
