@@ -219,6 +219,8 @@ pub struct FigureWords {
     pub done_particles: Words,
     pub list_continues: Words,
     pub not_period_after_year: Words,
+    pub not_each_words: Words,
+    pub footnote_brackets: Vec<(String, String)>,
     pub possessive: String,
     pub agent_mark: String,
     pub rate_suffix: String,

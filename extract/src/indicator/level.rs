@@ -122,7 +122,7 @@ fn finish(ctx: &mut Ctx, f: &Frame, named: Named) {
     if d.name.is_empty() {
         return;
     }
-    if !naming::shared_rate(ctx, f, &d) {
+    if !naming::shared_rate(ctx, f, &d) && !naming::shared_figure(ctx, f, &d) {
         ctx.drafts.push(d);
     }
 }

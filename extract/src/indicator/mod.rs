@@ -126,7 +126,7 @@ fn read(env: &Env, sent: Sentence, sq: &[SentenceQ], carried: context::Time, out
     ctx.running
 }
 
-/// Phase: kind and year follow the section and the sentence.
+/// Phase: kind and year follow the section and the sentence; names lose their footnote markers.
 fn kinds(ctx: &mut Ctx, out: &mut Vec<Draft>) {
     let (text, sent) = (ctx.text, ctx.sent);
     let cue = kind::first_cue(text, sent.start, sent.end);
@@ -136,6 +136,7 @@ fn kinds(ctx: &mut Ctx, out: &mut Vec<Draft>) {
         let present = cue.is_none_or(|c| c > d.span.0) && kind::states_present(text, sent.start, cs, ce);
         let plan = in_plan(ctx.env, d.span.0) && !present;
         d.kind = kind::kind_at(cue, d.span.0, plan);
+        d.name = naming::without_footnotes(&d.name);
         out.push(d);
     }
 }

@@ -392,7 +392,7 @@ fn to_year_same_measure(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
 pub fn shared_rate(ctx: &mut Ctx, f: &Frame, d: &Draft) -> bool {
     let words = &LEXICON.figure;
     let q = &ctx.sq[f.qi];
-    let each = (f.cs..q.start).any(|i| words.each_cues.has_char(ctx.text[i]));
+    let each = (f.cs..q.start).any(|i| said_of_each(ctx.text, i));
     let bare_rate = d.name.ends_with(words.rate_suffix.as_str()) && d.name.chars().count() <= 4;
     if q.q.unit != "%" || f.k == 0 || !bare_rate || !each {
         return false;
@@ -418,4 +418,63 @@ pub fn shared_rate(ctx: &mut Ctx, f: &Frame, d: &Draft) -> bool {
         ctx.drafts.push(e);
     }
     true
+}
+
+/// 森林覆盖率、城市污水处理率、生活垃圾无害化处理率均达到100%: a list said 均 of one figure, or a list of
+/// rates before it, shares that figure: one indicator per item; an item without a verb takes the one before's.
+/// Returns whether it made those drafts in place of `d`.
+pub fn shared_figure(ctx: &mut Ctx, f: &Frame, d: &Draft) -> bool {
+    let words = &LEXICON.figure;
+    let items = joins::split_list(&d.name);
+    let q = &ctx.sq[f.qi];
+    let each = (f.from..q.start).any(|i| said_of_each(ctx.text, i));
+    let rate = |item: &String| item.ends_with(words.rate_suffix.as_str()) && item.chars().count() >= 3;
+    let rates = q.q.unit == "%" && items.iter().all(rate);
+    // 食品、钢铁等七大优势产业: examples of one thing, not a list of things.
+    let examples = words.list_ends.iter().any(|w| d.name.contains(w.as_str()));
+    if items.len() < 2 || examples || !(each || rates) {
+        return false;
+    }
+    let mut prev: Option<String> = None;
+    for item in items {
+        let name = prev.as_deref().and_then(|p| joins::share_verb(p, &item)).unwrap_or(item);
+        let mut e = d.clone();
+        e.name = name.clone();
+        e.rule = Rule::ListSharedFigure;
+        ctx.drafts.push(e);
+        prev = Some(name);
+    }
+    true
+}
+
+/// A name without the footnote markers the text writes inside it (新建农村公路[3] → 新建农村公路).
+pub fn without_footnotes(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let brackets = &LEXICON.figure.footnote_brackets;
+    let mut out = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let note = brackets.iter().find_map(|(open, close)| {
+            let (open, close) = (open.chars().next()?, close.chars().next()?);
+            let digits = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            (chars[i] == open && digits > 0 && chars.get(i + 1 + digits) == Some(&close)).then_some(digits + 2)
+        });
+        let circled = ('\u{2460}'..='\u{2473}').contains(&chars[i]);
+        match note {
+            Some(n) => i += n,
+            None if circled => i += 1,
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Is `text[i]` a 均/都 said of each item of a list, not part of a word (年均, 平均, 人均, 首都)?
+fn said_of_each(text: &[char], i: usize) -> bool {
+    let words = &LEXICON.figure;
+    let in_word = (i.saturating_sub(2)..=i).any(|a| word_at(text, a, &words.not_each_words).is_some_and(|w| a + w.chars().count() > i));
+    words.each_cues.has_char(text[i]) && !in_word
 }

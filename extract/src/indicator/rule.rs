@@ -41,6 +41,8 @@ pub enum Rule {
     FromTo,
     /// A rate said 均 of a list: each item's rate.
     SharedRate,
+    /// A list said 均 of one figure (or a list of rates before it): one indicator per item.
+    ListSharedFigure,
     /// An absolute change (增加…万元) as a figure of its own.
     AbsoluteChange,
     /// One change said of a list of subjects.
@@ -72,6 +74,7 @@ impl Rule {
             Rule::FromToOld => "from_to_old",
             Rule::FromTo => "from_to",
             Rule::SharedRate => "shared_rate",
+            Rule::ListSharedFigure => "list_shared_figure",
             Rule::AbsoluteChange => "absolute_change",
             Rule::ListSharedChange => "list_shared_change",
             Rule::ChangeOnly => "change_only",
