@@ -121,16 +121,18 @@ fn title_end(text: &[char], start: usize, style: Style) -> usize {
 
 fn kind_of(title: &str, report_year: Option<i32>) -> SectionKind {
     let lex = &LEXICON.section;
-    if let Some(y) = report_year {
-        if title.contains(&format!("{}年", y + 1)) {
-            return SectionKind::Plan;
-        }
-    }
-    if lex.plan.iter().any(|w| title.contains(w.as_str())) {
+    let has = |words: &crate::lexicon::Words| words.iter().any(|w| title.contains(w.as_str()));
+    let next_year = report_year.is_some_and(|y| title.contains(&format!("{}年", y + 1)));
+    let (plan_words, review) = (has(&lex.plan), has(&lex.review));
+    // 2023年工作总结和2024年工作计划, 重点工作完成情况: a heading that names review and plan alike leaves
+    // the kind of each figure to its own sentence.
+    if plan_words && review {
+        SectionKind::Other
+    } else if next_year || plan_words {
         SectionKind::Plan
-    } else if lex.problems.iter().any(|w| title.contains(w.as_str())) {
+    } else if has(&lex.problems) {
         SectionKind::Problems
-    } else if lex.review.iter().any(|w| title.contains(w.as_str())) {
+    } else if review {
         SectionKind::Review
     } else {
         SectionKind::Other
