@@ -15,6 +15,7 @@ mod report;
 mod sentence;
 mod structure;
 mod text;
+pub mod token;
 
 pub use model::*;
 

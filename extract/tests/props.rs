@@ -275,3 +275,66 @@ fn decodes_gbk_and_utf8_reports() {
         Err(govreport_extract::DecodeError::UnsupportedCharset(_))
     ));
 }
+
+/// The bulk reports (`shared/corpus/bulk/*/`), for the token layer: scraped
+/// pages with clutter, cut anywhere.
+static BULK: LazyLock<Vec<Vec<char>>> = LazyLock::new(|| {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/bulk");
+    let mut paths = Vec::new();
+    for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+        paths.extend(std::fs::read_dir(dir.path()).into_iter().flatten().flatten().map(|e| e.path()));
+    }
+    paths.sort();
+    let texts = paths.iter().filter_map(|p| decode(&std::fs::read(p).ok()?, None).ok());
+    texts.map(|t| t.chars().collect()).collect()
+});
+
+/// The words of `chars[start..end]` cover it exactly: in order, no gaps, none empty.
+fn check_tokens(chars: &[char], start: usize, end: usize) -> Result<(), TestCaseError> {
+    let found = govreport_extract::token::tokens(chars, start, end);
+    let mut at = start;
+    for t in &found {
+        prop_assert!(t.start == at && t.end > t.start, "token {t:?} after {at}");
+        at = t.end;
+    }
+    prop_assert_eq!(at, end.max(start));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn tokens_cover_random_strings(text in any::<String>(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>()) {
+        let chars: Vec<char> = text.chars().collect();
+        let (x, y) = (a.index(chars.len() + 1), b.index(chars.len() + 1));
+        check_tokens(&chars, x.min(y), x.max(y))?;
+        check_tokens(&chars, 0, chars.len())?;
+    }
+
+    #[test]
+    fn tokens_cover_random_chinese_text(text in chinese_text()) {
+        let chars: Vec<char> = text.chars().collect();
+        check_tokens(&chars, 0, chars.len())?;
+    }
+
+    #[test]
+    fn tokens_cover_bulk_reports_cut_anywhere(pick in any::<prop::sample::Index>(), from in any::<prop::sample::Index>(), len in 0usize..400) {
+        prop_assume!(!BULK.is_empty());
+        let chars = &BULK[pick.index(BULK.len())];
+        let start = from.index(chars.len().max(1)).min(chars.len());
+        check_tokens(chars, start, (start + len).min(chars.len()))?;
+    }
+}
+
+#[test]
+fn tokens_cover_whole_bulk_reports() {
+    // Without the shared corpus (a bare checkout) there is nothing to cut.
+    println!("{} bulk reports", BULK.len());
+    for chars in BULK.iter() {
+        check_tokens(chars, 0, chars.len()).unwrap();
+    }
+}

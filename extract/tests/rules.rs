@@ -1,7 +1,8 @@
 //! The one runner for the rule corpora in `tests/corpus/*.toml`.
 //!
 //! A corpus file names its `target` (what is run on each case's text):
-//! `quantities`, `indicators`, `sections` or `metadata`. Each `[[case]]` has
+//! `quantities`, `indicators`, `sections`, `metadata`, `catalog` or `tokens`
+//! (one record: the words in order as `tokens`, and as `word/tag` in `tagged`). Each `[[case]]` has
 //! `text` and `expect` (and a `name` that a failure reports), a list of partial records: every expected record must
 //! match some output record on the fields it names (numbers within 1e-6).
 //! `exact = true` on a case (or on the file) also forbids any other output;
@@ -50,8 +51,18 @@ fn run(target: &str, text: &str, hints: &Hints) -> Vec<Value> {
             to_json(&[report])
         }
         "catalog" => to_json(govreport_extract::catalog::Catalog::embedded().link(text).as_slice()),
+        "tokens" => vec![segmented(text)],
         other => panic!("unknown corpus target {other:?}"),
     }
+}
+
+/// One record of the text's words: `tokens` (as written) and `tagged` (`word/tag`), in order.
+fn segmented(text: &str) -> Value {
+    let chars: Vec<char> = text.chars().collect();
+    let found = govreport_extract::token::tokens(&chars, 0, chars.len());
+    let words: Vec<String> = found.iter().map(|t| govreport_extract::token::word(&chars, t)).collect();
+    let tagged: Vec<String> = found.iter().zip(&words).map(|(t, w)| format!("{w}/{}", t.tag.name())).collect();
+    serde_json::json!({ "tokens": words, "tagged": tagged })
 }
 
 fn to_json<T: serde::Serialize>(items: &[T]) -> Vec<Value> {

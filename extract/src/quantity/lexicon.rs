@@ -182,6 +182,13 @@ impl<T: Clone> Words<T> {
     }
 }
 
+impl<T> Words<T> {
+    /// Every word of the list, in no particular order (the token layer's user dictionary reads the units).
+    pub fn words(&self) -> impl Iterator<Item = &[char]> + '_ {
+        self.by_first.values().flatten().map(|(w, _)| w.as_slice())
+    }
+}
+
 fn plain(words: Vec<String>) -> Words<()> {
     Words::new(words.into_iter().map(|w| (w, ())))
 }

@@ -10,6 +10,9 @@ mod resolve;
 
 use crate::Quantity;
 
+/// Read by the token layer for its user dictionary (units and magnitudes).
+pub(crate) use lexicon::{lexicon, NumeralChar};
+
 /// Every quantity in clean text; spans are code point offsets into `clean`.
 pub fn scan(clean: &str) -> Vec<Quantity> {
     let chars: Vec<char> = clean.chars().collect();

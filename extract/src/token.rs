@@ -1,0 +1,487 @@
+//! Words with parts of speech: `jieba-rs` segmentation of a span of clean
+//! text, with a user dictionary built from the project's own data so that
+//! indicator names, units and the lexicon's words come out whole.
+//!
+//! Offsets are code points, like every span in the engine. [`tokens`]
+//! covers the span it is given exactly, in order, with no gaps: the caller
+//! segments only the words it needs (those before a figure), so a call is
+//! cheap and allocates its output only.
+//!
+//! Where user words come from, and their tag:
+//! - catalog names and aliases → [`Tag::Indicator`] (a noun the catalog knows);
+//! - units as written, alone and after a magnitude (亿元, 万平方米) → [`Tag::Unit`];
+//! - the lexicon's word lists → the part of speech of the list (verb lists
+//!   [`Tag::Verb`], attribute and money nouns [`Tag::Noun`], half-years
+//!   [`Tag::Time`], rank scopes [`Tag::Place`], scene ends [`Tag::Locality`],
+//!   year-on-year markers [`Tag::Adverb`]), but only for words jieba does not
+//!   know: for a word it knows, its own tag is better informed than a list
+//!   that groups words by what the engine does with them.
+//!
+//! One-character words are never added (jieba has them all, and whether 人
+//! or 家 is a unit depends on the number before it, which the number layer
+//! decides), nor lexicon words with digits (a date-bound phrase is no word).
+
+use jieba_rs::Jieba;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// A part of speech, folded from jieba's ICTCLAS tags to what the engine asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tag {
+    /// A catalog indicator name or alias (user dictionary).
+    Indicator,
+    /// A unit, alone or after a magnitude (user dictionary).
+    Unit,
+    /// n, nz, ng, nrfg and other common nouns.
+    Noun,
+    /// vn: a verb used as a noun (建设, 发展).
+    VerbNoun,
+    /// ns: a place name.
+    Place,
+    /// nt: an organization.
+    Organization,
+    /// nr: a person's name.
+    Person,
+    /// t: a time word (今年, 上半年).
+    Time,
+    /// f: a locality (以上, 内, 期间).
+    Locality,
+    /// s: a space word (城区, 农村).
+    Space,
+    /// v and its kinds.
+    Verb,
+    /// a, ad, an, b, z: adjectives and distinguishing words.
+    Adjective,
+    /// d: an adverb.
+    Adverb,
+    /// p: a preposition (为, 在, 围绕).
+    Preposition,
+    /// c: a conjunction.
+    Conjunction,
+    /// u: a particle (的, 了).
+    Particle,
+    /// r: a pronoun.
+    Pronoun,
+    /// m: a numeral (48.78, 十二).
+    Numeral,
+    /// q: a quantifier (个, 项).
+    Quantifier,
+    /// i, l, j: idioms, set phrases and abbreviations.
+    Phrase,
+    /// eng: Latin letters.
+    Latin,
+    /// Punctuation marks.
+    Punctuation,
+    /// Spaces and line breaks.
+    Whitespace,
+    /// Anything else (interjections, onomatopoeia, unknown).
+    Other,
+}
+
+/// One word: `start..end` in code points of the text given to [`tokens`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub tag: Tag,
+}
+
+impl Tag {
+    /// Every tag with its name: the name the runner's corpora and
+    /// `data/tokens.toml` use, and the tag the user dictionary gives jieba
+    /// (longer than any ICTCLAS tag, so a user word's tag says it is ours).
+    const NAMES: &'static [(Tag, &'static str)] = &[
+        (Tag::Indicator, "indicator"),
+        (Tag::Unit, "unit"),
+        (Tag::Noun, "noun"),
+        (Tag::VerbNoun, "verb_noun"),
+        (Tag::Place, "place"),
+        (Tag::Organization, "organization"),
+        (Tag::Person, "person"),
+        (Tag::Time, "time"),
+        (Tag::Locality, "locality"),
+        (Tag::Space, "space"),
+        (Tag::Verb, "verb"),
+        (Tag::Adjective, "adjective"),
+        (Tag::Adverb, "adverb"),
+        (Tag::Preposition, "preposition"),
+        (Tag::Conjunction, "conjunction"),
+        (Tag::Particle, "particle"),
+        (Tag::Pronoun, "pronoun"),
+        (Tag::Numeral, "numeral"),
+        (Tag::Quantifier, "quantifier"),
+        (Tag::Phrase, "phrase"),
+        (Tag::Latin, "latin"),
+        (Tag::Punctuation, "punctuation"),
+        (Tag::Whitespace, "whitespace"),
+        (Tag::Other, "other"),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Tag::NAMES.iter().find(|(t, _)| *t == self).map(|(_, n)| *n).expect("every tag is named")
+    }
+
+    pub fn from_name(name: &str) -> Option<Tag> {
+        Tag::NAMES.iter().find(|(_, n)| *n == name).map(|(t, _)| *t)
+    }
+}
+
+/// Segmentation with jieba's hidden Markov model for words not in the
+/// dictionary (place and project names are mostly unknown to it).
+const USE_HMM: bool = true;
+
+/// jieba with the user dictionary, and the one-character units and time
+/// units (what a character after a numeral is).
+struct Segmenter {
+    jieba: Jieba,
+    after_numeral: HashMap<char, Tag>,
+}
+
+static SEGMENTER: LazyLock<Segmenter> =
+    LazyLock::new(|| Segmenter { jieba: build(), after_numeral: one_character_units() });
+
+// The text of the span being segmented, reused between calls.
+thread_local! {
+    static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Loads the dictionary now rather than on the first call (it takes tens of milliseconds).
+pub fn preload() {
+    LazyLock::force(&SEGMENTER);
+}
+
+/// The words of `text[start..end]`, covering it exactly and in order.
+/// Out-of-range bounds are clamped to the text.
+pub fn tokens(text: &[char], start: usize, end: usize) -> Vec<Token> {
+    let end = end.min(text.len());
+    let start = start.min(end);
+    if start == end {
+        return Vec::new();
+    }
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        buffer.clear();
+        buffer.extend(&text[start..end]);
+        let tagged = SEGMENTER.jieba.tag(&buffer, USE_HMM);
+        let mut out: Vec<Token> = tagged
+            .iter()
+            .map(|t| Token { start: start + t.start, end: start + t.end, tag: tag_of(t.tag, t.word) })
+            .collect();
+        join_numbers(text, &mut out);
+        split_percent(text, &mut out);
+        tag_after_numerals(text, &SEGMENTER.after_numeral, &mut out);
+        out
+    })
+}
+
+/// The surface of a token.
+pub fn word(text: &[char], token: &Token) -> String {
+    text[token.start..token.end].iter().collect()
+}
+
+/// Maps a jieba tag (the ICTCLAS set, or one of [`USER_TAGS`]) to a [`Tag`].
+fn tag_of(tag: &str, word: &str) -> Tag {
+    // ICTCLAS tags have at most three letters (eng); ours are longer.
+    if tag.len() > 3 {
+        return Tag::from_name(tag).unwrap_or(Tag::Other);
+    }
+    let mut letters = tag.chars();
+    match (letters.next(), letters.next()) {
+        (Some('n'), Some('s')) => Tag::Place,
+        (Some('n'), Some('t')) => Tag::Organization,
+        (Some('n'), Some('r')) if tag != "nrfg" => Tag::Person,
+        (Some('v'), Some('n')) => Tag::VerbNoun,
+        (Some('n'), _) => Tag::Noun,
+        (Some('v'), _) => Tag::Verb,
+        (Some('t'), _) => Tag::Time,
+        (Some('f'), _) => Tag::Locality,
+        (Some('s'), _) => Tag::Space,
+        (Some('a' | 'b' | 'z'), _) => Tag::Adjective,
+        (Some('d'), _) => Tag::Adverb,
+        (Some('p'), _) => Tag::Preposition,
+        (Some('c'), _) => Tag::Conjunction,
+        (Some('u'), _) => Tag::Particle,
+        (Some('r'), _) => Tag::Pronoun,
+        (Some('m'), _) => Tag::Numeral,
+        (Some('q'), _) => Tag::Quantifier,
+        (Some('i' | 'l' | 'j'), _) => Tag::Phrase,
+        (Some('e'), Some('n')) => Tag::Latin,
+        _ => by_characters(word),
+    }
+}
+
+/// A tag for what jieba leaves untagged (`x`): punctuation, spaces, symbols.
+fn by_characters(word: &str) -> Tag {
+    if word.chars().all(char::is_whitespace) {
+        Tag::Whitespace
+    } else if word.chars().all(is_punctuation) {
+        Tag::Punctuation
+    } else {
+        Tag::Other
+    }
+}
+
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || ('\u{2010}'..='\u{205e}').contains(&c) // general punctuation: dashes, quotes, ellipsis
+        || ('\u{3000}'..='\u{303f}').contains(&c) // CJK punctuation: 、。「」【】
+        || ('\u{ff01}'..='\u{ff0f}').contains(&c) // full-width ！＂…／
+        || ('\u{ff1a}'..='\u{ff20}').contains(&c) // full-width ：；？＠
+        || ('\u{ff3b}'..='\u{ff40}').contains(&c)
+        || ('\u{ff5b}'..='\u{ff65}').contains(&c)
+}
+
+/// jieba cuts 1,234.5 into 1 , 234.5 (and a decimal outside a dictionary
+/// block into 48 . 78): the engine reads each as one numeral. A comma joins
+/// only before a group of three digits, so 1,2,3 stays a list.
+fn join_numbers(text: &[char], out: &mut Vec<Token>) {
+    let surface = |t: &Token| &text[t.start..t.end];
+    let digits = |t: &Token| surface(t).iter().all(char::is_ascii_digit);
+    let decimal = |t: &Token| {
+        let s = surface(t);
+        !s.is_empty() && s.iter().all(|c| c.is_ascii_digit() || *c == '.') && s[0] != '.'
+    };
+    let group = |t: &Token| {
+        let s = surface(t);
+        s.len() >= 3 && s[..3].iter().all(char::is_ascii_digit) && (s.len() == 3 || (s[3] == '.' && decimal(t)))
+    };
+    let mut joined: Vec<Token> = Vec::with_capacity(out.len());
+    for t in out.drain(..) {
+        let n = joined.len();
+        let joins = n >= 2 && {
+            let (before, mark) = (&joined[n - 2], surface(&joined[n - 1]));
+            (mark == ['.'] && digits(before) && digits(&t)) || (mark == [','] && decimal(before) && group(&t))
+        };
+        if joins {
+            joined.pop();
+            let whole = joined.last_mut().expect("two tokens before");
+            whole.end = t.end;
+            whole.tag = Tag::Numeral;
+        } else {
+            joined.push(t);
+        }
+    }
+    *out = joined;
+}
+
+/// A one-character unit or time unit right after a numeral is one whatever
+/// jieba tags it (5200人, 126件, 10月): jieba tags the character alone.
+fn tag_after_numerals(text: &[char], after_numeral: &HashMap<char, Tag>, out: &mut [Token]) {
+    for i in 1..out.len() {
+        let t = out[i];
+        if t.end - t.start == 1 && out[i - 1].tag == Tag::Numeral {
+            if let Some(&tag) = after_numeral.get(&text[t.start]) {
+                out[i].tag = tag;
+            }
+        }
+    }
+}
+
+/// jieba keeps a percent sign with its number (6.15%); the engine reads % as the unit, as it reads 亿元.
+fn split_percent(text: &[char], out: &mut Vec<Token>) {
+    let glued = |t: &Token| t.end - t.start >= 2 && t.tag == Tag::Numeral && text[t.end - 1] == '%';
+    if !out.iter().any(glued) {
+        return;
+    }
+    let mut split = Vec::with_capacity(out.len() + 1);
+    for t in out.drain(..) {
+        if glued(&t) {
+            split.push(Token { end: t.end - 1, ..t });
+            split.push(Token { start: t.end - 1, end: t.end, tag: Tag::Unit });
+        } else {
+            split.push(t);
+        }
+    }
+    *out = split;
+}
+
+/// The default dictionary plus the project's words (see the module comment).
+fn build() -> Jieba {
+    let forced = forced_words();
+    // A word jieba already knows keeps the tag it is first loaded with, so
+    // the words whose tag we decide go in before the default dictionary.
+    let mut jieba = Jieba::empty();
+    for (word, tag) in &forced {
+        jieba.add_word(word, Some(1), Some(tag.name()));
+    }
+    jieba.load_default_dict();
+    // Now that the dictionary is loaded, give each word just the frequency
+    // that keeps it whole against its own pieces (jieba's suggest_freq).
+    for (word, _) in &forced {
+        jieba.add_word(word, None, None);
+    }
+    for (word, tag) in lexicon_words(false) {
+        if word.chars().count() >= 2 && !jieba.has_word(&word) {
+            jieba.add_word(&word, None, Some(tag.name()));
+        }
+    }
+    jieba
+}
+
+/// One-character units (Unit) and time units (Time, first: 天 and 周 are both).
+fn one_character_units() -> HashMap<char, Tag> {
+    let mut map = HashMap::new();
+    let single = |w: &[char]| (w.len() == 1).then(|| w[0]);
+    for w in crate::quantity::lexicon().units.words().filter_map(single) {
+        map.insert(w, Tag::Unit);
+    }
+    for w in crate::lexicon::LEXICON.quantity.time_units.iter() {
+        let chars: Vec<char> = w.chars().collect();
+        if let Some(c) = single(&chars) {
+            map.insert(c, Tag::Time);
+        }
+    }
+    map
+}
+
+/// `data/tokens.toml`.
+#[derive(serde::Deserialize)]
+struct TokensFile {
+    words: std::collections::BTreeMap<String, String>,
+}
+
+/// Words the token layer adds or corrects itself (`data/tokens.toml`).
+fn own_words() -> Vec<(String, Tag)> {
+    let file: TokensFile =
+        toml::from_str(include_str!("../data/tokens.toml")).unwrap_or_else(|e| panic!("data/tokens.toml: {e}"));
+    let tag = |name: &str| Tag::from_name(name).unwrap_or_else(|| panic!("data/tokens.toml: unknown tag {name:?}"));
+    file.words.iter().map(|(word, name)| (word.clone(), tag(name))).collect()
+}
+
+/// Words whose tag we decide even where jieba knows them: our own, catalog
+/// names, units, and the lexicon's lists of one part of speech.
+fn forced_words() -> Vec<(String, Tag)> {
+    let mut words: Vec<(String, Tag)> = own_words();
+    for d in crate::catalog::Catalog::embedded().definitions() {
+        for name in std::iter::once(&d.name).chain(&d.aliases) {
+            words.push((name.clone(), Tag::Indicator));
+        }
+    }
+    words.extend(unit_words().into_iter().map(|w| (w, Tag::Unit)));
+    words.extend(lexicon_words(true));
+    words.retain(|(w, _)| w.chars().count() >= 2);
+    // Stable: a word listed twice keeps its first tag (ours, catalog, units, lexicon).
+    words.sort_by(|a, b| a.0.cmp(&b.0));
+    words.dedup_by(|a, b| a.0 == b.0);
+    words
+}
+
+/// Every unit as written, alone and after a magnitude: 元, 万元, 亿元, 千万元
+/// (a magnitude is read with the number, so units.toml lists only the units).
+fn unit_words() -> Vec<String> {
+    use crate::quantity::NumeralChar;
+    let lex = crate::quantity::lexicon();
+    let chars_of = |pick: fn(&NumeralChar) -> bool| -> Vec<char> {
+        lex.numeral.iter().filter(|(_, n)| pick(n)).map(|(c, _)| *c).collect()
+    };
+    let big = chars_of(|n| matches!(n, NumeralChar::Magnitude(_)));
+    let small = chars_of(|n| matches!(n, NumeralChar::SmallUnit(_)));
+    // 万, 亿; 千万, 百亿; 万亿 (magnitudes stack).
+    let mut magnitudes: Vec<String> = big.iter().map(|b| b.to_string()).collect();
+    for first in small.iter().chain(&big) {
+        magnitudes.extend(big.iter().map(|b| format!("{first}{b}")));
+    }
+    let units: Vec<String> = lex.units.words().map(|w| w.iter().collect()).collect();
+    let mut words = units.clone();
+    // Only Chinese units take a magnitude (万元, not 万%).
+    let chinese = units.iter().filter(|u| u.chars().all(crate::lexicon::is_han));
+    let chinese: Vec<&String> = chinese.collect();
+    for m in &magnitudes {
+        words.extend(chinese.iter().map(|u| format!("{m}{u}")));
+    }
+    words
+}
+
+/// The lexicon's word lists with the part of speech of each: with `forced`
+/// the lists that hold only that part of speech (verb lists, scopes, halves,
+/// year-on-year markers), else the mixed ones, whose words jieba knows keep
+/// jieba's tag (filler phrases, nouns of attributes and money).
+fn lexicon_words(forced: bool) -> Vec<(String, Tag)> {
+    let lex = &crate::lexicon::LEXICON;
+    let n = &lex.name;
+    let verbs = [
+        &n.meaning_verbs,
+        &n.object_taking_verbs,
+        &n.light_verbs,
+        &n.pursuit_verbs,
+        &n.handling_verbs,
+        &n.outcome_verbs,
+        &n.listing_verbs,
+        &n.state_verbs,
+        &n.to_verbs,
+        &lex.rank.verbs,
+    ];
+    let lists: Vec<(Vec<&str>, Tag)> = if forced {
+        vec![
+            (strs(&verbs), Tag::Verb),
+            (firsts(&lex.change.verbs), Tag::Verb),
+            (lex.period.halves.iter().map(|(w, _, _)| w.as_str()).collect(), Tag::Time),
+            (strs(&[&lex.rank.scopes]), Tag::Place),
+            (strs(&[&lex.change.yoy, &lex.change.absolute_cues]), Tag::Adverb),
+        ]
+    } else {
+        vec![
+            (strs(&[&n.filler_verbs, &n.inner_fillers]), Tag::Verb),
+            (strs(&[&n.attributes, &n.money_words, &n.built_things, &n.funded_heads]), Tag::Noun),
+            (firsts(&lex.change.nouns), Tag::Noun),
+            (strs(&[&n.scene_ends]), Tag::Locality),
+        ]
+    };
+    let mut words = Vec::new();
+    for (list, tag) in lists {
+        // A word with digits is a date-bound phrase (比2022年), not a word.
+        words.extend(list.into_iter().filter(|w| !w.chars().any(|c| c.is_ascii_digit())).map(|w| (w.to_string(), tag)));
+    }
+    words
+}
+
+fn strs<'a>(lists: &[&'a crate::lexicon::Words]) -> Vec<&'a str> {
+    lists.iter().flat_map(|l| l.iter().map(String::as_str)).collect()
+}
+
+fn firsts<T>(pairs: &[(String, T)]) -> Vec<&str> {
+    pairs.iter().map(|(w, _)| w.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words_of(text: &str, start: usize, end: usize) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        tokens(&chars, start, end).iter().map(|t| word(&chars, t)).collect()
+    }
+
+    #[test]
+    fn a_span_is_covered_exactly_and_bounds_are_clamped() {
+        let chars: Vec<char> = "全年实现规上工业产值48.78亿元".chars().collect();
+        let found = tokens(&chars, 2, 100);
+        assert_eq!(found.first().map(|t| t.start), Some(2));
+        assert_eq!(found.last().map(|t| t.end), Some(chars.len()));
+        assert!(found.windows(2).all(|w| w[0].end == w[1].start && w[0].start < w[0].end));
+        assert!(tokens(&chars, 5, 3).is_empty());
+    }
+
+    #[test]
+    fn only_the_span_is_segmented() {
+        // The window starts inside the name, so the name cannot come out whole.
+        assert_eq!(words_of("规上工业产值48.78亿元", 2, 6), ["工业产值"]);
+    }
+
+    #[test]
+    fn tag_names_are_unique_and_match_serde() {
+        for (tag, name) in Tag::NAMES {
+            assert_eq!(Tag::from_name(name), Some(*tag));
+            assert_eq!(serde_json::to_value(tag).ok().and_then(|v| v.as_str().map(String::from)).as_deref(), Some(*name));
+        }
+    }
+
+    #[test]
+    fn the_data_words_load() {
+        assert!(!own_words().is_empty());
+        assert!(forced_words().len() > 1000, "catalog, units and lexicon words");
+    }
+}
