@@ -51,7 +51,17 @@ struct UnitsFile {
     units: HashMap<String, (String, f64)>,
     prefixes: HashMap<String, String>,
     blocked_by: HashMap<char, String>,
-    money_parts: HashMap<String, f64>,
+    money_parts: HashMap<String, (String, f64)>,
+    words: UnitWords,
+    unit_words: HashMap<String, (String, f64)>,
+}
+
+#[derive(Deserialize)]
+struct UnitWords {
+    tenths_split: Vec<String>,
+    discounts: Vec<String>,
+    half_after: Vec<String>,
+    money_joiners: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -89,8 +99,20 @@ pub struct Lexicon {
     pub unit_prefixes: Words<String>,
     /// A one-character unit followed by one of these characters is a word, not a unit (成立, 起步).
     pub unit_blocked_by: HashMap<char, Vec<char>>,
-    /// Coins after 元: 角 0.1, 分 0.01.
-    pub money_parts: Words<f64>,
+    /// Coins after an amount: 角 is 0.1 元, 美分 0.01 美元.
+    pub money_parts: Words<(String, f64)>,
+    /// Each currency's coin values, largest first.
+    pub coins: HashMap<String, Vec<f64>>,
+    /// 又 in 两美元又三美分.
+    pub money_joiners: Words<()>,
+    /// 成: a lone digit after it is in hundredths, 半 half a tenth (七成六, 三成半).
+    pub tenths_split: Words<()>,
+    /// 折: two digits are already percent; 十折 is no discount.
+    pub discounts: Words<()>,
+    /// 个: 半 after it adds a half (一个半).
+    pub half_after: Words<()>,
+    /// 对折: a quantity with no numeral; the value is the unit's factor.
+    pub unit_words: Words<Unit>,
     pub approx_before: Words<Approx>,
     /// 签约, 最近: characters that make a one-character qualifier the end of a word.
     pub approx_before_blocked_by: HashMap<char, Vec<char>>,
@@ -215,6 +237,18 @@ fn approx_words(words: HashMap<String, String>) -> Words<Approx> {
     }))
 }
 
+fn coin_values(parts: &HashMap<String, (String, f64)>) -> HashMap<String, Vec<f64>> {
+    let mut coins: HashMap<String, Vec<f64>> = HashMap::new();
+    for (base, value) in parts.values() {
+        coins.entry(base.clone()).or_default().push(*value);
+    }
+    for values in coins.values_mut() {
+        values.sort_by(|a, b| b.total_cmp(a));
+        values.dedup();
+    }
+    coins
+}
+
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let numbers: NumbersFile = read("numbers.toml", include_str!("../../data/numbers.toml"));
     let units: UnitsFile = read("units.toml", include_str!("../../data/units.toml"));
@@ -278,7 +312,18 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
                 .map(|(s, (base, factor))| (s, Unit { base, factor })),
         ),
         unit_prefixes: Words::new(units.prefixes),
+        coins: coin_values(&units.money_parts),
         money_parts: Words::new(units.money_parts),
+        money_joiners: plain(units.words.money_joiners),
+        tenths_split: plain(units.words.tenths_split),
+        discounts: plain(units.words.discounts),
+        half_after: plain(units.words.half_after),
+        unit_words: Words::new(
+            units
+                .unit_words
+                .into_iter()
+                .map(|(s, (base, factor))| (s, Unit { base, factor })),
+        ),
         unit_blocked_by: units
             .blocked_by
             .into_iter()
