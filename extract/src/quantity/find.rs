@@ -311,6 +311,10 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
     }
     j = skip_spaces(text, j + 1, MAX_SPACES);
     let units_only = !has_digits(&run.toks);
+    // 五零百分之: a denominator is one whole numeral (here 百 alone is).
+    if !units_only && numeral(&run.toks, End::Low).is_none_or(|(_, n)| n < run.toks.len()) {
+        return None;
+    }
     if text.get(j) == Some(&'之') {
         j = skip_spaces(text, j + 1, MAX_SPACES);
     } else if !units_only {
@@ -320,7 +324,8 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
         Some((n, _)) => (true, j + n),
         None => (false, j),
     };
-    let mut num = read_run(lex, text, j)?;
+    let mut num = read_numerator(lex, text, j)?;
+    leave_next_denominator(text, &mut num);
     match numeral(&num.toks, End::Low) {
         Some((_, used)) => num.truncate(used),
         // 百分之百
@@ -329,6 +334,7 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
         }
         None => return None,
     }
+    add_letter_magnitude(lex, text, &mut num);
     let end = num.end();
     Some((
         Number::Fraction {
@@ -339,6 +345,55 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
         },
         end,
     ))
+}
+
+/// The numerator after 分之: a numeral run, or decimals alone (百分之点二八).
+fn read_numerator(lex: &'static Lexicon, text: &[char], j: usize) -> Option<Run> {
+    if text.get(j).is_some_and(|c| lex.points.contains(c)) {
+        let (value, end) = read_decimals(lex, text, skip_spaces(text, j + 1, MAX_SPACES))?;
+        return Some(Run {
+            start: j,
+            toks: vec![Tok::Decimals(value)],
+            ends: vec![end],
+        });
+    }
+    read_run(lex, text, j)
+}
+
+/// 百分之四百三十二万分之四三: a numerator is never a denominator, so the
+/// 万 (or 百, 千) right before another 分之 starts the next fraction.
+fn leave_next_denominator(text: &[char], num: &mut Run) {
+    let j = skip_spaces(text, num.end(), MAX_SPACES);
+    let k = skip_spaces(text, j + 1, MAX_SPACES);
+    if text.get(j) != Some(&'分') || text.get(k) != Some(&'之') {
+        return;
+    }
+    let units = num
+        .toks
+        .iter()
+        .rev()
+        .take_while(|t| matches!(t, Tok::SmallUnit(_) | Tok::Magnitude(_)))
+        .count();
+    let keep = num.toks.len() - units;
+    if units > 0 && keep > 0 && numeral(&num.toks[..keep], End::Low).is_some_and(|(_, n)| n == keep)
+    {
+        num.truncate(keep);
+    }
+}
+
+/// 百分之15k: a letter magnitude after the numerator's digits scales it.
+fn add_letter_magnitude(lex: &'static Lexicon, text: &[char], num: &mut Run) {
+    let end = num.end();
+    if !matches!(num.toks.last(), Some(Tok::Arabic { .. })) || lex.units.at(text, end).is_some() {
+        return;
+    }
+    let Some(&m) = text.get(end).and_then(|c| lex.letter_magnitudes.get(c)) else {
+        return;
+    };
+    if !text.get(end + 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        num.toks.push(Tok::Magnitude(m));
+        num.ends.push(end + 1);
+    }
 }
 
 fn read_inside_approx(lex: &'static Lexicon, text: &[char], f: &mut Found) {

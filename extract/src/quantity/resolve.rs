@@ -95,7 +95,8 @@ pub fn numeral(toks: &[Tok], end: End) -> Option<(f64, usize)> {
                 has_digit = true;
             }
             Tok::SmallUnit(u) => {
-                if u >= last_small {
+                // 零 starts no hundreds (零百分之 is 零 and 百分之; 零十 is ten).
+                if u >= last_small || (u > 10.0 && after_zero && section == 0.0 && total == 0.0) {
                     break;
                 }
                 if pending.is_none()
@@ -379,6 +380,7 @@ mod tests {
         assert_eq!(numeral(&[Digit(2), Digit(3)], End::High), Some((3.0, 2)));
         assert_eq!(v(&[Digit(1), Digit(7), Digit(2), Digit(0)]), Some(1720.0));
         assert_eq!(v(&[Digit(5), Digit(5)]), Some(55.0));
+        assert_eq!(v(&[Digit(0), SmallUnit(100.0)]), Some(0.0));
         assert_eq!(
             numeral(
                 &[Digit(3), Digit(4), SmallUnit(10.0), Magnitude(1e4)],
