@@ -141,7 +141,7 @@ fn can_start(lex: &'static Lexicon, text: &[char], i: usize) -> bool {
     let c = text[i];
     c.is_ascii_digit()
         || lex.is_numeral(c)
-        || lex.unit_words.starts(text, i)
+        || lex.unit_word_at(text, i)
         || (c == '.'
             && text.get(i + 1).is_some_and(|c| c.is_ascii_digit())
             && !prev_is(text, i, |p| p.is_ascii_alphanumeric()))

@@ -83,6 +83,8 @@ pub struct Lexicon {
     pub numeral: HashMap<char, NumeralChar>,
     /// One bit per Basic Multilingual Plane character: is it a numeral character? (a fast first test)
     numeral_bits: Vec<u64>,
+    /// The same test for the first characters of `unit_words` (打对折), so the scan stays cheap.
+    unit_word_bits: Vec<u64>,
     pub points: HashSet<char>,
     pub not_decimal: HashSet<char>,
     pub capital: HashSet<char>,
@@ -217,6 +219,25 @@ impl Lexicon {
             self.numeral.contains_key(&c)
         }
     }
+
+    /// Might a unit word (打对折) start at `at`?
+    pub fn unit_word_at(&self, text: &[char], at: usize) -> bool {
+        let code = text[at] as usize;
+        let maybe = code >= 0x10000 || self.unit_word_bits[code / 64] & (1 << (code % 64)) != 0;
+        maybe && self.unit_words.starts(text, at)
+    }
+}
+
+/// One bit per Basic Multilingual Plane character in `chars`.
+fn char_bits(chars: impl IntoIterator<Item = char>) -> Vec<u64> {
+    let mut bits = vec![0u64; 0x10000 / 64];
+    for c in chars {
+        let code = c as usize;
+        if code < 0x10000 {
+            bits[code / 64] |= 1 << (code % 64);
+        }
+    }
+    bits
 }
 
 /// The data files are part of the build; a broken one is a bug, reported briefly.
@@ -283,16 +304,12 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     );
     let w = numbers.words;
     numeral.extend(w.half.iter().map(|&c| (c, NumeralChar::Half)));
-    let mut numeral_bits = vec![0u64; 0x10000 / 64];
-    for &c in numeral.keys() {
-        let code = c as usize;
-        if code < 0x10000 {
-            numeral_bits[code / 64] |= 1 << (code % 64);
-        }
-    }
+    let numeral_bits = char_bits(numeral.keys().copied());
+    let unit_word_bits = char_bits(units.unit_words.keys().filter_map(|w| w.chars().next()));
     Lexicon {
         numeral,
         numeral_bits,
+        unit_word_bits,
         points: w.points.into_iter().collect(),
         not_decimal: w.not_decimal.into_iter().collect(),
         capital: w.capital.into_iter().collect(),
