@@ -807,8 +807,11 @@ fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
         f.start = signed_at - n;
     } else {
         let at = back_spaces(text, f.start, 1);
-        // "- 24个" at the start of a line is a bullet, not a sign.
-        let bullet = at > 0 && at < f.start && (at == 1 || prev_is(text, at - 1, |c| c == '\n'));
+        // "- 24个" at the start of a line is a bullet, not a sign; "- 1,200,000"
+        // alone on its line introduces nothing.
+        let alone = f.unit.is_none() && text.get(f.end).is_none_or(|&c| c == '\n');
+        let bullet =
+            at > 0 && at < f.start && (at == 1 || prev_is(text, at - 1, |c| c == '\n')) && !alone;
         if at > 0
             && text[at - 1] == '-'
             && !bullet
@@ -958,7 +961,7 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
                 if !matches!(tok, Tok::Arabic { .. }) {
                     let capital = lex.capital.contains(&text[run.start]);
                     let prev_cjk = prev.is_some_and(is_cjk) && !f.negative;
-                    if prev_cjk && (capital || !lex.lone_digit_preceders.ends(text, start)) {
+                    if prev_cjk && !lex.lone_digit_preceders.ends(text, start) {
                         return true;
                     }
                     if capital && next.is_some_and(is_cjk) {
@@ -1108,11 +1111,37 @@ fn read_arabic(text: &[char], i: usize) -> (f64, bool, usize) {
     } else {
         digits
     };
-    (
-        digits.parse().unwrap_or(0.0),
-        single && !digits.contains('.'),
-        j,
-    )
+    let mut value: f64 = digits.parse().unwrap_or(0.0);
+    // 2.789e-1, 1.2E+08: an exponent after a decimal mantissa (a bare 49e7 is a hash).
+    if digits.contains('.') {
+        if let Some((exp, next)) = exponent(text, j) {
+            value *= 10f64.powi(exp);
+            j = next;
+        }
+    }
+    (value, single && !digits.contains('.'), j)
+}
+
+/// `e-1`, `E+08` at `i`, not running on into a word: the power of ten and where it ends.
+fn exponent(text: &[char], i: usize) -> Option<(i32, usize)> {
+    if !matches!(text.get(i), Some('e' | 'E')) {
+        return None;
+    }
+    let mut j = i + 1;
+    let negative = text.get(j) == Some(&'-');
+    if matches!(text.get(j), Some('-' | '+')) {
+        j += 1;
+    }
+    let len = text[j.min(text.len())..]
+        .iter()
+        .take(4)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if !(1..=3).contains(&len) || text.get(j + len).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let exp: i32 = text[j..j + len].iter().collect::<String>().parse().ok()?;
+    Some((if negative { -exp } else { exp }, j + len))
 }
 
 /// The first group before a thousands separator has one to three digits.
