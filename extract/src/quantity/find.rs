@@ -45,6 +45,8 @@ pub enum Number {
         num: Run,
         num_negative: bool,
     },
+    /// No numeral written: the unit word carries the value (对折 is 50%).
+    UnitWord,
 }
 
 /// A quantity found in the text, in pieces.
@@ -139,6 +141,7 @@ fn can_start(lex: &'static Lexicon, text: &[char], i: usize) -> bool {
     let c = text[i];
     c.is_ascii_digit()
         || lex.is_numeral(c)
+        || lex.unit_word_at(text, i)
         || (c == '.'
             && text.get(i + 1).is_some_and(|c| c.is_ascii_digit())
             && !prev_is(text, i, |p| p.is_ascii_alphanumeric()))
@@ -146,6 +149,10 @@ fn can_start(lex: &'static Lexicon, text: &[char], i: usize) -> bool {
 
 /// Reads the quantity starting at `i`: the hit, if it is one, and where to go on.
 fn read(lex: &'static Lexicon, text: &[char], i: usize) -> (Option<Found>, usize) {
+    if let Some(f) = read_unit_word(lex, text, i) {
+        let end = f.end;
+        return (Some(f), end);
+    }
     if let Some(end) = date_at(text, i) {
         return (None, end);
     }
@@ -169,6 +176,8 @@ fn read(lex: &'static Lexicon, text: &[char], i: usize) -> (Option<Found>, usize
         return (None, f.end);
     }
     read_unit(lex, text, &mut f);
+    read_tenths_part(lex, text, &mut f);
+    read_counter_half(lex, text, &mut f);
     read_money_parts(lex, text, &mut f);
     if let Some(stop) = read_range(lex, text, &mut f) {
         return (None, stop);
@@ -184,6 +193,25 @@ fn read(lex: &'static Lexicon, text: &[char], i: usize) -> (Option<Found>, usize
     }
     let end = f.end;
     (Some(f), end)
+}
+
+/// 打对折, 半折: a word that is a quantity with no numeral (not 对折旧).
+fn read_unit_word(lex: &'static Lexicon, text: &[char], i: usize) -> Option<Found> {
+    let (n, unit) = lex.unit_words.at(text, i)?;
+    if unit_blocked(lex, text, i + n - 1) {
+        return None;
+    }
+    let mut f = Found::bare(i, i + n, Number::UnitWord);
+    f.unit = Some(unit);
+    f.unit_at = i;
+    Some(f)
+}
+
+/// Is the one-character unit at `at` the start of a word (成立, 起步, 折旧)?
+fn unit_blocked(lex: &'static Lexicon, text: &[char], at: usize) -> bool {
+    lex.unit_blocked_by
+        .get(&text[at])
+        .is_some_and(|b| text.get(at + 1).is_some_and(|c| b.contains(c)))
 }
 
 /// The number at the start of `run`: a fraction (三分之一, 百分之五), a
@@ -283,6 +311,10 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
     }
     j = skip_spaces(text, j + 1, MAX_SPACES);
     let units_only = !has_digits(&run.toks);
+    // 五零百分之: a denominator is one whole numeral (here 百 alone is).
+    if !units_only && numeral(&run.toks, End::Low).is_none_or(|(_, n)| n < run.toks.len()) {
+        return None;
+    }
     if text.get(j) == Some(&'之') {
         j = skip_spaces(text, j + 1, MAX_SPACES);
     } else if !units_only {
@@ -292,7 +324,8 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
         Some((n, _)) => (true, j + n),
         None => (false, j),
     };
-    let mut num = read_run(lex, text, j)?;
+    let mut num = read_numerator(lex, text, j)?;
+    leave_next_denominator(text, &mut num);
     match numeral(&num.toks, End::Low) {
         Some((_, used)) => num.truncate(used),
         // 百分之百
@@ -301,6 +334,7 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
         }
         None => return None,
     }
+    add_letter_magnitude(lex, text, &mut num);
     let end = num.end();
     Some((
         Number::Fraction {
@@ -311,6 +345,55 @@ fn read_fraction(lex: &'static Lexicon, text: &[char], run: &Run) -> Option<(Num
         },
         end,
     ))
+}
+
+/// The numerator after 分之: a numeral run, or decimals alone (百分之点二八).
+fn read_numerator(lex: &'static Lexicon, text: &[char], j: usize) -> Option<Run> {
+    if text.get(j).is_some_and(|c| lex.points.contains(c)) {
+        let (value, end) = read_decimals(lex, text, skip_spaces(text, j + 1, MAX_SPACES))?;
+        return Some(Run {
+            start: j,
+            toks: vec![Tok::Decimals(value)],
+            ends: vec![end],
+        });
+    }
+    read_run(lex, text, j)
+}
+
+/// 百分之四百三十二万分之四三: a numerator is never a denominator, so the
+/// 万 (or 百, 千) right before another 分之 starts the next fraction.
+fn leave_next_denominator(text: &[char], num: &mut Run) {
+    let j = skip_spaces(text, num.end(), MAX_SPACES);
+    let k = skip_spaces(text, j + 1, MAX_SPACES);
+    if text.get(j) != Some(&'分') || text.get(k) != Some(&'之') {
+        return;
+    }
+    let units = num
+        .toks
+        .iter()
+        .rev()
+        .take_while(|t| matches!(t, Tok::SmallUnit(_) | Tok::Magnitude(_)))
+        .count();
+    let keep = num.toks.len() - units;
+    if units > 0 && keep > 0 && numeral(&num.toks[..keep], End::Low).is_some_and(|(_, n)| n == keep)
+    {
+        num.truncate(keep);
+    }
+}
+
+/// 百分之15k: a letter magnitude after the numerator's digits scales it.
+fn add_letter_magnitude(lex: &'static Lexicon, text: &[char], num: &mut Run) {
+    let end = num.end();
+    if !matches!(num.toks.last(), Some(Tok::Arabic { .. })) || lex.units.at(text, end).is_some() {
+        return;
+    }
+    let Some(&m) = text.get(end).and_then(|c| lex.letter_magnitudes.get(c)) else {
+        return;
+    };
+    if !text.get(end + 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        num.toks.push(Tok::Magnitude(m));
+        num.ends.push(end + 1);
+    }
 }
 
 fn read_inside_approx(lex: &'static Lexicon, text: &[char], f: &mut Found) {
@@ -422,12 +505,11 @@ fn read_unit(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     let j = skip_spaces(text, f.end, 2);
     if let Some((n, unit)) = lex.units.at_spaced(text, j) {
         // 成立, 起步, 名列: the unit character starts a word here.
-        if n == 1
-            && lex
-                .unit_blocked_by
-                .get(&text[j])
-                .is_some_and(|b| text.get(j + 1).is_some_and(|c| b.contains(c)))
-        {
+        if n == 1 && unit_blocked(lex, text, j) {
+            return;
+        }
+        // 十折, 100折: no discount.
+        if lex.discounts.starts(text, j) && !is_discount_number(&f.number) {
             return;
         }
         // An ASCII unit must not run on into a word (5km is, 5kmh is not).
@@ -442,14 +524,112 @@ fn read_unit(lex: &'static Lexicon, text: &[char], f: &mut Found) {
     }
 }
 
-/// 50元6角三分, 九块九毛九, 一百三十五块六角七分钱: coins after the amount.
+/// A discount is digits below 100, with no 十 or 百 (八折, 八点五折, 75折, 九九折).
+fn is_discount_number(n: &Number) -> bool {
+    let Number::Plain { run, scale } = n else {
+        return false;
+    };
+    let digits_only = run.toks.iter().all(|t| {
+        matches!(
+            t,
+            Tok::Digit(_) | Tok::Arabic { .. } | Tok::Decimals(_) | Tok::Half
+        )
+    });
+    digits_only && *scale == 1.0 && numeral(&run.toks, End::Low).is_some_and(|(v, _)| v < 100.0)
+}
+
+/// 七成六, 三成半: after a tenth, a lone digit in hundredths or 半 (half a tenth).
+fn read_tenths_part(lex: &'static Lexicon, text: &[char], f: &mut Found) {
+    let Some(unit) = f.unit.filter(|_| lex.tenths_split.starts(text, f.unit_at)) else {
+        return;
+    };
+    let j = skip_spaces(text, f.end, 1);
+    let Some(part) = read_lone_part(lex, text, j) else {
+        return;
+    };
+    let coin = if part.toks == [Tok::Half] {
+        unit.factor
+    } else {
+        unit.factor / 10.0
+    };
+    f.end = part.end();
+    f.parts.push((part, coin));
+}
+
+/// One digit or 半 at `j` that ends the number: nothing Chinese after it but a
+/// bare follower (七成六的, not 七成六个).
+fn read_lone_part(lex: &'static Lexicon, text: &[char], j: usize) -> Option<Run> {
+    let c = *text.get(j)?;
+    let tok = match lex.numeral.get(&c) {
+        Some(NumeralChar::Half) => Tok::Half,
+        Some(NumeralChar::Digit(d)) => Tok::Digit(*d),
+        _ if c.is_ascii_digit() => Tok::Arabic {
+            value: f64::from(c.to_digit(10)?),
+            single: true,
+        },
+        _ => return None,
+    };
+    let after = text.get(j + 1).copied();
+    let ends = after.is_none_or(|c| !is_cjk(c) && !c.is_ascii_digit() && !lex.points.contains(&c))
+        || lex.bare_followers.starts(text, j + 1);
+    ends.then(|| Run {
+        start: j,
+        toks: vec![tok],
+        ends: vec![j + 1],
+    })
+}
+
+/// 一个半, 两个半小时: 半 after a counter adds a half, and a unit after 半 is
+/// the unit (not 两个半岛, and not 一个半月: months are time).
+fn read_counter_half(lex: &'static Lexicon, text: &[char], f: &mut Found) {
+    if f.unit.is_none() || !lex.half_after.starts(text, f.unit_at) || f.end - f.unit_at != 1 {
+        return;
+    }
+    let j = f.end;
+    if !matches!(
+        text.get(j).and_then(|c| lex.numeral.get(c)),
+        Some(NumeralChar::Half)
+    ) {
+        return;
+    }
+    let half = Run {
+        start: j,
+        toks: vec![Tok::Half],
+        ends: vec![j + 1],
+    };
+    if is_time(lex, text, j + 1) {
+        return;
+    }
+    let mut end = j + 1;
+    if let Some((n, unit)) = lex.units.at(text, j + 1) {
+        f.unit = Some(unit);
+        f.unit_at = j + 1;
+        end = j + 1 + n;
+    } else if text
+        .get(j + 1)
+        .is_some_and(|&c| is_cjk(c) && !lex.bare_followers.starts(text, j + 1))
+    {
+        return;
+    }
+    let coin = f.unit.map_or(1.0, |u| u.factor);
+    f.parts.push((half, coin));
+    f.end = end;
+}
+
+/// 50元6角三分, 九块九毛九, 一百三十五块六角七分钱, 两美元又三美分: coins after the amount.
 fn read_money_parts(lex: &'static Lexicon, text: &[char], f: &mut Found) {
-    let Some(unit) = f.unit.filter(|u| u.base == "元" && u.factor >= 0.1) else {
+    let Some(unit) = f.unit else {
+        return;
+    };
+    let Some(coins) = lex.coins.get(&unit.base) else {
         return;
     };
     let mut coin = unit.factor;
     let mut j = f.end;
-    while coin > 0.01 {
+    if let Some((n, _)) = lex.money_joiners.at(text, j) {
+        j += n;
+    }
+    while let Some(&smaller) = coins.iter().find(|&&c| c < coin) {
         let Some(mut run) = text
             .get(j)
             .filter(|&&c| can_start(lex, text, j) && c != '.')
@@ -462,23 +642,28 @@ fn read_money_parts(lex: &'static Lexicon, text: &[char], f: &mut Found) {
         };
         run.truncate(used);
         let k = run.end();
-        if let Some((n, &value)) = lex.money_parts.at(text, k).filter(|(_, &v)| v < coin) {
-            f.parts.push((run, value));
-            coin = value;
+        let part = lex
+            .money_parts
+            .at(text, k)
+            .filter(|(_, (base, v))| *base == unit.base && *v < coin);
+        if let Some((n, (_, value))) = part {
+            f.parts.push((run, *value));
+            coin = *value;
             j = k + n;
             continue;
         }
-        // 九块九, 九毛九: a last single digit counts in the next smaller coin.
+        // 九块九, 九毛九: a last single digit counts in the next smaller coin, a tenth.
         let single = matches!(
             run.toks.as_slice(),
             [Tok::Digit(_)] | [Tok::Arabic { single: true, .. }]
         );
         if single
+            && (smaller * 10.0 - coin).abs() < 1e-9
             && !text
                 .get(k)
                 .is_some_and(|&c| is_cjk(c) && !lex.bare_followers.starts(text, k))
         {
-            f.parts.push((run, coin / 10.0));
+            f.parts.push((run, smaller));
             j = k;
         }
         break;
@@ -622,8 +807,11 @@ fn read_prefixes(lex: &'static Lexicon, text: &[char], f: &mut Found) {
         f.start = signed_at - n;
     } else {
         let at = back_spaces(text, f.start, 1);
-        // "- 24个" at the start of a line is a bullet, not a sign.
-        let bullet = at > 0 && at < f.start && (at == 1 || prev_is(text, at - 1, |c| c == '\n'));
+        // "- 24个" at the start of a line is a bullet, not a sign; "- 1,200,000"
+        // alone on its line introduces nothing.
+        let alone = f.unit.is_none() && text.get(f.end).is_none_or(|&c| c == '\n');
+        let bullet =
+            at > 0 && at < f.start && (at == 1 || prev_is(text, at - 1, |c| c == '\n')) && !alone;
         if at > 0
             && text[at - 1] == '-'
             && !bullet
@@ -773,12 +961,18 @@ fn not_a_measure(lex: &'static Lexicon, text: &[char], f: &Found) -> bool {
                 if !matches!(tok, Tok::Arabic { .. }) {
                     let capital = lex.capital.contains(&text[run.start]);
                     let prev_cjk = prev.is_some_and(is_cjk) && !f.negative;
-                    if prev_cjk && (capital || !lex.lone_digit_preceders.ends(text, start)) {
+                    if prev_cjk && !lex.lone_digit_preceders.ends(text, start) {
                         return true;
                     }
                     if capital && next.is_some_and(is_cjk) {
                         return true;
                     }
+                }
+            }
+            // 一一, 五五开: a doubled digit counts only with a unit (五五折).
+            if let [Tok::Digit(a), Tok::Digit(b)] = run.toks.as_slice() {
+                if a == b {
+                    return true;
                 }
             }
         }
@@ -917,11 +1111,37 @@ fn read_arabic(text: &[char], i: usize) -> (f64, bool, usize) {
     } else {
         digits
     };
-    (
-        digits.parse().unwrap_or(0.0),
-        single && !digits.contains('.'),
-        j,
-    )
+    let mut value: f64 = digits.parse().unwrap_or(0.0);
+    // 2.789e-1, 1.2E+08: an exponent after a decimal mantissa (a bare 49e7 is a hash).
+    if digits.contains('.') {
+        if let Some((exp, next)) = exponent(text, j) {
+            value *= 10f64.powi(exp);
+            j = next;
+        }
+    }
+    (value, single && !digits.contains('.'), j)
+}
+
+/// `e-1`, `E+08` at `i`, not running on into a word: the power of ten and where it ends.
+fn exponent(text: &[char], i: usize) -> Option<(i32, usize)> {
+    if !matches!(text.get(i), Some('e' | 'E')) {
+        return None;
+    }
+    let mut j = i + 1;
+    let negative = text.get(j) == Some(&'-');
+    if matches!(text.get(j), Some('-' | '+')) {
+        j += 1;
+    }
+    let len = text[j.min(text.len())..]
+        .iter()
+        .take(4)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if !(1..=3).contains(&len) || text.get(j + len).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let exp: i32 = text[j..j + len].iter().collect::<String>().parse().ok()?;
+    Some((if negative { -exp } else { exp }, j + len))
 }
 
 /// The first group before a thousands separator has one to three digits.

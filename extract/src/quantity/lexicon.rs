@@ -51,7 +51,17 @@ struct UnitsFile {
     units: HashMap<String, (String, f64)>,
     prefixes: HashMap<String, String>,
     blocked_by: HashMap<char, String>,
-    money_parts: HashMap<String, f64>,
+    money_parts: HashMap<String, (String, f64)>,
+    words: UnitWords,
+    unit_words: HashMap<String, (String, f64)>,
+}
+
+#[derive(Deserialize)]
+struct UnitWords {
+    tenths_split: Vec<String>,
+    discounts: Vec<String>,
+    half_after: Vec<String>,
+    money_joiners: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +83,8 @@ pub struct Lexicon {
     pub numeral: HashMap<char, NumeralChar>,
     /// One bit per Basic Multilingual Plane character: is it a numeral character? (a fast first test)
     numeral_bits: Vec<u64>,
+    /// The same test for the first characters of `unit_words` (打对折), so the scan stays cheap.
+    unit_word_bits: Vec<u64>,
     pub points: HashSet<char>,
     pub not_decimal: HashSet<char>,
     pub capital: HashSet<char>,
@@ -89,8 +101,20 @@ pub struct Lexicon {
     pub unit_prefixes: Words<String>,
     /// A one-character unit followed by one of these characters is a word, not a unit (成立, 起步).
     pub unit_blocked_by: HashMap<char, Vec<char>>,
-    /// Coins after 元: 角 0.1, 分 0.01.
-    pub money_parts: Words<f64>,
+    /// Coins after an amount: 角 is 0.1 元, 美分 0.01 美元.
+    pub money_parts: Words<(String, f64)>,
+    /// Each currency's coin values, largest first.
+    pub coins: HashMap<String, Vec<f64>>,
+    /// 又 in 两美元又三美分.
+    pub money_joiners: Words<()>,
+    /// 成: a lone digit after it is in hundredths, 半 half a tenth (七成六, 三成半).
+    pub tenths_split: Words<()>,
+    /// 折: two digits are already percent; 十折 is no discount.
+    pub discounts: Words<()>,
+    /// 个: 半 after it adds a half (一个半).
+    pub half_after: Words<()>,
+    /// 对折: a quantity with no numeral; the value is the unit's factor.
+    pub unit_words: Words<Unit>,
     pub approx_before: Words<Approx>,
     /// 签约, 最近: characters that make a one-character qualifier the end of a word.
     pub approx_before_blocked_by: HashMap<char, Vec<char>>,
@@ -202,6 +226,25 @@ impl Lexicon {
             self.numeral.contains_key(&c)
         }
     }
+
+    /// Might a unit word (打对折) start at `at`?
+    pub fn unit_word_at(&self, text: &[char], at: usize) -> bool {
+        let code = text[at] as usize;
+        let maybe = code >= 0x10000 || self.unit_word_bits[code / 64] & (1 << (code % 64)) != 0;
+        maybe && self.unit_words.starts(text, at)
+    }
+}
+
+/// One bit per Basic Multilingual Plane character in `chars`.
+fn char_bits(chars: impl IntoIterator<Item = char>) -> Vec<u64> {
+    let mut bits = vec![0u64; 0x10000 / 64];
+    for c in chars {
+        let code = c as usize;
+        if code < 0x10000 {
+            bits[code / 64] |= 1 << (code % 64);
+        }
+    }
+    bits
 }
 
 /// The data files are part of the build; a broken one is a bug, reported briefly.
@@ -220,6 +263,18 @@ fn approx_words(words: HashMap<String, String>) -> Words<Approx> {
         };
         (w, approx)
     }))
+}
+
+fn coin_values(parts: &HashMap<String, (String, f64)>) -> HashMap<String, Vec<f64>> {
+    let mut coins: HashMap<String, Vec<f64>> = HashMap::new();
+    for (base, value) in parts.values() {
+        coins.entry(base.clone()).or_default().push(*value);
+    }
+    for values in coins.values_mut() {
+        values.sort_by(|a, b| b.total_cmp(a));
+        values.dedup();
+    }
+    coins
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -256,16 +311,12 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     );
     let w = numbers.words;
     numeral.extend(w.half.iter().map(|&c| (c, NumeralChar::Half)));
-    let mut numeral_bits = vec![0u64; 0x10000 / 64];
-    for &c in numeral.keys() {
-        let code = c as usize;
-        if code < 0x10000 {
-            numeral_bits[code / 64] |= 1 << (code % 64);
-        }
-    }
+    let numeral_bits = char_bits(numeral.keys().copied());
+    let unit_word_bits = char_bits(units.unit_words.keys().filter_map(|w| w.chars().next()));
     Lexicon {
         numeral,
         numeral_bits,
+        unit_word_bits,
         points: w.points.into_iter().collect(),
         not_decimal: w.not_decimal.into_iter().collect(),
         capital: w.capital.into_iter().collect(),
@@ -285,7 +336,18 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
                 .map(|(s, (base, factor))| (s, Unit { base, factor })),
         ),
         unit_prefixes: Words::new(units.prefixes),
+        coins: coin_values(&units.money_parts),
         money_parts: Words::new(units.money_parts),
+        money_joiners: plain(units.words.money_joiners),
+        tenths_split: plain(units.words.tenths_split),
+        discounts: plain(units.words.discounts),
+        half_after: plain(units.words.half_after),
+        unit_words: Words::new(
+            units
+                .unit_words
+                .into_iter()
+                .map(|(s, (base, factor))| (s, Unit { base, factor })),
+        ),
         unit_blocked_by: units
             .blocked_by
             .into_iter()

@@ -2,6 +2,7 @@
 //! 4.78万亿 → 4.78e12, 两三 → 2..3. Matchers in `find` only produce tokens.
 
 use super::find::{Found, Number};
+use super::lexicon::lexicon;
 use crate::{Quantity, Span};
 
 /// One piece of a numeral as written.
@@ -94,7 +95,8 @@ pub fn numeral(toks: &[Tok], end: End) -> Option<(f64, usize)> {
                 has_digit = true;
             }
             Tok::SmallUnit(u) => {
-                if u >= last_small {
+                // 零 starts no hundreds (零百分之 is 零 and 百分之; 零十 is ten).
+                if u >= last_small || (u > 10.0 && after_zero && section == 0.0 && total == 0.0) {
                     break;
                 }
                 if pending.is_none()
@@ -184,7 +186,8 @@ pub fn numeral(toks: &[Tok], end: End) -> Option<(f64, usize)> {
     Some((value, k))
 }
 
-/// 一二三 → 123, 一七二零点一 → 1720.1; 两三 → 2..3; 一一 is no number.
+/// 一二三 → 123, 一七二零点一 → 1720.1; 两三 → 2..3; 五五 → 55 (find keeps
+/// a doubled digit only with a unit: 五五折, not 一一 or 五五开).
 /// `None` when `toks` are not a run of bare Chinese digits.
 fn digit_string(toks: &[Tok], end: End) -> Option<Option<(f64, usize)>> {
     let digits: Vec<u8> = toks
@@ -203,11 +206,12 @@ fn digit_string(toks: &[Tok], end: End) -> Option<Option<(f64, usize)>> {
     }
     if digits.len() == 2 && rest.is_empty() {
         let (a, b) = (digits[0], digits[1]);
-        return Some(match (a, b) {
-            _ if a == b => None,
-            _ if b == a + 1 && a != 0 => Some((if end == End::High { b } else { a } as f64, 2)),
-            _ => Some(((a as f64) * 10.0 + b as f64, 2)),
-        });
+        let value = if b == a + 1 && a != 0 {
+            (if end == End::High { b } else { a }) as f64
+        } else {
+            (a as f64) * 10.0 + b as f64
+        };
+        return Some(Some((value, 2)));
     }
     let whole = digits.iter().fold(0.0, |acc, &d| acc * 10.0 + d as f64);
     let fraction = match rest {
@@ -227,7 +231,9 @@ pub fn quantity(text: &[char], f: &Found) -> Option<Quantity> {
     };
     let (unit, factor) = match f.unit {
         // 八折 is 80%, but 八五折 and 75折 are already in percent.
-        Some(u) if text.get(f.unit_at) == Some(&'折') && low >= 10.0 => (u.base.clone(), 1.0),
+        Some(u) if low >= 10.0 && lexicon().discounts.starts(text, f.unit_at) => {
+            (u.base.clone(), 1.0)
+        }
         Some(u) => (u.base.clone(), u.factor),
         None if percent => ("%".to_string(), 1.0),
         None => (String::new(), 1.0),
@@ -265,6 +271,7 @@ fn tidy(v: f64) -> f64 {
 fn number_value(n: &Number, end: End) -> Option<(f64, bool)> {
     match n {
         Number::Plain { run, scale } => Some((numeral(&run.toks, end)?.0 * scale, false)),
+        Number::UnitWord => Some((1.0, false)),
         Number::Fraction {
             whole,
             den,
@@ -372,7 +379,8 @@ mod tests {
     fn ranges_and_digit_strings() {
         assert_eq!(numeral(&[Digit(2), Digit(3)], End::High), Some((3.0, 2)));
         assert_eq!(v(&[Digit(1), Digit(7), Digit(2), Digit(0)]), Some(1720.0));
-        assert_eq!(v(&[Digit(1), Digit(1)]), None);
+        assert_eq!(v(&[Digit(5), Digit(5)]), Some(55.0));
+        assert_eq!(v(&[Digit(0), SmallUnit(100.0)]), Some(0.0));
         assert_eq!(
             numeral(
                 &[Digit(3), Digit(4), SmallUnit(10.0), Magnitude(1e4)],
