@@ -220,6 +220,7 @@ pub struct FigureWords {
     pub list_continues: Words,
     pub not_period_after_year: Words,
     pub not_each_words: Words,
+    pub scene_frames: Words,
     pub footnote_brackets: Vec<(String, String)>,
     pub possessive: String,
     pub agent_mark: String,

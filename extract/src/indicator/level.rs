@@ -3,7 +3,7 @@
 
 use super::context::{last_end_in_clause, Ctx};
 use super::naming::{self, Named};
-use super::{name, Role};
+use super::{name, scene, Role};
 use crate::lexicon::{starts_at, word_at, LEXICON};
 
 /// The words around one level figure.
@@ -47,6 +47,7 @@ fn frame(ctx: &Ctx, qi: usize) -> Frame {
     let prev_end = last_end_in_clause(sq, qi, cs, q.start, |p| !ctx.cuts[p] && words.clause_times.has(&sq[p].q.unit))
         .max(prev_end);
     let from = words_start(ctx, qi, prev_end.unwrap_or(cs), prev_end.is_some());
+    let from = scene::skip_frames(text, from, q.start);
     let mut after_skip = q.end;
     for w in words.figure_suffixes.iter() {
         if starts_at(text, after_skip, w) {

@@ -19,6 +19,7 @@ pub mod period;
 pub mod rank;
 mod respective;
 mod rule;
+mod scene;
 pub mod values;
 
 use crate::lexicon::LEXICON;
