@@ -163,11 +163,31 @@ pub struct QuantityWords {
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut lex: Lexicon = toml::from_str(include_str!("../data/lexicon.toml")).expect("data/lexicon.toml is valid");
+    let text = include_str!("../data/lexicon.toml");
+    reject_duplicates(&toml::from_str(text).expect("data/lexicon.toml is valid"));
+    let mut lex: Lexicon = toml::from_str(text).expect("data/lexicon.toml is valid");
     lex.change.verbs.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
     lex.change.nouns.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
     lex
 });
+
+/// A word listed twice in one list is a slip in the data (the second entry never matches, and an
+/// edit to one copy silently keeps the other): loading stops with the list and the word.
+/// The word of an entry like `["增长", 1]` is its first element.
+fn reject_duplicates(tables: &toml::Table) {
+    for (table, lists) in tables {
+        for (list, entries) in lists.as_table().into_iter().flatten() {
+            let words = entries.as_array().into_iter().flatten().filter_map(|e| match e {
+                toml::Value::Array(tuple) => tuple.first().and_then(toml::Value::as_str),
+                other => other.as_str(),
+            });
+            let mut seen = std::collections::HashSet::new();
+            for word in words {
+                assert!(seen.insert(word), "data/lexicon.toml: [{table}] {list} lists {word:?} twice");
+            }
+        }
+    }
+}
 
 /// Does `text[at..]` start with `word`?
 pub fn starts_at(text: &[char], at: usize, word: &str) -> bool {
@@ -204,4 +224,26 @@ pub fn find(text: &[char], from: usize, to: usize, word: &str) -> Option<usize> 
 
 pub fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lexicon_loads() {
+        assert!(!LEXICON.name.meaning_verbs.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "[name] meaning_verbs lists \"培训\" twice")]
+    fn a_word_listed_twice_stops_the_load() {
+        reject_duplicates(&toml::from_str("[name]\nmeaning_verbs = [\"培训\", \"举办\", \"培训\"]").unwrap());
+    }
+
+    #[test]
+    #[should_panic(expected = "[change] verbs lists \"增长\" twice")]
+    fn a_tuple_word_listed_twice_stops_the_load() {
+        reject_duplicates(&toml::from_str("[change]\nverbs = [[\"增长\", 1], [\"增长\", -1]]").unwrap());
+    }
 }
