@@ -10,6 +10,9 @@ mod resolve;
 
 use crate::Quantity;
 
+/// The number layer's words, for the indicator layer to read numerals, qualifiers and units the same way.
+pub(crate) use lexicon::{lexicon, NumeralChar};
+
 /// Every quantity in clean text; spans are code point offsets into `clean`.
 pub fn scan(clean: &str) -> Vec<Quantity> {
     let chars: Vec<char> = clean.chars().collect();
