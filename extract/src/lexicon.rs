@@ -57,6 +57,31 @@ impl<'de> Deserialize<'de> for Words {
     }
 }
 
+/// A class of single characters that play one part (、和及: list joiners), written as one string.
+pub struct Chars(Vec<char>);
+
+impl Chars {
+    pub fn has(&self, c: char) -> bool {
+        self.0.contains(&c)
+    }
+
+    /// Is `text[at]` one of them?
+    pub fn at(&self, text: &[char], at: usize) -> bool {
+        text.get(at).is_some_and(|&c| self.has(c))
+    }
+}
+
+/// A character listed twice is rejected like a word listed twice (see `reject_duplicates`).
+impl<'de> Deserialize<'de> for Chars {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Chars, D::Error> {
+        let chars: Vec<char> = String::deserialize(d)?.chars().collect();
+        match chars.iter().enumerate().find(|(i, c)| chars[..*i].contains(c)) {
+            Some((_, c)) => Err(serde::de::Error::custom(format!("lists {c:?} twice"))),
+            None => Ok(Chars(chars)),
+        }
+    }
+}
+
 impl std::ops::Deref for Words {
     type Target = [String];
     fn deref(&self) -> &[String] {
@@ -68,6 +93,7 @@ impl std::ops::Deref for Words {
 pub struct Lexicon {
     pub name: NameWords,
     pub change: ChangeWords,
+    pub joins: JoinWords,
     pub rank: RankWords,
     pub completion: CompletionWords,
     pub kind: KindWords,
@@ -101,6 +127,8 @@ pub struct NameWords {
     pub listing_verbs: Words,
     pub state_verbs: Words,
     pub to_verbs: Words,
+    pub rate: Chars,
+    pub achieved: Words,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +137,24 @@ pub struct ChangeWords {
     pub nouns: Vec<(String, i8)>,
     pub yoy: Words,
     pub absolute_cues: Words,
+    pub bridges: Words,
+    pub compared_with: Chars,
+    pub year_ends: Words,
+    pub before_noun: Vec<String>,
+    pub holding_verbs: Vec<String>,
+    pub point_unit: String,
+    pub times_unit: String,
+}
+
+#[derive(Deserialize)]
+pub struct JoinWords {
+    pub respectively: Words,
+    pub name_joiners: Chars,
+    pub long_joiners: Words,
+    pub list_end: Chars,
+    pub list_mark: Chars,
+    pub covered: Words,
+    pub covers: String,
 }
 
 #[derive(Deserialize)]
@@ -118,11 +164,19 @@ pub struct RankWords {
     pub suffixes: Words,
     pub from_bottom: Words,
     pub shared: Words,
+    pub ordinal: Chars,
+    pub ordinal_ties: Chars,
+    pub clause_breaks: Chars,
+    pub scope_heads: Vec<String>,
+    pub total_words: Vec<String>,
+    pub group_ends: Chars,
+    pub group_ties: Chars,
 }
 
 #[derive(Deserialize)]
 pub struct CompletionWords {
     pub cues: Words,
+    pub lead_marks: Chars,
 }
 
 #[derive(Deserialize)]
@@ -130,12 +184,21 @@ pub struct KindWords {
     pub target_cues: Words,
     pub present_cues: Words,
     pub plan_cues: Words,
+    pub achieved_after: Chars,
+    pub lone_cue_not_after: Chars,
+    pub lone_cue_not_before: Chars,
 }
 
 #[derive(Deserialize)]
 pub struct PeriodWords {
     pub halves: Vec<(String, u8, u8)>,
     pub until: Words,
+    pub year_words: Words,
+    pub year: Chars,
+    pub month: Chars,
+    pub until_month_ends: Vec<String>,
+    pub range_month_ends: Vec<String>,
+    pub not_event: Chars,
 }
 
 #[derive(Deserialize)]
@@ -215,6 +278,27 @@ pub fn word_before<'a>(text: &[char], end: usize, words: &'a Words) -> Option<&'
     words.by_last.get(last).iter().find(|&&i| head.ends_with(&words.chars[i])).map(|&i| words.list[i].as_str())
 }
 
+/// Past each of `words` in turn, each taken once where it stands (6月份以来: 份, then 以来).
+pub fn skip_each(text: &[char], mut at: usize, words: &[String]) -> usize {
+    for w in words {
+        if starts_at(text, at, w) {
+            at += w.chars().count();
+        }
+    }
+    at
+}
+
+/// Back over each of `words` in turn, each taken once where it ends, never below `floor`.
+pub fn skip_each_back(text: &[char], mut end: usize, floor: usize, words: &[String]) -> usize {
+    for w in words {
+        let n = w.chars().count();
+        if ends_at(text, end, w) && end - n >= floor {
+            end -= n;
+        }
+    }
+    end
+}
+
 /// Where `word` first occurs in `text[from..to]`.
 pub fn find(text: &[char], from: usize, to: usize, word: &str) -> Option<usize> {
     let n = word.chars().count();
@@ -239,6 +323,17 @@ mod tests {
     #[should_panic(expected = "[name] meaning_verbs lists \"培训\" twice")]
     fn a_word_listed_twice_stops_the_load() {
         reject_duplicates(&toml::from_str("[name]\nmeaning_verbs = [\"培训\", \"举办\", \"培训\"]").unwrap());
+    }
+
+    #[test]
+    fn a_character_listed_twice_is_an_error() {
+        #[derive(Deserialize)]
+        struct Marks {
+            #[allow(dead_code)]
+            marks: Chars,
+        }
+        let err = toml::from_str::<Marks>("marks = \"、和及和\"").err().expect("a duplicate fails").to_string();
+        assert!(err.contains("marks") && err.contains("lists '和' twice"), "{err}");
     }
 
     #[test]
