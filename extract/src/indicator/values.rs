@@ -46,6 +46,11 @@ pub fn is_numeral(c: char) -> bool {
     c.is_ascii_digit() || small_numeral(c).is_some()
 }
 
+/// A numeral that counts items or years, one to ten (五是…, 三年来).
+pub fn is_count_numeral(c: char) -> bool {
+    matches!(small_numeral(c), Some(SmallNumeral::Digit(1..) | SmallNumeral::Unit(10)))
+}
+
 /// The base unit an indicator reports, as the unit table names it (名/位 → 人, ㎡ → 平方米).
 /// A quantity's unit is already one, so this only guards the other units.
 pub fn base_unit(unit: &str) -> String {
