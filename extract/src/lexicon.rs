@@ -263,8 +263,12 @@ pub struct QuantityWords {
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let text = include_str!("../data/lexicon.toml");
-    reject_duplicates(&toml::from_str(text).expect("data/lexicon.toml is valid"));
-    let mut lex: Lexicon = toml::from_str(text).expect("data/lexicon.toml is valid");
+    let tables: toml::Table = toml::from_str(text).unwrap_or_else(|e| panic!("data/lexicon.toml: {e}"));
+    reject_duplicates(&tables);
+    let mut lex: Lexicon = toml::Value::Table(tables).try_into().unwrap_or_else(|_| {
+        // Only the text gives an error its line (the list a character is listed twice in).
+        toml::from_str(text).unwrap_or_else(|e| panic!("data/lexicon.toml: {e}"))
+    });
     lex.change.verbs.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
     lex.change.nouns.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
     lex
