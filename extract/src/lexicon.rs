@@ -57,6 +57,31 @@ impl<'de> Deserialize<'de> for Words {
     }
 }
 
+/// A class of single characters that play one part (、和及: list joiners), written as one string.
+pub struct Chars(Vec<char>);
+
+impl Chars {
+    pub fn has(&self, c: char) -> bool {
+        self.0.contains(&c)
+    }
+
+    /// Is `text[at]` one of them?
+    pub fn at(&self, text: &[char], at: usize) -> bool {
+        text.get(at).is_some_and(|&c| self.has(c))
+    }
+}
+
+/// A character listed twice is rejected like a word listed twice (see `reject_duplicates`).
+impl<'de> Deserialize<'de> for Chars {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Chars, D::Error> {
+        let chars: Vec<char> = String::deserialize(d)?.chars().collect();
+        match chars.iter().enumerate().find(|(i, c)| chars[..*i].contains(c)) {
+            Some((_, c)) => Err(serde::de::Error::custom(format!("lists {c:?} twice"))),
+            None => Ok(Chars(chars)),
+        }
+    }
+}
+
 impl std::ops::Deref for Words {
     type Target = [String];
     fn deref(&self) -> &[String] {
@@ -68,6 +93,7 @@ impl std::ops::Deref for Words {
 pub struct Lexicon {
     pub name: NameWords,
     pub change: ChangeWords,
+    pub joins: JoinWords,
     pub rank: RankWords,
     pub completion: CompletionWords,
     pub kind: KindWords,
@@ -102,6 +128,44 @@ pub struct NameWords {
     pub listing_verbs: Words,
     pub state_verbs: Words,
     pub to_verbs: Words,
+    pub marks: Chars,
+    pub head_skips: Chars,
+    pub open_quote: Chars,
+    pub close_quote: Chars,
+    pub list_marker: Chars,
+    pub year: Chars,
+    pub year_span_ends: Vec<String>,
+    pub head_times: Vec<String>,
+    pub head_time_ends: Vec<String>,
+    pub thresholds: Words,
+    pub threshold_words: Words,
+    pub by_means: Chars,
+    pub tail_marks: Chars,
+    pub tail_words: Vec<String>,
+    pub rate: Chars,
+    pub comparisons: Chars,
+    pub compared_years: Chars,
+    pub tie: Words,
+    pub opening_stops: Words,
+    pub noun_marks: Chars,
+    pub done: Words,
+    pub all_of_them: Words,
+    pub whole_list: Words,
+    pub achieved: Words,
+    pub work_words: Vec<String>,
+    pub building: Words,
+    pub item_joiners: Chars,
+    pub list_joiners: Chars,
+    pub open_brackets: Chars,
+    pub close_brackets: Chars,
+    pub counters: Chars,
+    pub done_adverbs: Words,
+    pub done_ends: Words,
+    pub new_prefix: Chars,
+    pub verb_joiners: Words,
+    pub places: Vec<String>,
+    pub place_adverbs: Words,
+    pub measures: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +174,24 @@ pub struct ChangeWords {
     pub nouns: Vec<(String, i8)>,
     pub yoy: Words,
     pub absolute_cues: Words,
+    pub bridges: Words,
+    pub compared_with: Chars,
+    pub year_ends: Words,
+    pub before_noun: Vec<String>,
+    pub holding_verbs: Vec<String>,
+    pub point_unit: String,
+    pub times_unit: String,
+}
+
+#[derive(Deserialize)]
+pub struct JoinWords {
+    pub respectively: Words,
+    pub name_joiners: Chars,
+    pub long_joiners: Words,
+    pub list_end: Chars,
+    pub list_mark: Chars,
+    pub covered: Words,
+    pub covers: String,
 }
 
 #[derive(Deserialize)]
@@ -119,11 +201,19 @@ pub struct RankWords {
     pub suffixes: Words,
     pub from_bottom: Words,
     pub shared: Words,
+    pub ordinal: Chars,
+    pub ordinal_ties: Chars,
+    pub clause_breaks: Chars,
+    pub scope_heads: Vec<String>,
+    pub total_words: Vec<String>,
+    pub group_ends: Chars,
+    pub group_ties: Chars,
 }
 
 #[derive(Deserialize)]
 pub struct CompletionWords {
     pub cues: Words,
+    pub lead_marks: Chars,
 }
 
 #[derive(Deserialize)]
@@ -131,12 +221,21 @@ pub struct KindWords {
     pub target_cues: Words,
     pub present_cues: Words,
     pub plan_cues: Words,
+    pub achieved_after: Chars,
+    pub lone_cue_not_after: Chars,
+    pub lone_cue_not_before: Chars,
 }
 
 #[derive(Deserialize)]
 pub struct PeriodWords {
     pub halves: Vec<(String, u8, u8)>,
     pub until: Words,
+    pub year_words: Words,
+    pub year: Chars,
+    pub month: Chars,
+    pub until_month_ends: Vec<String>,
+    pub range_month_ends: Vec<String>,
+    pub not_event: Chars,
 }
 
 #[derive(Deserialize)]
@@ -235,11 +334,35 @@ pub struct FigureWords {
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut lex: Lexicon = toml::from_str(include_str!("../data/lexicon.toml")).expect("data/lexicon.toml is valid");
+    let text = include_str!("../data/lexicon.toml");
+    let tables: toml::Table = toml::from_str(text).unwrap_or_else(|e| panic!("data/lexicon.toml: {e}"));
+    reject_duplicates(&tables);
+    let mut lex: Lexicon = toml::Value::Table(tables).try_into().unwrap_or_else(|_| {
+        // Only the text gives an error its line (the list a character is listed twice in).
+        toml::from_str(text).unwrap_or_else(|e| panic!("data/lexicon.toml: {e}"))
+    });
     lex.change.verbs.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
     lex.change.nouns.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
     lex
 });
+
+/// A word listed twice in one list is a slip in the data (the second entry never matches, and an
+/// edit to one copy silently keeps the other): loading stops with the list and the word.
+/// The word of an entry like `["增长", 1]` is its first element.
+fn reject_duplicates(tables: &toml::Table) {
+    for (table, lists) in tables {
+        for (list, entries) in lists.as_table().into_iter().flatten() {
+            let words = entries.as_array().into_iter().flatten().filter_map(|e| match e {
+                toml::Value::Array(tuple) => tuple.first().and_then(toml::Value::as_str),
+                other => other.as_str(),
+            });
+            let mut seen = std::collections::HashSet::new();
+            for word in words {
+                assert!(seen.insert(word), "data/lexicon.toml: [{table}] {list} lists {word:?} twice");
+            }
+        }
+    }
+}
 
 /// Does `text[at..]` start with `word`?
 pub fn starts_at(text: &[char], at: usize, word: &str) -> bool {
@@ -265,6 +388,27 @@ pub fn word_before<'a>(text: &[char], end: usize, words: &'a Words) -> Option<&'
     let head = text.get(..end)?;
     let last = *head.last()?;
     words.by_last.get(last).iter().find(|&&i| head.ends_with(&words.chars[i])).map(|&i| words.list[i].as_str())
+}
+
+/// Past each of `words` in turn, each taken once where it stands (6月份以来: 份, then 以来).
+pub fn skip_each(text: &[char], mut at: usize, words: &[String]) -> usize {
+    for w in words {
+        if starts_at(text, at, w) {
+            at += w.chars().count();
+        }
+    }
+    at
+}
+
+/// Back over each of `words` in turn, each taken once where it ends, never below `floor`.
+pub fn skip_each_back(text: &[char], mut end: usize, floor: usize, words: &[String]) -> usize {
+    for w in words {
+        let n = w.chars().count();
+        if ends_at(text, end, w) && end - n >= floor {
+            end -= n;
+        }
+    }
+    end
 }
 
 /// Where `word` first occurs in `text[from..to]`.
@@ -301,5 +445,38 @@ pub fn skip_word(text: &[char], at: usize, word: &str) -> usize {
         at + word.chars().count()
     } else {
         at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lexicon_loads() {
+        assert!(!LEXICON.name.meaning_verbs.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "[name] meaning_verbs lists \"培训\" twice")]
+    fn a_word_listed_twice_stops_the_load() {
+        reject_duplicates(&toml::from_str("[name]\nmeaning_verbs = [\"培训\", \"举办\", \"培训\"]").unwrap());
+    }
+
+    #[test]
+    fn a_character_listed_twice_is_an_error() {
+        #[derive(Deserialize)]
+        struct Marks {
+            #[allow(dead_code)]
+            marks: Chars,
+        }
+        let err = toml::from_str::<Marks>("marks = \"、和及和\"").err().expect("a duplicate fails").to_string();
+        assert!(err.contains("marks") && err.contains("lists '和' twice"), "{err}");
+    }
+
+    #[test]
+    #[should_panic(expected = "[change] verbs lists \"增长\" twice")]
+    fn a_tuple_word_listed_twice_stops_the_load() {
+        reject_duplicates(&toml::from_str("[change]\nverbs = [[\"增长\", 1], [\"增长\", -1]]").unwrap());
     }
 }

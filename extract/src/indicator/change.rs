@@ -2,7 +2,7 @@
 
 use super::values::{approx_after, approx_before};
 use super::SentenceQ;
-use crate::lexicon::{ends_at, starts_at, word_before, LEXICON};
+use crate::lexicon::{ends_at, skip_each, skip_each_back, starts_at, word_before, LEXICON};
 use crate::{Approx, ChangeUnit};
 
 #[derive(Debug, Clone)]
@@ -18,18 +18,13 @@ pub struct ChangeMatch {
     pub absolute: Option<String>,
 }
 
-/// Words that may sit between a change word and its number.
-/// 增速保持在50%以上, 涨幅控制在3%左右: a held or capped change is still the change.
-const BRIDGES: &[&str] =
-    &["保持在", "稳定在", "控制在", "达到", "达", "了", "为", "约", "近", "超过", "超", "突破", "逾"];
-
+/// Back over the words that may sit between a change word and its number (增速保持在50%以上).
 fn skip_bridges_back(text: &[char], mut at: usize, floor: usize) -> usize {
-    loop {
-        match BRIDGES.iter().find(|w| ends_at(text, at, w) && at - w.chars().count() >= floor) {
-            Some(w) => at -= w.chars().count(),
-            None => return at,
-        }
+    let bridges = &LEXICON.change.bridges;
+    while let Some(w) = word_before(text, at, bridges).filter(|w| at - w.chars().count() >= floor) {
+        at -= w.chars().count();
     }
+    at
 }
 
 /// Finds the change stated by each percentage of a sentence.
@@ -39,9 +34,10 @@ pub fn find(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize) -> 
     for (i, q) in sq.iter().enumerate() {
         let unit = q.q.unit.as_str();
         let floor = clause_start_of(q.start);
-        let is_pct = unit == "%" || unit == "％";
-        let is_points = unit == "个百分点" || unit == "百分点";
-        let is_times = unit == "倍";
+        // A quantity's unit is a base unit of the unit table (％ is %, 百分点 is 个百分点).
+        let is_pct = unit == "%";
+        let is_points = unit == lex.point_unit;
+        let is_times = unit == lex.times_unit;
         let at = skip_bridges_back(text, q.start, floor);
         let bridge_approx = approx_before(text, q.start);
         let mut approx = if q.q.approx != Approx::Exact { q.q.approx } else { bridge_approx };
@@ -84,20 +80,9 @@ pub fn find(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize) -> 
         }
         // 保持20%以上的增速: the number comes first.
         if is_pct {
-            let mut j = q.end;
-            for w in ["以上", "左右", "的"] {
-                if starts_at(text, j, w) {
-                    j += w.chars().count();
-                }
-            }
-            if let Some((w, s)) = lex.nouns.iter().find(|(w, _)| starts_at(text, j, w)) {
-                let _ = w;
-                let mut cue_start = q.start;
-                for w in ["保持", "实现", "达到"] {
-                    if ends_at(text, cue_start, w) {
-                        cue_start -= w.chars().count();
-                    }
-                }
+            let j = skip_each(text, q.end, &lex.before_noun);
+            if let Some((_, s)) = lex.nouns.iter().find(|(w, _)| starts_at(text, j, w)) {
+                let cue_start = skip_each_back(text, q.start, 0, &lex.holding_verbs);
                 out.push(ChangeMatch {
                     q: i,
                     cue_start,
@@ -112,19 +97,12 @@ pub fn find(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize) -> 
     out
 }
 
-/// Where `比2010年` / `较2010年同期` ending at `at` starts, if it does.
+/// Where `比2010年` / `较2010年同期` ending at `at` starts, if it does and starts at or after `floor`.
+/// Any year is read alike (比2022年 is no word of its own).
 fn compared_year_before(text: &[char], at: usize, floor: usize) -> Option<usize> {
-    let mut i = at;
-    if ends_at(text, i, "同期") {
-        i -= 2;
-    }
-    if i < floor + 6 || text[i - 1] != '年' {
-        return None;
-    }
-    let digits = i - 1;
-    if digits < 4 || !text[digits - 4..digits].iter().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let b = digits - 4;
-    (b > floor && matches!(text[b - 1], '比' | '较')).then_some(b - 1)
+    let lex = &LEXICON.change;
+    let digits = at - word_before(text, at, &lex.year_ends)?.chars().count();
+    let year = digits.checked_sub(4).filter(|&y| y > floor)?;
+    let four_digits = text[year..digits].iter().all(|c| c.is_ascii_digit());
+    (four_digits && lex.compared_with.has(text[year - 1])).then_some(year - 1)
 }

@@ -33,8 +33,8 @@ pub fn find_all(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize)
         let cue = LEXICON.completion.cues.iter().filter_map(|c| find(text, floor, q.start, c)).min();
         // 整改完成率100%: a cue with a noun of its own before it is a rate, not a completion.
         let clause_start = clause_start_of(q.start);
-        let cue = cue
-            .filter(|&c| text[clause_start..c].iter().all(|ch| ch.is_whitespace() || matches!(ch, '，' | ',' | '、')));
+        let marks = &LEXICON.completion.lead_marks;
+        let cue = cue.filter(|&c| text[clause_start..c].iter().all(|&ch| ch.is_whitespace() || marks.has(ch)));
         if cue.is_some() {
             let approx = if q.q.approx != Approx::Exact { q.q.approx } else { approx_before(text, q.start) };
             out.push(CompletionMatch { q: i, pct: q.q.value, approx });

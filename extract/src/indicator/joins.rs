@@ -4,7 +4,7 @@
 
 use super::name::{before_words, has_verb, is_only_verb, leading_verb};
 use super::SentenceQ;
-use crate::lexicon::{find, starts_at};
+use crate::lexicon::{find, starts_at, word_at, word_before, LEXICON};
 use crate::Approx;
 
 /// One 分别 group: the names before 分别 and the figures after it, in order.
@@ -22,19 +22,21 @@ pub struct Respectively {
 /// A joiner inside a word (普及率, 及时, 参与) splits nothing.
 pub fn split_list(list: &str) -> Vec<String> {
     let chars: Vec<char> = list.chars().collect();
-    let words = &crate::lexicon::LEXICON.name.joiner_words;
+    let joins = &LEXICON.joins;
+    let words = &LEXICON.name.joiner_words;
     let inside_word = |i: usize| {
-        (i.saturating_sub(3)..=i).any(|a| {
-            crate::lexicon::word_at(&chars, a, words).is_some_and(|w| a + w.chars().count() > i)
-        })
+        (i.saturating_sub(3)..=i).any(|a| word_at(&chars, a, words).is_some_and(|w| a + w.chars().count() > i))
     };
     let mut out = Vec::new();
     let mut start = 0;
     for i in 0..=chars.len() {
-        let cut = i == chars.len() || chars[i] == '、' || (matches!(chars[i], '和' | '及' | '与') && !inside_word(i));
+        let cut = i == chars.len() || (joins.name_joiners.has(chars[i]) && !inside_word(i));
         if cut {
-            // A以及B: the 以 goes with the joiner.
-            let end = if i < chars.len() && chars[i] == '及' && i > start && chars[i - 1] == '以' { i - 1 } else { i };
+            // A以及B: the whole joiner goes, not only its last character.
+            let end = match word_before(&chars, i + 1, &joins.long_joiners) {
+                Some(w) if i + 1 - w.chars().count() >= start => i + 1 - w.chars().count(),
+                _ => i,
+            };
             let item: String = chars[start..end].iter().collect();
             let item = item.trim().to_string();
             if !item.is_empty() {
@@ -48,7 +50,12 @@ pub fn split_list(list: &str) -> Vec<String> {
 
 pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> Option<Respectively> {
     let (cs, ce) = clause;
-    let f = find(text, cs, ce, "分别")?;
+    let (f, after) = LEXICON
+        .joins
+        .respectively
+        .iter()
+        .filter_map(|w| find(text, cs, ce, w).map(|f| (f, f + w.chars().count())))
+        .min()?;
     let qs: Vec<usize> = sq.iter().enumerate().filter(|(_, q)| q.start > f && q.end <= ce).map(|(i, _)| i).collect();
     let head_from = sq.iter().filter(|q| q.end <= f && q.start >= cs).map(|q| q.end).max().unwrap_or(cs);
     let mut names = split_list(&before_words(text, head_from, f));
@@ -71,17 +78,14 @@ pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> 
     if names.len() >= 2 {
         let last: Vec<char> = names[names.len() - 1].chars().collect();
         let k = names.len() - 1;
-        if last.len() > 4 && last[last.len() - 1] == '率' {
+        let rate = &LEXICON.name.rate;
+        if last.len() > 4 && rate.has(last[last.len() - 1]) {
             let tail: String = last[last.len() - 3..].iter().collect();
-            for n in names.iter_mut().take(k).filter(|n| !n.ends_with('率') && n.chars().count() >= 2) {
+            for n in names.iter_mut().take(k).filter(|n| !n.ends_with(|c| rate.has(c)) && n.chars().count() >= 2) {
                 n.push_str(&tail);
             }
-            let heads: Vec<&str> = crate::lexicon::LEXICON
-                .name
-                .paired_heads
-                .iter()
-                .flat_map(|(a, b, c)| [a.as_str(), b.as_str(), c.as_str()])
-                .collect();
+            let heads: Vec<&str> =
+                LEXICON.name.paired_heads.iter().flat_map(|(a, b, c)| [a.as_str(), b.as_str(), c.as_str()]).collect();
             let head = heads.iter().find(|h| names[0].starts_with(**h) && names[0].len() > h.len() + 3).copied();
             if let Some(h) = head {
                 for n in names.iter_mut().skip(1).filter(|n| !heads.iter().any(|x| n.starts_with(x))) {
@@ -96,30 +100,27 @@ pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> 
             names = vec![a, b];
         }
     }
-    let lex = &crate::lexicon::LEXICON.change;
-    let change_sign = lex.verbs.iter().find(|(w, _)| starts_at(text, f + 2, w)).map(|(_, s)| *s);
+    let lex = &LEXICON.change;
+    let change_sign = lex.verbs.iter().find(|(w, _)| starts_at(text, after, w)).map(|(_, s)| *s);
     let changes_only =
-        change_sign.is_some() && qs.iter().all(|&i| sq[i].q.unit == "%" || sq[i].q.unit.ends_with("百分点"));
+        change_sign.is_some() && qs.iter().all(|&i| sq[i].q.unit == "%" || sq[i].q.unit == lex.point_unit);
     let change_sign = change_sign.filter(|_| changes_only);
     let fits = names.len() == qs.len() || names.len() == 1 || (change_sign.is_some() && names.is_empty());
     if qs.len() < 2 || !fits {
         return None;
     }
     let unit = qs.iter().rev().map(|&i| sq[i].q.unit.clone()).find(|u| !u.is_empty()).unwrap_or_default();
-    let approx = if ["突破", "超过", "超", "达到"].iter().any(|w| starts_at(text, f + 2, w))
-        && !starts_at(text, f + 2, "达到")
-    {
-        Approx::Over
-    } else {
-        Approx::Exact
-    };
+    // 分别突破/超过: every figure is over, as the number layer reads the qualifier.
+    let over = crate::quantity::lexicon().approx_before.at(text, after).is_some_and(|(_, a)| *a == Approx::Over);
+    let approx = if over { Approx::Over } else { Approx::Exact };
     Some(Respectively { names, qs, unit, approx, change_sign })
 }
 
 /// The names of a list that ends in 等 (A、B、C等指标 → [A, B, C]); one name when there is no list.
 pub fn list_names(subject: &str) -> Vec<String> {
-    match subject.find('等') {
-        Some(p) if subject[..p].contains('、') => split_list(&subject[..p]),
+    let joins = &LEXICON.joins;
+    match subject.find(|c| joins.list_end.has(c)) {
+        Some(p) if subject[..p].contains(|c| joins.list_mark.has(c)) => split_list(&subject[..p]),
         _ => vec![subject.to_string()],
     }
 }
@@ -152,13 +153,12 @@ pub fn coverage(text: &[char], clause: (usize, usize), figure: usize, after: &st
     while end > cs && text[end - 1].is_whitespace() {
         end -= 1;
     }
-    if !crate::lexicon::ends_at(text, end, "全覆盖") {
-        return None;
-    }
-    let verb = find(text, cs, figure, "实现")?;
+    let joins = &LEXICON.joins;
+    let covered = word_before(text, end, &joins.covered)?;
+    let verb = LEXICON.name.achieved.iter().filter_map(|w| find(text, cs, figure, w)).min()?;
     let subject = before_words(text, cs, verb);
-    let item = after.trim_end_matches("全覆盖");
-    (!subject.is_empty() && !item.is_empty()).then(|| format!("{subject}覆盖{item}"))
+    let item = after.trim_end_matches(covered);
+    (!subject.is_empty() && !item.is_empty()).then(|| format!("{subject}{}{item}", joins.covers))
 }
 
 /// `唯一住房农户`, then `非唯一住房`: the item ends where the one before goes on to its head noun (农户).

@@ -6,9 +6,9 @@ use crate::IndicatorKind;
 /// Where the first target cue of `[start, end)` stands, if the sentence has one.
 /// A cue followed by 了 or 到 tells what was achieved (确保了…如期供暖, 争取到资金), not a target.
 pub fn first_cue(text: &[char], start: usize, end: usize) -> Option<usize> {
+    let kind = &LEXICON.kind;
     (start..end).find(|&i| {
-        word_at(text, i, &LEXICON.kind.target_cues)
-            .is_some_and(|w| !matches!(text.get(i + w.chars().count()), Some('了' | '到')))
+        word_at(text, i, &kind.target_cues).is_some_and(|w| !kind.achieved_after.at(text, i + w.chars().count()))
     })
 }
 
@@ -16,16 +16,17 @@ pub fn first_cue(text: &[char], start: usize, end: usize) -> Option<usize> {
 /// plan word from the sentence start to the clause end? Such a figure in a plan section describes the present.
 pub fn states_present(text: &[char], sent_start: usize, clause_start: usize, clause_end: usize) -> bool {
     let kind = &LEXICON.kind;
-    let present = (clause_start..clause_end).any(|i| {
-        word_at(text, i, &kind.present_cues).is_some_and(|w| w != "有" || plain_you(text, i))
-    });
+    let present = (clause_start..clause_end)
+        .any(|i| word_at(text, i, &kind.present_cues).is_some_and(|w| w.chars().count() > 1 || stands_alone(text, i)));
     present && !(sent_start..clause_end).any(|i| word_at(text, i, &kind.plan_cues).is_some())
 }
 
-/// 有 as the verb “there are” (有3条高速), not inside 有效, 具有, 所有….
-fn plain_you(text: &[char], i: usize) -> bool {
-    let prev_ok = i == 0 || !"具所没拥共现只还都占享含".contains(text[i - 1]);
-    let next_ok = text.get(i + 1).is_some_and(|c| !"效序力关所机利望助着待点些的了".contains(*c));
+/// A one-character cue as a word of its own (有 as the verb “there are”: 有3条高速), not inside
+/// 有效, 具有, 所有…; at the end of the text it has nothing to be the verb of.
+fn stands_alone(text: &[char], i: usize) -> bool {
+    let kind = &LEXICON.kind;
+    let prev_ok = i == 0 || !kind.lone_cue_not_after.has(text[i - 1]);
+    let next_ok = text.get(i + 1).is_some_and(|&c| !kind.lone_cue_not_before.has(c));
     prev_ok && next_ok
 }
 

@@ -5,14 +5,25 @@
 //! meaning verbs stay.
 
 use super::period::months_at;
-use crate::lexicon::{ends_at, is_han, starts_at, word_at, word_before, LEXICON};
+use super::values::is_count_numeral;
+use crate::lexicon::{is_han, skip_each, skip_each_back, starts_at, word_at, word_before, LEXICON};
 
 fn s(text: &[char], a: usize, b: usize) -> String {
     text[a..b].iter().collect()
 }
 
 fn is_name_punct(c: char) -> bool {
-    matches!(c, '、' | '-' | '—' | '·' | '•' | ' ' | '\u{3000}' | '\t' | '*' | '#')
+    LEXICON.name.marks.has(c)
+}
+
+/// Past a run of counting numerals (一 … 十) at `at`.
+fn count_numerals_end(text: &[char], at: usize, b: usize) -> usize {
+    (at..b).find(|&i| !is_count_numeral(text[i])).unwrap_or(b)
+}
+
+/// Past the Chinese characters from `at`, up to `limit`.
+fn han_run_end(text: &[char], at: usize, limit: usize) -> usize {
+    (at..limit).find(|&i| !is_han(text[i])).unwrap_or(at.max(limit))
 }
 
 /// Strips what sets the scene from the head of `[a, b)`: time phrases, lead words, filler verbs.
@@ -20,7 +31,9 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
     let lex = &LEXICON.name;
     loop {
         let before = a;
-        while a < b && (is_name_punct(text[a]) || text[a] == '”' && !text[a..b].contains(&'“')) {
+        let unopened_quote =
+            |a: usize| lex.close_quote.has(text[a]) && !text[a..b].iter().any(|&c| lex.open_quote.has(c));
+        while a < b && (is_name_punct(text[a]) || unopened_quote(a)) {
             a += 1;
         }
         if word_at(text, a, &lex.meaning_verbs).is_some()
@@ -29,39 +42,25 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
             return a;
         }
         // 投资25亿元的大唐350兆瓦光伏发电: 的 ties to the figure before, it starts no name.
-        while a < b && matches!(text[a], '(' | '（' | '—' | '"' | '了' | '×' | '的') {
+        while a < b && lex.head_skips.has(text[a]) {
             a += 1;
         }
         // 五是…: an inline list marker.
-        let mut m = a;
-        while m < b && matches!(text[m], '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
-        {
-            m += 1;
-        }
-        if m > a && m < b && text[m] == '是' {
+        let m = count_numerals_end(text, a, b);
+        if m > a && m < b && lex.list_marker.has(text[m]) {
             a = m + 1;
         }
-        for w in ["以上", "以下"] {
-            if starts_at(text, a, w) && a + 2 < b {
-                a += 2;
-            }
+        // …以上: the bound of the figure before.
+        if let Some(w) = word_at(text, a, &lex.thresholds).filter(|w| a + w.chars().count() < b) {
+            a += w.chars().count();
         }
         if let Some((_, _, e)) = months_at(text, a, b) {
             a = e.min(b);
         }
         // 五年新增…, 三年来: a span of years before the name.
-        let mut y = a;
-        while y < b && matches!(text[y], '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '两')
-        {
-            y += 1;
-        }
-        if y > a && y + 1 < b && text[y] == '年' {
-            a = y + 1;
-            for w in ["来", "间", "内"] {
-                if starts_at(text, a, w) {
-                    a += 1;
-                }
-            }
+        let y = count_numerals_end(text, a, b);
+        if y > a && y + 1 < b && lex.year.has(text[y]) {
+            a = skip_each(text, y + 1, &lex.year_span_ends);
         }
         // 2023年, 6月份, 疫情期间, 今年以来
         let mut j = a;
@@ -70,13 +69,8 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         }
         if j > a && j < b {
             // 2023年, 6月份, 28天里: a time before the name.
-            if let Some(u) = ["个月", "小时", "年度", "年", "月", "天", "日"].iter().find(|u| starts_at(text, j, u)) {
-                a = j + u.chars().count();
-                for w in ["份", "里", "内", "来", "以来"] {
-                    if starts_at(text, a, w) {
-                        a += w.chars().count();
-                    }
-                }
+            if let Some(u) = lex.head_times.iter().find(|u| starts_at(text, j, u)) {
+                a = skip_each(text, j + u.chars().count(), &lex.head_time_ends);
             }
         }
         // 疫情期间, 今年以来, 街道范围内: a scene that ends within a few characters.
@@ -90,13 +84,14 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         }
         if let Some(w) = word_at(text, a, &lex.filler_verbs) {
             // 超200亿元县: 超 before a threshold inside the name says which category.
-            let threshold = matches!(w, "超" | "超过") && text.get(a + w.chars().count()).is_some_and(|c| c.is_ascii_digit());
+            let threshold = lex.threshold_words.iter().any(|t| t == w)
+                && text.get(a + w.chars().count()).is_some_and(|c| c.is_ascii_digit());
             if a + w.chars().count() <= b && !threshold {
                 a += w.chars().count();
             }
         }
         // 经鉴定确定C级危房: 经 before a verb.
-        if a < b && text[a] == '经' && word_at(text, a + 1, &lex.meaning_verbs).is_some() {
+        if a < b && lex.by_means.has(text[a]) && word_at(text, a + 1, &lex.meaning_verbs).is_some() {
             a += 1;
         }
         if a == before {
@@ -110,7 +105,7 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
     let lex = &LEXICON.name;
     loop {
         let before = b;
-        while b > a && (is_name_punct(text[b - 1]) || matches!(text[b - 1], '，' | ',' | '：' | ':' | '“')) {
+        while b > a && (is_name_punct(text[b - 1]) || lex.tail_marks.has(text[b - 1])) {
             b -= 1;
         }
         if word_before(text, b, &lex.meaning_verbs).is_some_and(|v| v.chars().count() >= 2) {
@@ -122,11 +117,7 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
             }
         }
         // 解决了9个, 投资完成了1.29亿元: an aspect particle ends no name.
-        for w in ["分别", "均", "的", "了"] {
-            if ends_at(text, b, w) && b - w.chars().count() >= a {
-                b -= w.chars().count();
-            }
-        }
+        b = skip_each_back(text, b, a, &lex.tail_words);
         // 销售额在5000万元以上: a particle before the number is no part of the name.
         if let Some(w) = word_before(text, b, &lex.tail_particles) {
             if b - w.chars().count() >= a + 2 {
@@ -148,7 +139,7 @@ fn drop_inner_fillers(chars: &[char]) -> String {
         if let Some(w) = word_at(chars, i, &LEXICON.name.inner_fillers) {
             let len = w.chars().count();
             // 整改完成率: the filler is part of the rate's name.
-            if n > len + 1 && chars.get(i + len) != Some(&'率') {
+            if n > len + 1 && !LEXICON.name.rate.at(chars, i + len) {
                 i += len;
                 continue;
             }
@@ -167,12 +158,13 @@ fn drop_inner_fillers(chars: &[char]) -> String {
 
 /// The cleaned words before a figure: `[a, b)` is from the clause head (or the previous figure) to the number.
 pub fn before_words(text: &[char], a: usize, b: usize) -> String {
+    let lex = &LEXICON.name;
     let a2 = strip_head(text, a, b);
     // 地区生产总值由2010年的…, 排放量比2010年…: the comparison is not part of the name.
     let b = (a2 + 2..b)
         .find(|&i| {
-            matches!(text[i], '由' | '从' | '比' | '较')
-                && text.get(i + 1).is_some_and(|c| c.is_ascii_digit() || *c == '上' || *c == '去')
+            lex.comparisons.has(text[i])
+                && text.get(i + 1).is_some_and(|&c| c.is_ascii_digit() || lex.compared_years.has(c))
         })
         .unwrap_or(b);
     let b2 = strip_tail(text, a2, b);
@@ -183,6 +175,11 @@ pub fn before_words(text: &[char], a: usize, b: usize) -> String {
     drop_inner_fillers(&text[a2..b2])
 }
 
+/// Where the word of a task done (完成) that starts at `at` ends, if one does.
+fn done_at(text: &[char], at: usize) -> Option<usize> {
+    word_at(text, at, &LEXICON.name.done).map(|w| at + w.chars().count())
+}
+
 /// The noun a figure counts, written after it (300家新增企业入库 → 新增企业入库).
 pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     let lex = &LEXICON.name;
@@ -190,16 +187,16 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     while a < limit && text[a].is_whitespace() {
         a += 1;
     }
-    if starts_at(text, a, "的") {
-        a += 1;
+    if let Some(w) = word_at(text, a, &lex.tie) {
+        a += w.chars().count();
     }
-    if !starts_at(text, a, "完成") && !starts_at(text, a, "全部") && word_at(text, a, &lex.after_stops).is_some() {
+    if word_at(text, a, &lex.opening_stops).is_none() && word_at(text, a, &lex.after_stops).is_some() {
         return String::new();
     }
     let mut b = a;
     while b < limit && b < a + 18 {
         let c = text[b];
-        if !(is_han(c) || c == '“' || c == '”' || c.is_ascii_alphanumeric() || c == '·' || c == '.') {
+        if !(is_han(c) || c.is_ascii_alphanumeric() || lex.noun_marks.has(c)) {
             break;
         }
         // 2×220吨锅炉投入运行: what became of the thing is no part of its name.
@@ -208,13 +205,10 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         }
         if b > a && word_at(text, b, &lex.after_stops).is_some() {
             // 11393幢农民住房完成安全排查: a short action after 完成 belongs to the name.
-            if starts_at(text, b, "完成") {
-                let mut e = b + 2;
-                while e < limit && is_han(text[e]) {
-                    e += 1;
-                }
+            if let Some(task) = done_at(text, b) {
+                let e = han_run_end(text, task, limit);
                 // 6个小区完成业委会选举: a short action stays whole; a long one gives its last verb (…全面排查 → 排查出租房).
-                if e - (b + 2) > 0 && e - (b + 2) <= 6 {
+                if e - task > 0 && e - task <= 6 {
                     return s(text, a, e);
                 }
                 if let Some(v) = word_before(text, e, &lex.meaning_verbs) {
@@ -226,22 +220,20 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         b += 1;
     }
     // 坟墓迁移工作: the work is what was done.
-    for w in ["工作"] {
-        if b >= a + 2 + w.chars().count() && ends_at(text, b, w) {
-            b -= w.chars().count();
-        }
-    }
+    b = skip_each_back(text, b, a + 2, &lex.work_words);
     // 38个示范点建设: the thing built is counted, not the building (but 企业供地建设 is an action).
-    if b >= a + 4 && ends_at(text, b, "建设") && word_before(text, b - 2, &lex.built_things).is_some() {
-        b -= 2;
-    }
-    if b == a && starts_at(text, a, "完成") {
-        let mut e = a + 2;
-        while e < limit && is_han(text[e]) {
-            e += 1;
+    if let Some(w) = word_before(text, b, &lex.building) {
+        let n = w.chars().count();
+        if b >= a + 2 + n && word_before(text, b - n, &lex.built_things).is_some() {
+            b -= n;
         }
-        if e - (a + 2) <= 8 {
-            return s(text, a + 2, e);
+    }
+    if b == a {
+        if let Some(task) = done_at(text, a) {
+            let e = han_run_end(text, task, limit);
+            if e - task <= 8 {
+                return s(text, task, e);
+            }
         }
     }
     s(text, a, b)
@@ -252,67 +244,60 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
 /// A list item (63个住宅小区、…2所敬老院全部完成煤改气) shares the action after the list's last item.
 pub fn counted_action(text: &[char], a: usize, limit: usize, clause_end: usize) -> Option<String> {
     let lex = &LEXICON.name;
+    let all_at = |i: usize| word_at(text, i, &lex.all_of_them);
+    let achieved_end = |i: usize| word_at(text, i, &lex.achieved).map(|w| i + w.chars().count());
     let mut b = a;
     // 33个机关事业单位和181所…: a joiner before the next figure ends the noun.
     let joiner_before_figure =
-        |i: usize| matches!(text[i], '和' | '及') && text.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+        |i: usize| lex.item_joiners.has(text[i]) && text.get(i + 1).is_some_and(|c| c.is_ascii_digit());
     while b < limit
         && b < a + 12
         && is_han(text[b])
-        && !starts_at(text, b, "全部")
-        && !starts_at(text, b, "实现")
-        && !(b > a + 1 && starts_at(text, b, "完成"))
-        && text[b] != '均'
+        && all_at(b).is_none()
+        && achieved_end(b).is_none()
+        && !(b > a + 1 && done_at(text, b).is_some())
         && !joiner_before_figure(b)
     {
         b += 1;
     }
     // 181所农村中小学校（幼儿园）: a short bracket belongs to the noun.
-    if b < limit && matches!(text[b], '（' | '(') {
-        if let Some(close) = (b + 1..limit.min(b + 10)).find(|&i| matches!(text[i], '）' | ')')) {
+    if b < limit && lex.open_brackets.has(text[b]) {
+        if let Some(close) = (b + 1..limit.min(b + 10)).find(|&i| lex.close_brackets.has(text[i])) {
             b = close + 1;
         }
     }
     let noun = s(text, a, b);
-    let (at, limit) = if (b < limit && text[b] == '均') || starts_at(text, b, "全部") {
+    let (at, limit) = if b < limit && all_at(b).is_some() {
         (b, limit)
-    } else if starts_at(text, b, "实现") && !noun.is_empty() {
+    } else if let Some(result) = achieved_end(b).filter(|_| !noun.is_empty()) {
         // 42家印染企业实现工业用汽: a short result achieved names them (实现工业用汽印染企业).
-        let mut e = b + 2;
-        while e < limit && is_han(text[e]) {
-            e += 1;
-        }
+        let e = han_run_end(text, result, limit);
         let ends_clause = e >= limit || !text[e].is_ascii_digit();
         return (ends_clause && (4..=10).contains(&(e - b))).then(|| format!("{}{noun}", s(text, b, e)));
-    } else if starts_at(text, b, "完成") && !noun.is_empty() {
+    } else if let Some(task) = done_at(text, b).filter(|_| !noun.is_empty()) {
         // 456个小区完成临时用电治理: a short task done names the things counted (临时用电治理小区; 完成 is
         // filler here); adverbs between them go (23条主干道已基本完成…).
-        let counted = a > 0 && "个家户条所处座间幢栋项件台辆套艘".contains(text[a - 1]);
-        let noun_end = (a + 2..b).find(|&i| word_at(text, i, &lex.after_stops).is_some() || starts_at(text, i, "基本"));
+        let counted = a > 0 && lex.counters.has(text[a - 1]);
+        let noun_end = (a + 2..b)
+            .find(|&i| word_at(text, i, &lex.after_stops).is_some() || word_at(text, i, &lex.done_adverbs).is_some());
         let noun = noun_end.map_or(noun, |n| s(text, a, n));
-        let mut e = b + 2;
-        while e < limit && is_han(text[e]) {
-            e += 1;
-        }
+        let e = han_run_end(text, task, limit);
         let ends_clause = e >= limit || !text[e].is_ascii_digit();
-        return (counted && ends_clause && (3..=6).contains(&(e - b - 2))).then(|| format!("{}{noun}", s(text, b + 2, e)));
-    } else if b < limit && matches!(text[b], '、' | '和' | '及') {
-        ((b..clause_end).find(|&i| starts_at(text, i, "全部"))?, clause_end)
+        return (counted && ends_clause && (3..=6).contains(&(e - task)))
+            .then(|| format!("{}{noun}", s(text, task, e)));
+    } else if b < limit && lex.list_joiners.has(text[b]) {
+        ((b..clause_end).find(|&i| word_at(text, i, &lex.whole_list).is_some())?, clause_end)
     } else {
         return None;
     };
-    let adverb = if text[at] == '均' { 1 } else { 2 };
     if noun.is_empty() || word_at(text, a, &lex.after_stops).is_some() {
         return None;
     }
-    let v0 = at + adverb;
-    let mut e = v0;
-    while e < limit && is_han(text[e]) {
-        e += 1;
-    }
+    let v0 = at + all_at(at).map_or(0, |w| w.chars().count());
+    let e = han_run_end(text, v0, limit);
     let action = s(text, v0, e);
     // 12个村全部完成污水管网改造 → 完成污水管网改造村: a short task done.
-    if starts_at(text, v0, "完成") && e - v0 > 2 && e - v0 <= 10 {
+    if done_at(text, v0).is_some_and(|task| e > task) && e - v0 <= 10 {
         return Some(format!("{action}{noun}"));
     }
     let verb = word_at(text, v0, &lex.meaning_verbs).filter(|v| v.chars().count() >= 2)?;
@@ -321,7 +306,7 @@ pub fn counted_action(text: &[char], a: usize, limit: usize, clause_end: usize) 
     if state && rest.is_empty() {
         // 80户农村危房改造全部开工: the task reached a state (农村危房改造开工).
         Some(format!("{noun}{verb}"))
-    } else if rest.is_empty() || ["到位", "完毕", "完成"].contains(&rest) {
+    } else if rest.is_empty() || lex.done_ends.iter().any(|w| w == rest) {
         Some(format!("{verb}{noun}"))
     } else if e - v0 <= 8 {
         Some(format!("{noun}{action}"))
@@ -333,20 +318,17 @@ pub fn counted_action(text: &[char], a: usize, limit: usize, clause_end: usize) 
 /// The meaning verb a name starts with, if any (新引育大学生 → 新引育).
 pub fn leading_verb(name: &str) -> Option<String> {
     let chars: Vec<char> = name.chars().collect();
-    let verbs = &LEXICON.name.meaning_verbs;
-    let mut at = 0;
-    let mut out = String::new();
-    if chars.first() == Some(&'新') && word_at(&chars, 1, verbs).is_some() {
-        at = 1;
-        out.push('新');
-    }
+    let lex = &LEXICON.name;
+    let verbs = &lex.meaning_verbs;
+    let at = usize::from(lex.new_prefix.at(&chars, 0) && word_at(&chars, 1, verbs).is_some());
     let v = word_at(&chars, at, verbs)?;
     let n = at + v.chars().count();
     // 申报和备案 / 申报认定: verbs joined into one.
     let mut end = n;
-    if starts_at(&chars, end, "和") || starts_at(&chars, end, "及") {
-        if let Some(v2) = word_at(&chars, end + 1, verbs) {
-            end += 1 + v2.chars().count();
+    if let Some(joiner) = word_at(&chars, end, &lex.verb_joiners) {
+        let j = joiner.chars().count();
+        if let Some(v2) = word_at(&chars, end + j, verbs) {
+            end += j + v2.chars().count();
         }
     } else if let Some(v2) = word_at(&chars, end, verbs).filter(|v| v.chars().count() >= 2 && n - at >= 2) {
         end += v2.chars().count();
@@ -354,8 +336,7 @@ pub fn leading_verb(name: &str) -> Option<String> {
     if end >= chars.len() {
         return None;
     }
-    out = chars[..end].iter().collect();
-    Some(out)
+    Some(chars[..end].iter().collect())
 }
 
 /// The verb a name is made of and nothing else (已整改 → 整改).
@@ -418,27 +399,23 @@ pub fn without_attribute(name: &str) -> String {
 /// 城乡居民人均可支配收入 said of two figures: the names of the first and the second group.
 pub fn split_pair(name: &str) -> Option<(String, String)> {
     LEXICON.name.paired_heads.iter().find_map(|(head, first, second)| {
-        name.contains(head.as_str()).then(|| (name.replacen(head.as_str(), first, 1), name.replacen(head.as_str(), second, 1)))
+        name.contains(head.as_str())
+            .then(|| (name.replacen(head.as_str(), first, 1), name.replacen(head.as_str(), second, 1)))
     })
 }
 
 /// 村集中签约 → 集中签约村: places counted by what was done in them.
 pub fn places_by_action(after: &str) -> Option<String> {
-    let place = ["村", "社区", "小区"].into_iter().find(|p| after.starts_with(p))?;
+    let lex = &LEXICON.name;
+    let place = lex.places.iter().find(|p| after.starts_with(p.as_str()))?;
     let rest = &after[place.len()..];
     // 24个村集体经济收入100万元以上达21个: the places are counted, the threshold counts a part of them.
-    if rest.contains("以上") || rest.contains("以下") {
+    if lex.thresholds.iter().any(|t| rest.contains(t.as_str())) {
         return Some(place.to_string());
     }
     let chars: Vec<char> = rest.chars().collect();
-    let verbs = &LEXICON.name.meaning_verbs;
-    let mut at = 0;
-    for adverb in ["集中", "全面", "整体", "整村", "全部"] {
-        if rest.starts_with(adverb) {
-            at = adverb.chars().count();
-        }
-    }
-    word_at(&chars, at, verbs).filter(|v| v.chars().count() >= 2)?;
+    let at = word_at(&chars, 0, &lex.place_adverbs).map_or(0, |w| w.chars().count());
+    word_at(&chars, at, &lex.meaning_verbs).filter(|v| v.chars().count() >= 2)?;
     Some(format!("{rest}{place}"))
 }
 
@@ -452,10 +429,5 @@ pub fn measure_of(unit: &str, describes_noun: bool) -> &'static str {
     if !describes_noun {
         return "";
     }
-    match unit {
-        "亩" | "平方米" | "公顷" | "平方公里" => "面积",
-        "户" => "户数",
-        "人" => "人数",
-        _ => "",
-    }
+    LEXICON.name.measures.iter().find(|(u, _)| u == unit).map_or("", |(_, measure)| measure.as_str())
 }

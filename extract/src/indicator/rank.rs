@@ -30,7 +30,7 @@ fn numeral_run(text: &[char], at: usize, end: usize) -> usize {
 }
 
 fn is_punct(c: char) -> bool {
-    matches!(c, '，' | ',' | '；' | ';' | '。' | '、' | '：' | ':' | '（' | '(' | '）' | ')')
+    LEXICON.rank.clause_breaks.has(c)
 }
 
 pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<RankMatch> {
@@ -38,15 +38,15 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
     let mut out = Vec::new();
     let mut p = start;
     while p < end {
-        let from_bottom = if text[p] == '第' { None } else { word_at(text, p, &lex.from_bottom).map(|w| w.chars().count()) };
-        let first = text[p] == '第';
+        let first = lex.ordinal.has(text[p]);
+        let from_bottom = if first { None } else { word_at(text, p, &lex.from_bottom).map(|w| w.chars().count()) };
         if !first && from_bottom.is_none() {
             p += 1;
             continue;
         }
         let lead = if first { 1 } else { from_bottom.unwrap() };
         // 倒数第26: the 第 is written, no 名 needed.
-        let ordinal_written = first || text[p + lead - 1] == '第';
+        let ordinal_written = first || lex.ordinal.has(text[p + lead - 1]);
         let n = numeral_run(text, p + lead, end);
         let Some(num) = (n > 0).then(|| small_number(&text[p + lead..p + lead + n])).flatten() else {
             p += 1;
@@ -59,7 +59,7 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
             // 倒26 without 名 is not a rank.
             p += 1;
             continue;
-        } else if text.get(stop).is_some_and(|&c| crate::lexicon::is_han(c) && c != '的') {
+        } else if text.get(stop).is_some_and(|&c| crate::lexicon::is_han(c) && !lex.ordinal_ties.has(c)) {
             // 全国第十四届, 第三次普查, 第一方阵: an ordinal of something else.
             p += 1;
             continue;
@@ -85,8 +85,8 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
             }
         };
         let mut scope: String = text[scope_start..p].iter().collect();
-        for w in ["均", "都", "前"] {
-            scope = scope.trim_start_matches(w).to_string();
+        for w in &lex.scope_heads {
+            scope = scope.trim_start_matches(w.as_str()).to_string();
         }
         // 全区排名第一: the scope may stand before the verb.
         let mut rstart = rstart;
@@ -99,7 +99,7 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
         let shared = lex.shared.iter().any(|w| ends_at(text, rstart, w));
         let clause_head = (start..rstart).rev().find(|&i| is_punct(text[i])).map_or(start, |i| i + 1);
         let head: String = text[clause_head..rstart].iter().collect();
-        let total = head.contains("总量") || head.contains("总计") || head.contains("合计");
+        let total = lex.total_words.iter().any(|w| head.contains(w.as_str()));
         let mut consumed: Vec<usize> =
             sq.iter().enumerate().filter(|(_, q)| q.start < stop && q.end > rstart.min(p)).map(|(i, _)| i).collect();
         let mut position = num;
@@ -109,7 +109,8 @@ pub fn find(text: &[char], start: usize, end: usize, sq: &[SentenceQ]) -> Vec<Ra
             if let Some((gi, g)) = sq.iter().enumerate().rev().find(|(_, q)| q.end <= rstart && q.start >= clause_head)
             {
                 let group_noun: String = text[g.end..rstart].iter().collect();
-                let group_noun = group_noun.trim_end_matches(['中', '里']).trim_end_matches('的');
+                let group_noun =
+                    group_noun.trim_end_matches(|c| lex.group_ends.has(c)).trim_end_matches(|c| lex.group_ties.has(c));
                 let total_n = g.q.value as u32;
                 if total_n >= num {
                     position = total_n - num + 1;

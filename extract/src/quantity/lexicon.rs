@@ -218,6 +218,19 @@ fn plain(words: Vec<String>) -> Words<()> {
 }
 
 impl Lexicon {
+    /// The qualifier written right before `at` (约4.3亿元), unless its one character ends a word
+    /// there (签约3130亩).
+    pub(crate) fn qualifier_before(&self, text: &[char], at: usize) -> Option<Approx> {
+        let (n, approx) = self.approx_before.ending_at(text, at)?;
+        let ends_word = n == 1
+            && at >= 2
+            && self
+                .approx_before_blocked_by
+                .get(&text[at - 1])
+                .is_some_and(|b| b.contains(&text[at - 2]));
+        (!ends_word).then_some(*approx)
+    }
+
     pub fn is_numeral(&self, c: char) -> bool {
         let code = c as usize;
         if code < 0x10000 {

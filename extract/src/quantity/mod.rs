@@ -10,7 +10,8 @@ mod resolve;
 
 use crate::Quantity;
 
-/// Read by the token layer for its user dictionary (units and magnitudes).
+/// The number layer's words: the token layer reads its units and magnitudes, the indicator layer its
+/// numerals, qualifiers and units, so that both read them as the number layer does.
 pub(crate) use lexicon::{lexicon, NumeralChar};
 
 /// Every quantity in clean text; spans are code point offsets into `clean`.
