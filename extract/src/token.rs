@@ -8,18 +8,24 @@
 //! cheap and allocates its output only.
 //!
 //! Where user words come from, and their tag:
+//! - `data/tokens.toml`: words jieba lacks (规上, 限上) or mistags (美丽 is a
+//!   place to it, 上市 a place, 整顿 a numeral), with the tag they take;
 //! - catalog names and aliases → [`Tag::Indicator`] (a noun the catalog knows);
-//! - units as written, alone and after a magnitude (亿元, 万平方米) → [`Tag::Unit`];
-//! - the lexicon's word lists → the part of speech of the list (verb lists
-//!   [`Tag::Verb`], attribute and money nouns [`Tag::Noun`], half-years
-//!   [`Tag::Time`], rank scopes [`Tag::Place`], scene ends [`Tag::Locality`],
-//!   year-on-year markers [`Tag::Adverb`]), but only for words jieba does not
-//!   know: for a word it knows, its own tag is better informed than a list
-//!   that groups words by what the engine does with them.
+//! - units as written, alone and after a magnitude (亿元, 万平方米, 万亿元) → [`Tag::Unit`];
+//! - the lexicon's lists of one part of speech, whose tag wins over jieba's:
+//!   verb lists (meaning, pursuit, handling, listing, change, rank verbs …)
+//!   [`Tag::Verb`] (新建 is a county to jieba), half-years [`Tag::Time`], rank
+//!   scopes (全县) [`Tag::Place`], year-on-year markers (同比, 比上年) [`Tag::Adverb`];
+//! - the lexicon's mixed lists (filler phrases as verbs, attribute and money
+//!   words as nouns, scene ends as localities) only for words jieba lacks:
+//!   累计完成 and 提高到 become verbs, while 全年 or 已经 keep jieba's tag.
 //!
-//! One-character words are never added (jieba has them all, and whether 人
-//! or 家 is a unit depends on the number before it, which the number layer
-//! decides), nor lexicon words with digits (a date-bound phrase is no word).
+//! The first source listing a word decides its tag, in that order. Words go
+//! in with jieba's `suggest_freq`, just enough to beat their own pieces.
+//! One-character words are never added (jieba has them all; whether 人 or 家
+//! is a unit depends on the number before it, so a one-character unit or time
+//! unit right after a numeral is tagged so after segmentation), nor lexicon
+//! words with digits (a date-bound phrase such as 比2022年 is no word).
 
 use jieba_rs::Jieba;
 use serde::Serialize;
@@ -178,7 +184,6 @@ pub fn tokens(text: &[char], start: usize, end: usize) -> Vec<Token> {
             .map(|t| Token { start: start + t.start, end: start + t.end, tag: tag_of(t.tag, t.word) })
             .collect();
         join_numbers(text, &mut out);
-        split_percent(text, &mut out);
         tag_after_numerals(text, &SEGMENTER.after_numeral, &mut out);
         out
     })
@@ -299,24 +304,6 @@ fn tag_after_numerals(text: &[char], after_numeral: &[(char, Tag)], out: &mut [T
             }
         }
     }
-}
-
-/// jieba keeps a percent sign with its number (6.15%); the engine reads % as the unit, as it reads 亿元.
-fn split_percent(text: &[char], out: &mut Vec<Token>) {
-    let glued = |t: &Token| t.end - t.start >= 2 && t.tag == Tag::Numeral && text[t.end - 1] == '%';
-    if !out.iter().any(glued) {
-        return;
-    }
-    let mut split = Vec::with_capacity(out.len() + 1);
-    for t in out.drain(..) {
-        if glued(&t) {
-            split.push(Token { end: t.end - 1, ..t });
-            split.push(Token { start: t.end - 1, end: t.end, tag: Tag::Unit });
-        } else {
-            split.push(t);
-        }
-    }
-    *out = split;
 }
 
 /// The default dictionary plus the project's words (see the module comment).
