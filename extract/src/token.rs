@@ -8,18 +8,24 @@
 //! cheap and allocates its output only.
 //!
 //! Where user words come from, and their tag:
+//! - `data/tokens.toml`: words jieba lacks (规上, 限上) or mistags (美丽 is a
+//!   place to it, 上市 a place, 整顿 a numeral), with the tag they take;
 //! - catalog names and aliases → [`Tag::Indicator`] (a noun the catalog knows);
-//! - units as written, alone and after a magnitude (亿元, 万平方米) → [`Tag::Unit`];
-//! - the lexicon's word lists → the part of speech of the list (verb lists
-//!   [`Tag::Verb`], attribute and money nouns [`Tag::Noun`], half-years
-//!   [`Tag::Time`], rank scopes [`Tag::Place`], scene ends [`Tag::Locality`],
-//!   year-on-year markers [`Tag::Adverb`]), but only for words jieba does not
-//!   know: for a word it knows, its own tag is better informed than a list
-//!   that groups words by what the engine does with them.
+//! - units as written, alone and after a magnitude (亿元, 万平方米, 万亿元) → [`Tag::Unit`];
+//! - the lexicon's lists of one part of speech, whose tag wins over jieba's:
+//!   verb lists (meaning, pursuit, handling, listing, change, rank verbs …)
+//!   [`Tag::Verb`] (新建 is a county to jieba), half-years [`Tag::Time`], rank
+//!   scopes (全县) [`Tag::Place`], year-on-year markers (同比, 比上年) [`Tag::Adverb`];
+//! - the lexicon's mixed lists (filler phrases as verbs, attribute and money
+//!   words as nouns, scene ends as localities) only for words jieba lacks:
+//!   累计完成 and 提高到 become verbs, while 全年 or 已经 keep jieba's tag.
 //!
-//! One-character words are never added (jieba has them all, and whether 人
-//! or 家 is a unit depends on the number before it, which the number layer
-//! decides), nor lexicon words with digits (a date-bound phrase is no word).
+//! The first source listing a word decides its tag, in that order. Words go
+//! in with jieba's `suggest_freq`, just enough to beat their own pieces.
+//! One-character words are never added (jieba has them all; whether 人 or 家
+//! is a unit depends on the number before it, so a one-character unit or time
+//! unit right after a numeral is tagged so after segmentation), nor lexicon
+//! words with digits (a date-bound phrase such as 比2022年 is no word).
 
 use jieba_rs::Jieba;
 use serde::Serialize;
@@ -89,10 +95,13 @@ pub struct Token {
     pub tag: Tag,
 }
 
+/// Before a user word's tag in jieba, so it cannot be read as an ICTCLAS tag.
+const USER_TAG_PREFIX: &str = "user_";
+
 impl Tag {
     /// Every tag with its name: the name the runner's corpora and
-    /// `data/tokens.toml` use, and the tag the user dictionary gives jieba
-    /// (longer than any ICTCLAS tag, so a user word's tag says it is ours).
+    /// `data/tokens.toml` use, and (after [`USER_TAG_PREFIX`]) the tag the
+    /// user dictionary gives jieba.
     const NAMES: &'static [(Tag, &'static str)] = &[
         (Tag::Indicator, "indicator"),
         (Tag::Unit, "unit"),
@@ -129,15 +138,19 @@ impl Tag {
     }
 }
 
-/// Segmentation with jieba's hidden Markov model for words not in the
-/// dictionary (place and project names are mostly unknown to it).
-const USE_HMM: bool = true;
+/// jieba's hidden Markov model for words not in the dictionary is off: it
+/// costs half as much again as the segmentation, and on report text it
+/// glues across word ends (月限上, from 1-10月限上销售额). Without it an
+/// unknown name (奶站, 强村) comes out as single characters, which the naming
+/// grammar joins.
+const USE_HMM: bool = false;
 
 /// jieba with the user dictionary, and the one-character units and time
 /// units (what a character after a numeral is).
 struct Segmenter {
     jieba: Jieba,
-    after_numeral: HashMap<char, Tag>,
+    /// Sorted by character.
+    after_numeral: Vec<(char, Tag)>,
 }
 
 static SEGMENTER: LazyLock<Segmenter> =
@@ -171,7 +184,6 @@ pub fn tokens(text: &[char], start: usize, end: usize) -> Vec<Token> {
             .map(|t| Token { start: start + t.start, end: start + t.end, tag: tag_of(t.tag, t.word) })
             .collect();
         join_numbers(text, &mut out);
-        split_percent(text, &mut out);
         tag_after_numerals(text, &SEGMENTER.after_numeral, &mut out);
         out
     })
@@ -182,11 +194,14 @@ pub fn word(text: &[char], token: &Token) -> String {
     text[token.start..token.end].iter().collect()
 }
 
-/// Maps a jieba tag (the ICTCLAS set, or one of [`USER_TAGS`]) to a [`Tag`].
+fn user_tag(tag: Tag) -> String {
+    format!("{USER_TAG_PREFIX}{}", tag.name())
+}
+
+/// Maps a jieba tag (the ICTCLAS set, or one of ours) to a [`Tag`].
 fn tag_of(tag: &str, word: &str) -> Tag {
-    // ICTCLAS tags have at most three letters (eng); ours are longer.
-    if tag.len() > 3 {
-        return Tag::from_name(tag).unwrap_or(Tag::Other);
+    if let Some(ours) = tag.strip_prefix(USER_TAG_PREFIX) {
+        return Tag::from_name(ours).unwrap_or(Tag::Other);
     }
     let mut letters = tag.chars();
     match (letters.next(), letters.next()) {
@@ -234,68 +249,61 @@ fn is_punctuation(c: char) -> bool {
         || ('\u{ff5b}'..='\u{ff65}').contains(&c)
 }
 
-/// jieba cuts 1,234.5 into 1 , 234.5 (and a decimal outside a dictionary
-/// block into 48 . 78): the engine reads each as one numeral. A comma joins
-/// only before a group of three digits, so 1,2,3 stays a list.
+/// Without its hidden Markov model jieba cuts 48.78 into 48 . 78, 1,234.5
+/// into 1 , 234 . 5 and 1-10 into 1 - 10: the engine reads each as one
+/// numeral. A comma joins only before a group of three digits, so 1,2,3 stays
+/// a list.
 fn join_numbers(text: &[char], out: &mut Vec<Token>) {
     let surface = |t: &Token| &text[t.start..t.end];
     let digits = |t: &Token| surface(t).iter().all(char::is_ascii_digit);
-    let decimal = |t: &Token| {
+    // A numeral joined so far (48, 1,234, 1.5-2), and whether its last part
+    // (after a range dash) may still take a point or a thousands group.
+    let numeral = |t: &Token| {
         let s = surface(t);
-        !s.is_empty() && s.iter().all(|c| c.is_ascii_digit() || *c == '.') && s[0] != '.'
+        s.first().is_some_and(char::is_ascii_digit) && s.iter().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-'))
     };
-    let group = |t: &Token| {
-        let s = surface(t);
-        s.len() >= 3 && s[..3].iter().all(char::is_ascii_digit) && (s.len() == 3 || (s[3] == '.' && decimal(t)))
-    };
-    let mut joined: Vec<Token> = Vec::with_capacity(out.len());
-    for t in out.drain(..) {
-        let n = joined.len();
-        let joins = n >= 2 && {
-            let (before, mark) = (&joined[n - 2], surface(&joined[n - 1]));
-            (mark == ['.'] && digits(before) && digits(&t)) || (mark == [','] && decimal(before) && group(&t))
+    let open = |t: &Token| numeral(t) && !surface(t).iter().rev().take_while(|c| **c != '-').any(|c| *c == '.');
+    let group = |t: &Token| surface(t).len() == 3 && digits(t);
+    let mark = |t: &Token| matches!(surface(t), ['.'] | [','] | ['-']);
+    if !out.iter().any(mark) {
+        return;
+    }
+    // Compacted in place: out[..kept] are final, `t` is the next one read.
+    let mut kept = 0;
+    for i in 0..out.len() {
+        let t = out[i];
+        let joins = kept >= 2 && {
+            let (before, between) = (&out[kept - 2], surface(&out[kept - 1]));
+            match between {
+                ['.'] => open(before) && digits(&t),
+                [','] => open(before) && group(&t),
+                ['-'] => numeral(before) && digits(&t),
+                _ => false,
+            }
         };
         if joins {
-            joined.pop();
-            let whole = joined.last_mut().expect("two tokens before");
-            whole.end = t.end;
-            whole.tag = Tag::Numeral;
+            kept -= 1;
+            out[kept - 1].end = t.end;
+            out[kept - 1].tag = Tag::Numeral;
         } else {
-            joined.push(t);
+            out[kept] = t;
+            kept += 1;
         }
     }
-    *out = joined;
+    out.truncate(kept);
 }
 
 /// A one-character unit or time unit right after a numeral is one whatever
 /// jieba tags it (5200人, 126件, 10月): jieba tags the character alone.
-fn tag_after_numerals(text: &[char], after_numeral: &HashMap<char, Tag>, out: &mut [Token]) {
+fn tag_after_numerals(text: &[char], after_numeral: &[(char, Tag)], out: &mut [Token]) {
     for i in 1..out.len() {
         let t = out[i];
         if t.end - t.start == 1 && out[i - 1].tag == Tag::Numeral {
-            if let Some(&tag) = after_numeral.get(&text[t.start]) {
-                out[i].tag = tag;
+            if let Ok(k) = after_numeral.binary_search_by_key(&text[t.start], |(c, _)| *c) {
+                out[i].tag = after_numeral[k].1;
             }
         }
     }
-}
-
-/// jieba keeps a percent sign with its number (6.15%); the engine reads % as the unit, as it reads 亿元.
-fn split_percent(text: &[char], out: &mut Vec<Token>) {
-    let glued = |t: &Token| t.end - t.start >= 2 && t.tag == Tag::Numeral && text[t.end - 1] == '%';
-    if !out.iter().any(glued) {
-        return;
-    }
-    let mut split = Vec::with_capacity(out.len() + 1);
-    for t in out.drain(..) {
-        if glued(&t) {
-            split.push(Token { end: t.end - 1, ..t });
-            split.push(Token { start: t.end - 1, end: t.end, tag: Tag::Unit });
-        } else {
-            split.push(t);
-        }
-    }
-    *out = split;
 }
 
 /// The default dictionary plus the project's words (see the module comment).
@@ -305,7 +313,7 @@ fn build() -> Jieba {
     // the words whose tag we decide go in before the default dictionary.
     let mut jieba = Jieba::empty();
     for (word, tag) in &forced {
-        jieba.add_word(word, Some(1), Some(tag.name()));
+        jieba.add_word(word, Some(1), Some(&user_tag(*tag)));
     }
     jieba.load_default_dict();
     // Now that the dictionary is loaded, give each word just the frequency
@@ -315,14 +323,14 @@ fn build() -> Jieba {
     }
     for (word, tag) in lexicon_words(false) {
         if word.chars().count() >= 2 && !jieba.has_word(&word) {
-            jieba.add_word(&word, None, Some(tag.name()));
+            jieba.add_word(&word, None, Some(&user_tag(tag)));
         }
     }
     jieba
 }
 
 /// One-character units (Unit) and time units (Time, first: 天 and 周 are both).
-fn one_character_units() -> HashMap<char, Tag> {
+fn one_character_units() -> Vec<(char, Tag)> {
     let mut map = HashMap::new();
     let single = |w: &[char]| (w.len() == 1).then(|| w[0]);
     for w in crate::quantity::lexicon().units.words().filter_map(single) {
@@ -334,7 +342,9 @@ fn one_character_units() -> HashMap<char, Tag> {
             map.insert(c, Tag::Time);
         }
     }
-    map
+    let mut sorted: Vec<(char, Tag)> = map.into_iter().collect();
+    sorted.sort_by_key(|(c, _)| *c);
+    sorted
 }
 
 /// `data/tokens.toml`.
