@@ -27,18 +27,26 @@ fn frame_at(text: &[char], at: usize, to: usize) -> Option<usize> {
     object_end(text, &tokens[1..], to)
 }
 
-/// Where a frame's object ends: at the first word after it that starts a meaning verb (结合乡村振兴战略
-/// 建成… stops at 建成, not 振兴), else at the first verb; an object holds no punctuation (为职工缴纳养老保险、
-/// 发放安置费 stops at 缴纳). None when no action follows: the frame is then part of the name.
+/// Where a frame's object ends: at the first meaning verb (结合乡村振兴战略|建成… passes 振兴), else at the
+/// first action after a noun (为全部学校|配置…, 面向征迁群众|开设…). An object holds no punctuation
+/// (为职工|缴纳养老保险、发放安置费). None when no action follows: the frame is then part of the name.
 fn object_end(text: &[char], tokens: &[Token], to: usize) -> Option<usize> {
-    let object = tokens.get(1..)?;
-    let object = &object[..object.iter().position(|t| t.tag == Tag::Punctuation).unwrap_or(object.len())];
+    let object = &tokens[..tokens.iter().position(|t| t.tag == Tag::Punctuation).unwrap_or(tokens.len())];
     let meaning = &LEXICON.name.meaning_verbs;
     // A verb, or a catalog name that starts with one (新增市场主体); 培训班 is a noun, though it starts with 培训.
-    let verbal = |t: &&Token| matches!(t.tag, Tag::Verb | Tag::VerbNoun | Tag::Indicator);
-    let action = object.iter().filter(verbal).find(|t| word_at(text, t.start, meaning).is_some());
-    let end = action.or_else(|| object.iter().find(|t| t.tag == Tag::Verb))?.start;
-    (end < to).then_some(end)
+    let verbal = |t: &Token| matches!(t.tag, Tag::Verb | Tag::VerbNoun | Tag::Indicator);
+    let meaning_action = (1..object.len()).find(|&i| verbal(&object[i]) && word_at(text, object[i].start, meaning).is_some());
+    let action = meaning_action.or_else(|| (1..object.len()).find(|&i| verbal(&object[i]) && after_noun(&object[..i])));
+    let action = &object[action?];
+    (action.start < to).then_some(action.start)
+}
+
+/// Do these words end with a noun or a locality (周边), adverbs after it aside (全市率先)?
+fn after_noun(words: &[Token]) -> bool {
+    let last = words.iter().rev().find(|t| t.tag != Tag::Adverb);
+    last.is_some_and(|t| {
+        matches!(t.tag, Tag::Noun | Tag::Place | Tag::Organization | Tag::Person | Tag::Space | Tag::Locality | Tag::Indicator | Tag::Phrase)
+    })
 }
 
 /// Past punctuation, spaces and lead words that are not frames themselves (积极为…, 全年在…).
