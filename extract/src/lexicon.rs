@@ -172,6 +172,7 @@ pub struct NameWords {
 pub struct ChangeWords {
     pub verbs: Vec<(String, i8)>,
     pub nouns: Vec<(String, i8)>,
+    pub after_figure: Vec<(String, i8)>,
     pub yoy: Words,
     pub absolute_cues: Words,
     pub bridges: Words,

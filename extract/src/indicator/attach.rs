@@ -2,7 +2,7 @@
 //! their own when they have a subject and no figure.
 
 use super::context::{last_end_in_clause, Ctx};
-use super::{joins, name, Draft, Role, Rule};
+use super::{joins, name, naming, Draft, Role, Rule};
 use crate::lexicon::LEXICON;
 use crate::{Approx, Change, IndicatorKind, Rank};
 
@@ -60,7 +60,7 @@ fn relative_change(ctx: &mut Ctx, ci: usize, k: usize, subject: &str) {
             ctx.drafts[i].change.get_or_insert(change);
         }
         None if !subject.is_empty() => {
-            let names = joins::list_names(subject);
+            let names = subject_names(ctx, qi, subject);
             let rule = if names.len() > 1 { Rule::ListSharedChange } else { Rule::ChangeOnly };
             for n in names {
                 let d = ctx.change_draft(n, qi, rule, k, change);
@@ -68,6 +68,19 @@ fn relative_change(ctx: &mut Ctx, ci: usize, k: usize, subject: &str) {
             }
         }
         None => {}
+    }
+}
+
+/// The subjects a change is said of: a list ending in 等 (A、B、C等指标), or one said 均/都 of
+/// (开发区营业收入、税收收入均实现20%以上增长); else the one subject.
+fn subject_names(ctx: &Ctx, qi: usize, subject: &str) -> Vec<String> {
+    let k = ctx.clause_of(ctx.sq[qi].start);
+    let each = (ctx.clauses[k].0..ctx.sq[qi].start).any(|i| naming::said_of_each(ctx.text, i));
+    let listed = LEXICON.figure.list_marks.iter().any(|m| subject.contains(m.as_str()));
+    if each && listed {
+        joins::split_list(subject)
+    } else {
+        joins::list_names(subject)
     }
 }
 

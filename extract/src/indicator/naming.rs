@@ -140,6 +140,10 @@ fn counted_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
         }
         after = without_village_head(after);
     }
+    // 依托8470亩天然富硒地: a frame word alone before the figure sets the scene.
+    if words.scene_frames.has(&lead) {
+        lead.clear();
+    }
     // 21个村 after a name: the counted noun adds nothing.
     if after.chars().count() == 1 && !lead.is_empty() {
         after.clear();
@@ -473,7 +477,7 @@ pub fn without_footnotes(name: &str) -> String {
 }
 
 /// Is `text[i]` a 均/都 said of each item of a list, not part of a word (年均, 平均, 人均, 首都)?
-fn said_of_each(text: &[char], i: usize) -> bool {
+pub fn said_of_each(text: &[char], i: usize) -> bool {
     let words = &LEXICON.figure;
     let in_word = (i.saturating_sub(2)..=i).any(|a| word_at(text, a, &words.not_each_words).is_some_and(|w| a + w.chars().count() > i));
     words.each_cues.has_char(text[i]) && !in_word

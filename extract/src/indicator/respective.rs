@@ -35,7 +35,8 @@ fn changes(ctx: &mut Ctx, k: usize, r: &joins::Respectively, sign: i8) {
 }
 
 fn levels(ctx: &mut Ctx, k: usize, r: &joins::Respectively) {
-    let names: Vec<String> = if r.names.len() == 1 { vec![r.names[0].clone(); r.qs.len()] } else { r.names.clone() };
+    let names: Vec<String> =
+        if r.names.len() == 1 { vec![r.names[0].clone(); r.qs.len()] } else { with_shared_attribute(&r.names) };
     for (n, &qi) in names.iter().zip(&r.qs) {
         if ctx.role[qi] != Role::Level || !values::has_digit(ctx.sq[qi].q) {
             continue;
@@ -50,6 +51,23 @@ fn levels(ctx: &mut Ctx, k: usize, r: &joins::Respectively) {
         ctx.drafts.push(d);
         ctx.role[qi] = Role::Skip;
     }
+}
+
+/// 肉、蛋、奶产量分别达到…: the attribute the last name ends with is said once for all (肉产量, 蛋产量).
+/// Only one- or two-character items borrow it: a longer item names a thing of its own.
+fn with_shared_attribute(names: &[String]) -> Vec<String> {
+    let attributes = &LEXICON.name.attributes;
+    let Some(last) = names.last() else { return Vec::new() };
+    let chars: Vec<char> = last.chars().collect();
+    let attribute = crate::lexicon::word_before(&chars, chars.len(), attributes).filter(|a| a.len() < last.len());
+    let bare = |n: &String| n.chars().count() <= 2 && crate::lexicon::word_before(&n.chars().collect::<Vec<_>>(), n.chars().count(), attributes).is_none();
+    names
+        .iter()
+        .map(|n| match attribute {
+            Some(a) if bare(n) => format!("{n}{a}"),
+            _ => n.clone(),
+        })
+        .collect()
 }
 
 /// The change number `qi` states, with the sign of the 分别 verb.
