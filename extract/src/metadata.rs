@@ -133,7 +133,7 @@ fn read_issuer(head: &str, title: &str, chars: &[char], speech: Option<&speech::
         .or_else(|| issuer::in_title(title))
         .or_else(|| issuer::government(head))
         .or_else(|| speech.and_then(issuer::congress))
-        .unwrap_or_else(|| issuer::most_named(&chars[..chars.len().min(8000)]))
+        .unwrap_or_else(|| issuer::most_named(&chars[..chars.len().min(20_000)]))
 }
 
 pub fn read(text: &str, chars: &[char], headings_pre: &[Heading]) -> Metadata {

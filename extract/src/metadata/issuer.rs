@@ -36,7 +36,7 @@ fn ending(b: &BodyWords, name: &str) -> Option<usize> {
 }
 
 /// A body or place name: up to an ordinal (容城县第十四届 → 容城县), ending with a place ending after
-/// at least one character, and not a common noun (城市, 乡镇).
+/// at least one character, without particles, and not a common noun (城市, 乡镇).
 fn body_name(run: &[char]) -> Option<String> {
     let b = &WORDS.body;
     let name: String = run.iter().collect();
@@ -44,7 +44,8 @@ fn body_name(run: &[char]) -> Option<String> {
     let core = name.len() - ending(b, name)?;
     let first = name.chars().next()?;
     let generic = b.generic.iter().any(|g| g == name);
-    (core > 0 && !b.not_first.contains(first) && !generic).then(|| name.to_string())
+    let particle = name.chars().any(|c| b.not_inside.contains(c));
+    (core > 0 && !b.not_first.contains(first) && !generic && !particle).then(|| name.to_string())
 }
 
 /// The place a title names: the longest name that starts first (保定市满城区2020年政府工作报告 → 保定市满城区).
@@ -108,6 +109,13 @@ pub fn lowest(name: &str) -> String {
     cut.map_or(name.to_string(), |k| c[k..].iter().collect())
 }
 
+/// Is the ending before `end` one of a list of levels (完善县、乡两级)?
+fn listed(c: &[char], end: usize) -> bool {
+    let b = &WORDS.body;
+    c.get(end).is_some_and(|x| b.level_list.contains(*x))
+        && b.endings.iter().any(|e| crate::lexicon::starts_at(c, end + 1, e))
+}
+
 /// How often each bounded name with one of `endings` is written in `c`; None when the place is hidden (*街道).
 fn counted(c: &[char], endings: &[String]) -> Option<Vec<(String, usize)>> {
     let b = &WORDS.body;
@@ -119,7 +127,7 @@ fn counted(c: &[char], endings: &[String]) -> Option<Vec<(String, usize)>> {
             if at > 0 && b.hidden.iter().any(|h| h.starts_with(c[at - 1])) {
                 return None;
             }
-            let continues = n == 1 && c.get(end).is_some_and(|x| b.not_after_place.contains(*x));
+            let continues = n == 1 && c.get(end).is_some_and(|x| b.not_after_place.contains(*x)) || listed(c, end);
             let Some(start) = start_before(c, at, b.longest_counted).filter(|_| !continues) else { continue };
             let core: String = c[start..at].iter().collect();
             let name: String = c[start..end].iter().collect();
@@ -138,7 +146,7 @@ fn counted(c: &[char], endings: &[String]) -> Option<Vec<(String, usize)>> {
 }
 
 /// The place a text names most at its own level (我县, 本镇 say which), else at the lowest level named
-/// often enough; empty when the place is hidden.
+/// often enough; empty when the place is hidden or not named at its own level.
 pub fn most_named(c: &[char]) -> String {
     let b = &WORDS.body;
     let own = |ending: &String| -> usize {
@@ -147,15 +155,18 @@ pub fn most_named(c: &[char]) -> String {
         let goes_on = |i: usize| c.get(i).is_some_and(|x| b.not_after_place.contains(*x));
         marks.iter().map(|m| (0..c.len()).filter(|&i| c[i..].starts_with(m) && !goes_on(i + m.len())).count()).sum()
     };
-    let mut levels: Vec<Vec<String>> = b.levels.clone();
-    // The own place's ending first (most 我X/本X), then the levels lowest first.
-    if let Some(top) = b.levels.iter().flatten().max_by_key(|e| own(e)).filter(|e| own(e) >= 1) {
-        levels.insert(0, vec![top.clone()]);
-    }
-    // Named often, and its place word used elsewhere too (西屏街道, 西屏山).
+    // The own place's ending only (most 我X/本X: a town in a county's report is not its issuer), else the
+    // levels lowest first.
+    let levels = match b.levels.iter().flatten().max_by_key(|e| own(e)).filter(|e| own(e) >= 1) {
+        Some(top) => vec![vec![top.clone()]],
+        None => b.levels.clone(),
+    };
+    // Named often, and its place word used elsewhere too (西屏街道, 西屏山): the name without its ending,
+    // or whole when that leaves one character (易县).
     let score = |(name, k): &(String, usize)| {
-        let place: Vec<char> = name.chars().take(2).collect();
-        k * 10 + c.windows(2).filter(|w| *w == &place[..]).count()
+        let core = &name[..name.len() - ending(b, name).unwrap_or(0)];
+        let place: Vec<char> = if core.chars().count() >= 2 { core.chars().collect() } else { name.chars().collect() };
+        k * 10 + c.windows(place.len()).filter(|w| *w == &place[..]).count()
     };
     for level in &levels {
         let Some(counts) = counted(c, level) else { return String::new() };
