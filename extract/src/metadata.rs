@@ -11,7 +11,7 @@ mod words;
 mod year;
 
 use crate::structure::Heading;
-use fields::Role;
+use fields::{Header, Role};
 use words::{any_in, WORDS};
 
 #[derive(Debug, Default, Clone)]
@@ -77,14 +77,14 @@ fn not_a_title(t: &str) -> bool {
 }
 
 /// The report's own title: a field, else the first short line before the body starts.
-fn title(head: &str, headings: &[Heading]) -> String {
-    if let Some(t) = fields::first(head, Role::Title) {
+fn title(head: &str, header: &Header, headings: &[Heading]) -> String {
+    if let Some(t) = header.first(Role::Title) {
         return t;
     }
     let first_heading = headings.first().map(|h| h.marker_start).unwrap_or(usize::MAX);
     let trim =
         |l: &str| l.trim_matches(|c: char| c.is_whitespace() || c == '|' || c == '#' || c == '\u{feff}').to_string();
-    let lines: Vec<(usize, String)> = head
+    let mut lines = head
         .split('\n')
         .scan(0usize, |pos, l| {
             let here = *pos;
@@ -92,20 +92,19 @@ fn title(head: &str, headings: &[Heading]) -> String {
             Some((here, trim(l)))
         })
         .filter(|(_, t)| !t.is_empty() && !not_a_title(t))
-        .collect();
-    for (k, (here, t)) in lines.iter().enumerate() {
-        if *here >= first_heading.saturating_sub(2) && *here <= first_heading
-            || t.starts_with(WORDS.speech.dash.as_str())
+        .peekable();
+    while let Some((here, t)) = lines.next() {
+        if here >= first_heading.saturating_sub(2) && here <= first_heading || t.starts_with(WORDS.speech.dash.as_str())
         {
             return String::new();
         }
         // 政府工作报告——2024年3月5日在…: the dated speech line is not part of the title.
-        let t = speech::speech(t).map_or(t.as_str(), |s| &t[..s.start]).trim();
+        let t = speech::speech(&t).map_or(t.as_str(), |s| &t[..s.start]).trim();
         if t.is_empty() {
             return String::new();
         }
         // A site's section name repeated inside the next line (工作报告, then 2020年易县政府工作报告).
-        if lines.get(k + 1).is_some_and(|(_, next)| next.len() > t.len() && next.contains(t)) {
+        if lines.peek().is_some_and(|(_, next)| next.len() > t.len() && next.contains(t)) {
             continue;
         }
         return shown_title(t);
@@ -128,23 +127,25 @@ fn shown_title(t: &str) -> String {
 
 /// The body that names itself: a header field, the title's place, the government it speaks for, the
 /// congress it speaks at, else the place it names most.
-fn read_issuer(head: &str, title: &str, chars: &[char], speech: Option<&speech::Speech>) -> String {
-    fields::first(head, Role::Issuer)
+fn read_issuer(head: &str, header: &Header, title: &str, chars: &[char], speech: Option<&speech::Speech>) -> String {
+    header
+        .first(Role::Issuer)
         .or_else(|| issuer::in_title(title))
         .or_else(|| issuer::government(head))
         .or_else(|| speech.and_then(issuer::congress))
-        .unwrap_or_else(|| issuer::most_named(&chars[..chars.len().min(20_000)]))
+        .unwrap_or_else(|| issuer::most_named(&chars[..chars.len().min(8000)]))
 }
 
 pub fn read(text: &str, chars: &[char], headings_pre: &[Heading]) -> Metadata {
     let head: String = text.chars().take(3000).collect();
-    let title = title(&head, headings_pre);
+    let header = Header::read(&head);
+    let title = title(&head, &header, headings_pre);
     let speech = speech::find(&head);
-    let index_no = fields::first(&head, Role::Index).unwrap_or_default();
+    let index_no = header.first(Role::Index).unwrap_or_default();
     let index_no = index_no.split_whitespace().next().unwrap_or("").to_string();
-    let published = fields::first(&head, Role::Published).and_then(|v| iso_date(&v));
+    let published = header.first(Role::Published).and_then(|v| iso_date(&v));
     let published = published.or_else(|| speech.as_ref().and_then(|s| s.date.clone()));
-    let issuer = read_issuer(&head, &title, chars, speech.as_ref());
+    let issuer = read_issuer(&head, &header, &title, chars, speech.as_ref());
     let cues = year::Cues {
         title: &title,
         headings: headings_pre,

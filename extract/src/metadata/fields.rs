@@ -45,11 +45,11 @@ fn key_at(rest: &str) -> Option<(Role, usize)> {
 pub fn fields(line: &str) -> Vec<Field> {
     let f = &WORDS.fields;
     let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || f.clutter.contains(c));
-    let keys: Vec<(usize, Role, usize)> =
-        line.char_indices().filter_map(|(at, _)| key_at(&line[at..]).map(|(role, n)| (at, role, n))).collect();
-    if keys.first().is_none_or(|k| k.0 != 0) {
+    if key_at(line).is_none() {
         return Vec::new();
     }
+    let keys: Vec<(usize, Role, usize)> =
+        line.char_indices().filter_map(|(at, _)| key_at(&line[at..]).map(|(role, n)| (at, role, n))).collect();
     // Keys inside an earlier key (来源 inside 信息来源) are no keys of their own.
     let mut starts: Vec<(usize, Role, usize)> = Vec::new();
     for k in keys {
@@ -75,9 +75,18 @@ fn clean_value(raw: &str) -> String {
     v.to_string()
 }
 
-/// The first non-empty value of a role in the header lines of `head`.
-pub fn first(head: &str, role: Role) -> Option<String> {
-    head.lines().flat_map(fields).find(|f| f.role == role && !f.value.is_empty()).map(|f| f.value)
+/// The fields of every header line of a text's head, in order.
+pub struct Header(Vec<Field>);
+
+impl Header {
+    pub fn read(head: &str) -> Header {
+        Header(head.lines().flat_map(fields).collect())
+    }
+
+    /// The first non-empty value of a role.
+    pub fn first(&self, role: Role) -> Option<String> {
+        self.0.iter().find(|f| f.role == role && !f.value.is_empty()).map(|f| f.value.clone())
+    }
 }
 
 /// Is this a header line (it starts with a known key)?

@@ -122,7 +122,8 @@ fn counted(c: &[char], endings: &[String]) -> Option<Vec<(String, usize)>> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for e in endings {
         let n = e.chars().count();
-        for end in (1..=c.len()).filter(|&end| crate::lexicon::ends_at(c, end, e)) {
+        let last = e.chars().last().unwrap_or_default();
+        for end in (1..=c.len()).filter(|&end| c[end - 1] == last && crate::lexicon::ends_at(c, end, e)) {
             let at = end - n;
             if at > 0 && b.hidden.iter().any(|h| h.starts_with(c[at - 1])) {
                 return None;
@@ -149,28 +150,33 @@ fn counted(c: &[char], endings: &[String]) -> Option<Vec<(String, usize)>> {
 /// often enough; empty when the place is hidden or not named at its own level.
 pub fn most_named(c: &[char]) -> String {
     let b = &WORDS.body;
+    let text: String = c.iter().collect();
     let own = |ending: &String| -> usize {
-        let marks: Vec<Vec<char>> = b.own_place.iter().map(|m| format!("{m}{ending}").chars().collect()).collect();
         // 本市 in 资本市场 is no mark: the ending must not go on into a word.
-        let goes_on = |i: usize| c.get(i).is_some_and(|x| b.not_after_place.contains(*x));
-        marks.iter().map(|m| (0..c.len()).filter(|&i| c[i..].starts_with(m) && !goes_on(i + m.len())).count()).sum()
+        let goes_on = |rest: &str| rest.chars().next().is_some_and(|x| b.not_after_place.contains(x));
+        let marks = b.own_place.iter().map(|m| format!("{m}{ending}"));
+        marks.map(|m| text.match_indices(m.as_str()).filter(|(i, _)| !goes_on(&text[i + m.len()..])).count()).sum()
     };
     // The own place's ending only (most 我X/本X: a town in a county's report is not its issuer), else the
     // levels lowest first.
-    let levels = match b.levels.iter().flatten().max_by_key(|e| own(e)).filter(|e| own(e) >= 1) {
-        Some(top) => vec![vec![top.clone()]],
+    let marked: Vec<(usize, &String)> = b.levels.iter().flatten().map(|e| (own(e), e)).collect();
+    let levels = match marked.iter().max_by_key(|(n, _)| *n).filter(|(n, _)| *n >= 1) {
+        Some((_, top)) => vec![vec![(*top).clone()]],
         None => b.levels.clone(),
     };
     // Named often, and its place word used elsewhere too (西屏街道, 西屏山): the name without its ending,
     // or whole when that leaves one character (易县).
     let score = |(name, k): &(String, usize)| {
         let core = &name[..name.len() - ending(b, name).unwrap_or(0)];
-        let place: Vec<char> = if core.chars().count() >= 2 { core.chars().collect() } else { name.chars().collect() };
-        k * 10 + c.windows(place.len()).filter(|w| *w == &place[..]).count()
+        let place = if core.chars().count() >= 2 { core } else { name.as_str() };
+        k * 10 + text.matches(place).count()
     };
     for level in &levels {
         let Some(counts) = counted(c, level) else { return String::new() };
-        let Some(best) = counts.iter().max_by_key(|e| score(e)).filter(|e| score(e) >= 12) else { continue };
+        let scores: Vec<usize> = counts.iter().map(score).collect();
+        let Some((best, _)) = counts.iter().zip(&scores).filter(|(_, s)| **s >= 12).max_by_key(|(_, s)| **s) else {
+            continue;
+        };
         // 时家店乡 over 家店乡: the longer name when every mention has it.
         let longer =
             counts.iter().find(|(n, k)| *k == best.1 && n.len() > best.0.len() && n.ends_with(best.0.as_str()));

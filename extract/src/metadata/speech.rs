@@ -48,10 +48,10 @@ pub fn speech(line: &str) -> Option<Speech> {
     None
 }
 
-/// A line that is only a date (2013年3月19日): the day a report was delivered or published.
+/// A line that is only a date (2013年3月19日, （2023年12月25日）): the day a report was delivered or published.
 fn date_line(line: &str) -> Option<Speech> {
     let d = &WORDS.dates;
-    let t = line.trim();
+    let t = line.trim().trim_matches(|c: char| d.brackets.contains(c));
     let date = t
         .strip_suffix(d.day.as_str())
         .filter(|s| s.chars().all(|c| c.is_ascii_digit() || d.year.contains(c) || d.month.contains(c)))?;

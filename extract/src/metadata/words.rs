@@ -62,6 +62,7 @@ pub struct DateWords {
     pub year: String,
     pub month: String,
     pub day: String,
+    pub brackets: String,
 }
 
 #[derive(Deserialize)]
