@@ -11,8 +11,9 @@ pub struct Speech {
     pub year: Option<i32>,
     /// What the line says after 在, up to the session (XX县 in 在XX县第N届人民代表大会).
     pub place: String,
-    /// Said at a meeting (在…会议上), not only dated (政府工作报告\n2013年3月19日).
-    pub at_meeting: bool,
+    /// Said to a people's congress (在…人民代表大会…会议上), as a 政府工作报告 is; not only dated
+    /// (政府工作报告\n2013年3月19日) or said at another meeting (在全县经济工作会议上).
+    pub at_congress: bool,
 }
 
 /// The speech in `line`: a date, a dash or the line's start, then 在, then a meeting.
@@ -30,8 +31,9 @@ pub fn speech(line: &str) -> Option<Speech> {
         let date_text = &line[date_start..at];
         let dash = line[..date_start].trim_end().strip_suffix(w.dash.as_str()).map(str::len);
         let year = year_in(date_text);
+        let at_congress = w.congress.iter().any(|c| rest.contains(c.as_str()));
         // Opened by a date, a dash, or nothing before a congress (在保定市徐水区第二届人民代表大会…会议上).
-        let bare = line[..at].trim().is_empty() && w.congress.iter().any(|c| rest.contains(c.as_str()));
+        let bare = line[..at].trim().is_empty() && at_congress;
         if year.is_none() && dash.is_none() && !bare {
             continue;
         }
@@ -43,7 +45,7 @@ pub fn speech(line: &str) -> Option<Speech> {
             .unwrap_or(0);
         let start = dash.unwrap_or(date_start);
         let place = rest[..place_end].trim().to_string();
-        return Some(Speech { start, date: iso_date(date_text), year, place, at_meeting: true });
+        return Some(Speech { start, date: iso_date(date_text), year, place, at_congress });
     }
     None
 }
@@ -56,7 +58,7 @@ fn date_line(line: &str) -> Option<Speech> {
         .strip_suffix(d.day.as_str())
         .filter(|s| s.chars().all(|c| c.is_ascii_digit() || d.year.contains(c) || d.month.contains(c)))?;
     let date = iso_date(date)?;
-    Some(Speech { start: 0, year: date[..4].parse().ok(), date: Some(date), place: String::new(), at_meeting: false })
+    Some(Speech { start: 0, year: date[..4].parse().ok(), date: Some(date), place: String::new(), at_congress: false })
 }
 
 /// The first speech line among the first lines of `head`.

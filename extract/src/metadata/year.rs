@@ -21,7 +21,7 @@ pub fn report_year(cues: &Cues) -> Option<i32> {
     let w = &WORDS.year;
     let published_year = || cues.published?.get(..4)?.parse::<i32>().ok();
     let title_year = super::year_in(cues.title);
-    if any_in(cues.title, &w.work_report) || cues.speech.is_some_and(|s| s.at_meeting) {
+    if any_in(cues.title, &w.work_report) || cues.speech.is_some_and(|s| s.at_congress) {
         if let Some(y) = cues.speech.and_then(|s| s.year).or(title_year).or_else(published_year) {
             return Some(y - 1);
         }
