@@ -130,7 +130,7 @@ fn shown_title(t: &str) -> String {
 fn read_issuer(head: &str, header: &Header, title: &str, chars: &[char], speech: Option<&speech::Speech>) -> String {
     header
         .first(Role::Issuer)
-        .or_else(|| issuer::in_title(title))
+        .or_else(|| issuer::in_title(title).map(|p| issuer::lowest(&p)))
         .or_else(|| issuer::government(head))
         .or_else(|| speech.and_then(issuer::congress))
         .unwrap_or_else(|| issuer::most_named(&chars[..chars.len().min(8000)]))
