@@ -113,6 +113,10 @@ mod tests {
             [(Role::Other, "计划总结".into()), (Role::Issuer, "飞云街道".into())]
         );
         assert_eq!(pairs("时间：2023-03-30????\t\t作者：中国县域????\t来源：政府官网").len(), 3);
+        assert_eq!(
+            pairs("文章来源：莲池区人民政府办公室 发布时间：2024-01-05 浏览次数：12")[1],
+            (Role::Published, "2024-01-05".into())
+        );
     }
 
     #[test]
