@@ -103,8 +103,10 @@ fn title(head: &str, header: &Header, headings: &[Heading]) -> String {
         if t.is_empty() {
             return String::new();
         }
-        // A site's section name repeated inside the next line (工作报告, then 2020年易县政府工作报告).
-        if lines.peek().is_some_and(|(_, next)| next.len() > t.len() && next.contains(t)) {
+        // A site's section name repeated inside the next line, itself a title (工作报告, then
+        // 2020年易县政府工作报告; not a sentence that names the report).
+        let repeated = |next: &str| next.len() > t.len() && next.contains(t) && !shown_title(next).is_empty();
+        if lines.peek().is_some_and(|(_, next)| repeated(next)) {
             continue;
         }
         return shown_title(t);
