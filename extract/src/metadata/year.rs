@@ -15,16 +15,15 @@ pub struct Cues<'a> {
     pub speech: Option<&'a Speech>,
 }
 
-/// The title's year, else the review heading's, else the first year the text reviews; a 政府工作报告
-/// delivered in year Y reviews Y−1; a profile that reviews no year has none.
+/// A 政府工作报告 delivered in year Y (its speech line's, else its title's) reviews Y−1; else the title's
+/// year, the review heading's, the first year the text reviews; a profile that reviews no year has none.
 pub fn report_year(cues: &Cues) -> Option<i32> {
     let w = &WORDS.year;
     let published_year = || cues.published?.get(..4)?.parse::<i32>().ok();
     let title_year = super::year_in(cues.title);
-    if any_in(cues.title, &w.work_report) || cues.speech.is_some_and(|s| s.at_congress) {
-        if let Some(y) = cues.speech.and_then(|s| s.year).or(title_year).or_else(published_year) {
-            return Some(y - 1);
-        }
+    let work_report = any_in(cues.title, &w.work_report) || cues.speech.is_some_and(|s| s.at_congress);
+    if let Some(y) = cues.speech.and_then(|s| s.year).or(title_year).filter(|_| work_report) {
+        return Some(y - 1);
     }
     if let Some(y) = title_year {
         // 2023年工作总结及2024年工作计划 looks back on 2023; a plan on the year before.
@@ -32,6 +31,10 @@ pub fn report_year(cues: &Cues) -> Option<i32> {
     }
     if let Some(y) = heading_year(cues.headings) {
         return Some(y);
+    }
+    // A work report dated only by its publication (which may be a later repost): after its review heading.
+    if let Some(y) = published_year().filter(|_| work_report) {
+        return Some(y - 1);
     }
     if profile(cues) {
         return None;
