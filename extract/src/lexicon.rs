@@ -99,7 +99,6 @@ pub struct Lexicon {
     pub kind: KindWords,
     pub period: PeriodWords,
     pub section: SectionWords,
-    pub metadata: MetadataWords,
     pub quantity: QuantityWords,
     pub figure: FigureWords,
 }
@@ -244,18 +243,6 @@ pub struct SectionWords {
     pub plan: Words,
     pub problems: Words,
     pub review: Words,
-}
-
-#[derive(Deserialize)]
-pub struct MetadataWords {
-    pub issuer_fields: Words,
-    pub published_fields: Words,
-    pub index_fields: Words,
-    pub title_fields: Words,
-    pub body_suffixes: Words,
-    pub plan_titles: Words,
-    pub not_places: Words,
-    pub not_after_place: String,
 }
 
 #[derive(Deserialize)]
