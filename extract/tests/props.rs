@@ -276,8 +276,8 @@ fn decodes_gbk_and_utf8_reports() {
     ));
 }
 
-/// The bulk reports (`shared/corpus/bulk/*/`), for the token layer: scraped
-/// pages with clutter, cut anywhere.
+/// The bulk reports (`shared/corpus/bulk/*/`): scraped pages with clutter, cut anywhere, for the token
+/// layer and the whole engine.
 static BULK: LazyLock<Vec<Vec<char>>> = LazyLock::new(|| {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/bulk");
     let mut paths = Vec::new();
@@ -327,6 +327,24 @@ proptest! {
         let chars = &BULK[pick.index(BULK.len())];
         let start = from.index(chars.len().max(1)).min(chars.len());
         check_tokens(chars, start, (start + len).min(chars.len()))?;
+    }
+
+    #[test]
+    fn bulk_reports_cut_anywhere(pick in any::<prop::sample::Index>(), from in any::<prop::sample::Index>(), len in 0usize..3000) {
+        prop_assume!(!BULK.is_empty());
+        let chars = &BULK[pick.index(BULK.len())];
+        let start = from.index(chars.len().max(1)).min(chars.len());
+        let text: String = chars[start..(start + len).min(chars.len())].iter().collect();
+        check_quantities(&text)?;
+        check_report(&text, &parse(&text, &Hints::default()))?;
+    }
+}
+
+#[test]
+fn whole_bulk_reports_parse() {
+    for chars in BULK.iter() {
+        let text: String = chars.iter().collect();
+        check_report(&text, &parse(&text, &Hints::default())).unwrap();
     }
 }
 
