@@ -8,6 +8,7 @@ use super::context::Ctx;
 use super::level::{is_to_verb, year_after, Frame};
 use super::{funded, joins, name, Draft, Rule};
 use crate::lexicon::{find, is_han, starts_at, word_at, word_before, LEXICON};
+use crate::token::{self, Tag};
 
 /// A name and the rule that gave it.
 pub struct Named {
@@ -141,7 +142,7 @@ fn counted_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
         after = without_village_head(after);
     }
     // 依托8470亩天然富硒地: a frame word alone before the figure sets the scene.
-    if words.scene_frames.has(&lead) {
+    if words.scene_frames.has(&lead) || (!after.is_empty() && is_relative_clause(ctx, f, &lead)) {
         lead.clear();
     }
     // 21个村 after a name: the counted noun adds nothing.
@@ -156,6 +157,17 @@ fn counted_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
         after.clear();
     }
     Some(format!("{lead}{after}"))
+}
+
+/// 去年确定的47项惠民实事: a clause ending in a verb and 的 right before the figure sets the scene, unless
+/// its verb changes what is counted (新增的12家企业); 8个重点村社的1456间出租房 is no clause but an owner.
+fn is_relative_clause(ctx: &Ctx, f: &Frame, lead: &str) -> bool {
+    let start = ctx.sq[f.qi].start;
+    let Some(de) = start.checked_sub(1).filter(|&p| starts_at(ctx.text, p, &LEXICON.figure.possessive)) else {
+        return false;
+    };
+    let last = token::tokens(ctx.text, f.from, de).pop();
+    last.is_some_and(|t| t.tag == Tag::Verb) && !LEXICON.name.meaning_verbs.has(lead)
 }
 
 /// 12个村党组织书记…: 村 counts villages, but 村级服务站 is a kind of station, not villages.
