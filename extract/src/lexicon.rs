@@ -17,6 +17,9 @@ struct CharIndex {
     keys: Vec<char>,
     ranges: Vec<(usize, usize)>,
     words: Vec<usize>,
+    /// One bit per key character modulo 4096: most characters of a text start no word of a list, and the
+    /// mask says so without a search.
+    mask: Box<[u64; 64]>,
 }
 
 impl CharIndex {
@@ -34,10 +37,25 @@ impl CharIndex {
             keys.push(k);
             ranges.push((start, i));
         }
-        CharIndex { keys, ranges, words: order }
+        let mut mask = Box::new([0u64; 64]);
+        for &c in &keys {
+            let (word, bit) = CharIndex::bit(c);
+            mask[word] |= bit;
+        }
+        CharIndex { keys, ranges, words: order, mask }
+    }
+
+    /// The mask word and bit of a character.
+    fn bit(c: char) -> (usize, u64) {
+        let n = c as usize % 4096;
+        (n / 64, 1u64 << (n % 64))
     }
 
     fn get(&self, c: char) -> &[usize] {
+        let (word, bit) = CharIndex::bit(c);
+        if self.mask[word] & bit == 0 {
+            return &[];
+        }
         match self.keys.binary_search(&c) {
             Ok(k) => &self.words[self.ranges[k].0..self.ranges[k].1],
             Err(_) => &[],

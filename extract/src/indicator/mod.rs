@@ -93,9 +93,15 @@ pub fn assemble(env: &Env, sentences: &[Sentence]) -> Vec<Draft> {
         }
         // A sentence without numbers may still rank something (覆盖率全区排名第一).
         let ranks = &LEXICON.figure.rank_marks;
+        let goes_on = context::list_goes_on(env.text, sent);
         let running = if qj == qi && !env.text[sent.start..sent.end].iter().any(|&c| ranks.has_char(c)) {
-            let clauses = crate::sentence::clauses(env.text, sent.start, sent.end);
-            context::times(env.text, sent, &clauses, carried).running
+            // A sentence without figures matters only as the head of a list that goes on (截止10月，⏎…).
+            if goes_on {
+                let clauses = crate::sentence::clauses(env.text, sent.start, sent.end);
+                context::times(env.text, sent, &clauses, carried).running
+            } else {
+                context::Time::default()
+            }
         } else {
             let sq: Vec<SentenceQ> = env.quantities[qi..qj]
                 .iter()
@@ -105,7 +111,7 @@ pub fn assemble(env: &Env, sentences: &[Sentence]) -> Vec<Draft> {
             read(env, sent, &sq, carried, &mut out)
         };
         // 截止10月,…;⏎…;⏎…: a list that goes on over line breaks keeps its time.
-        carried = if context::list_goes_on(env.text, sent) { running } else { context::Time::default() };
+        carried = if goes_on { running } else { context::Time::default() };
         qi = qj;
     }
     out

@@ -441,9 +441,12 @@ pub fn shared_rate(ctx: &mut Ctx, f: &Frame, d: &Draft) -> bool {
 /// Returns whether it made those drafts in place of `d`.
 pub fn shared_figure(ctx: &mut Ctx, f: &Frame, d: &Draft) -> bool {
     let words = &LEXICON.figure;
-    let items = joins::split_list(&d.name);
     let q = &ctx.sq[f.qi];
     let each = (f.from..q.start).any(|i| said_of_each(ctx.text, i));
+    if !each && q.q.unit != "%" {
+        return false;
+    }
+    let items = joins::split_list(&d.name);
     let rate = |item: &String| item.ends_with(words.rate_suffix.as_str()) && item.chars().count() >= 3;
     let rates = q.q.unit == "%" && items.iter().all(rate);
     // 食品、钢铁等七大优势产业: examples of one thing, not a list of things.
@@ -491,6 +494,8 @@ pub fn without_footnotes(name: &str) -> String {
 /// Is `text[i]` a 均/都 said of each item of a list, not part of a word (年均, 平均, 人均, 首都)?
 pub fn said_of_each(text: &[char], i: usize) -> bool {
     let words = &LEXICON.figure;
-    let in_word = (i.saturating_sub(2)..=i).any(|a| word_at(text, a, &words.not_each_words).is_some_and(|w| a + w.chars().count() > i));
-    words.each_cues.has_char(text[i]) && !in_word
+    let in_word = || {
+        (i.saturating_sub(2)..=i).any(|a| word_at(text, a, &words.not_each_words).is_some_and(|w| a + w.chars().count() > i))
+    };
+    words.each_cues.has_char(text[i]) && !in_word()
 }

@@ -4,6 +4,8 @@
 use crate::lexicon::{is_han, word_at, LEXICON};
 use crate::token::{self, Tag, Token};
 
+const OBJECT_REACH: usize = 24;
+
 /// Where the words of a figure start once the scene frames at their head are passed over
 /// (为全部学校配置教学触控一体机 → 配置教学触控一体机); `from` when there is none.
 pub fn skip_frames(text: &[char], from: usize, to: usize) -> usize {
@@ -18,7 +20,8 @@ pub fn skip_frames(text: &[char], from: usize, to: usize) -> usize {
 fn frame_at(text: &[char], at: usize, to: usize) -> Option<usize> {
     let head = skip_lead(text, at, to);
     let frame = word_at(text, head, &LEXICON.figure.scene_frames)?;
-    let tokens = token::tokens(text, head, to);
+    // A frame's object is a short phrase: the words up to OBJECT_REACH after it are enough to find its end.
+    let tokens = token::tokens(text, head, to.min(head + OBJECT_REACH));
     // The frame word must be a word of its own (在建 is no 在, 通过率 no 通过).
     let first = tokens.first()?;
     if first.end - first.start != frame.chars().count() {
