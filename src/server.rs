@@ -49,6 +49,8 @@ pub async fn serve(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
+    // The engine's word dictionary takes a tenth of a second to load: now, not in the first ParseReport.
+    tokio::task::spawn_blocking(govreport_extract::token::preload);
     // Links made with another catalog are redone before serving (no re-parse).
     match Reports::new(store.clone()).relink_if_changed().await {
         Ok(Some(done)) => tracing::info!(
