@@ -202,12 +202,14 @@ fn check_report(text: &str, report: &Report) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// 64 cases keep the suite fast; PROPTEST_CASES=5000 for a deeper run.
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
+    ProptestConfig { cases, ..ProptestConfig::default() }
+}
+
 proptest! {
-    // 64 cases keep the suite fast; PROPTEST_CASES=5000 for a deeper run.
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config())]
 
     #[test]
     fn decode_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400), gbk in any::<bool>()) {
@@ -302,10 +304,7 @@ fn check_tokens(chars: &[char], start: usize, end: usize) -> Result<(), TestCase
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config())]
 
     #[test]
     fn tokens_cover_random_strings(text in any::<String>(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>()) {
