@@ -326,6 +326,7 @@ pub struct FigureWords {
     pub not_period_after_year: Words,
     pub not_each_words: Words,
     pub scene_frames: Words,
+    pub kept_adverbs: Words,
     pub footnote_brackets: Vec<(String, String)>,
     pub possessive: String,
     pub agent_mark: String,

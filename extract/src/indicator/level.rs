@@ -47,7 +47,7 @@ fn frame(ctx: &Ctx, qi: usize) -> Frame {
     let prev_end = last_end_in_clause(sq, qi, cs, q.start, |p| !ctx.cuts[p] && words.clause_times.has(&sq[p].q.unit))
         .max(prev_end);
     let from = words_start(ctx, qi, prev_end.unwrap_or(cs), prev_end.is_some());
-    let from = scene::skip_frames(text, from, q.start);
+    let from = scene::skip_manner(text, scene::skip_frames(text, from, q.start), q.start);
     let mut after_skip = q.end;
     for w in words.figure_suffixes.iter() {
         if starts_at(text, after_skip, w) {

@@ -5,6 +5,8 @@ use crate::lexicon::{is_han, word_at, LEXICON};
 use crate::token::{self, Tag, Token};
 
 const OBJECT_REACH: usize = 24;
+/// An adverb and the action after it lie within this many characters.
+const MANNER_REACH: usize = 8;
 
 /// Where the words of a figure start once the scene frames at their head are passed over
 /// (为全部学校配置教学触控一体机 → 配置教学触控一体机); `from` when there is none.
@@ -14,6 +16,23 @@ pub fn skip_frames(text: &[char], from: usize, to: usize) -> usize {
         at = end;
     }
     at
+}
+
+/// Past manner adverbs before the action (同步建设…, 稳步推进…, 又新增…): how it was done is no part of what
+/// is measured. A negation (未, 不) changes what is counted and stays.
+pub fn skip_manner(text: &[char], from: usize, to: usize) -> usize {
+    let head = skip_lead(text, from, to);
+    let tokens = token::tokens(text, head, to.min(head + MANNER_REACH));
+    match tokens.as_slice() {
+        [adverb, action, ..]
+            if adverb.tag == Tag::Adverb
+                && matches!(action.tag, Tag::Verb | Tag::Indicator)
+                && !LEXICON.figure.kept_adverbs.has(&token::word(text, adverb)) =>
+        {
+            adverb.end
+        }
+        _ => from,
+    }
 }
 
 /// The end of the frame that starts at `at` (after punctuation and lead words), if one does.
