@@ -327,6 +327,7 @@ pub struct FigureWords {
     pub not_each_words: Words,
     pub scene_frames: Words,
     pub kept_adverbs: Words,
+    pub spending_pursuits: Words,
     pub footnote_brackets: Vec<(String, String)>,
     pub possessive: String,
     pub agent_mark: String,

@@ -55,6 +55,7 @@ pub const REFINE: &[Refinement] = &[
     Refinement { rule: Rule::FromToOld, apply: from_to_old },
     Refinement { rule: Rule::FromTo, apply: from_to },
     Refinement { rule: Rule::FromTo, apply: to_year_same_measure },
+    Refinement { rule: Rule::ProjectSpending, apply: project_spending },
 ];
 
 /// Names a level figure: its first name, then every refinement in order.
@@ -400,6 +401,24 @@ fn to_year_same_measure(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
         return None;
     }
     ctx.prev_draft(f.qi).map(|p| p.name.clone())
+}
+
+/// 谋划实施省市重点项目，完成投资661.6亿元 → 省市重点项目投资: the spending of a project is the project's,
+/// not the pursuit of it (`spending_pursuits`: 实施, 推进, 启动 … before it go).
+fn project_spending(_: &mut Ctx, _: &Frame, n: &Named) -> Option<String> {
+    let words = &LEXICON.figure;
+    let spending = words.spending_words.ending(&n.name)?;
+    let chars: Vec<char> = n.name.chars().collect();
+    let mut at = 0;
+    while let Some(v) = word_at(&chars, at, &words.spending_pursuits) {
+        at += v.chars().count();
+    }
+    // 实施了…, 实施的…: the particle goes with the verb.
+    if at > 0 && chars.get(at).is_some_and(|&c| words.done_particles.has_char(c) || words.possessive.starts_with(c)) {
+        at += 1;
+    }
+    let rest = chars.len() - at;
+    (at > 0 && rest > spending.chars().count() + 1).then(|| chars[at..].iter().collect())
 }
 
 /// 办理人大代表建议95件、政协委员提案136件，办结率均达100%: a bare rate said 均 of the list in the clause

@@ -41,6 +41,8 @@ pub enum Rule {
     FromTo,
     /// A rate said 均 of a list: each item's rate.
     SharedRate,
+    /// The spending of a project, without the verbs of pursuing it (实施…项目投资 → …项目投资).
+    ProjectSpending,
     /// A list said 均 of one figure (or a list of rates before it): one indicator per item.
     ListSharedFigure,
     /// An absolute change (增加…万元) as a figure of its own.
@@ -74,6 +76,7 @@ impl Rule {
             Rule::FromToOld => "from_to_old",
             Rule::FromTo => "from_to",
             Rule::SharedRate => "shared_rate",
+            Rule::ProjectSpending => "project_spending",
             Rule::ListSharedFigure => "list_shared_figure",
             Rule::AbsoluteChange => "absolute_change",
             Rule::ListSharedChange => "list_shared_change",
