@@ -328,6 +328,7 @@ pub struct FigureWords {
     pub scene_frames: Words,
     pub kept_adverbs: Words,
     pub spending_pursuits: Words,
+    pub purpose_leads: Words,
     pub footnote_brackets: Vec<(String, String)>,
     pub possessive: String,
     pub agent_mark: String,

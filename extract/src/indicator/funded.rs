@@ -1,7 +1,7 @@
 //! What a sum of money was spent on: the action written after it, or the project the clause before names.
 
 use super::context::skip_marker;
-use super::{name, SentenceQ};
+use super::{name, scene, SentenceQ};
 use crate::lexicon::{is_han, word_at, word_before, LEXICON};
 
 /// The action a sum was spent on, written right after it: up to the clause or list end, figures inside
@@ -9,7 +9,9 @@ use crate::lexicon::{is_han, word_at, word_before, LEXICON};
 pub fn action(text: &[char], sq: &[SentenceQ], a: usize, clause_end: usize) -> Option<String> {
     let words = &LEXICON.figure;
     let mut chars: Vec<char> = Vec::new();
-    let mut i = a;
+    // 投资1330万元为全部学校配置…, 投资1.2亿元用于经济开发区…: for whom and what for set the scene.
+    let a = word_at(text, a, &words.purpose_leads).map_or(a, |w| a + w.chars().count());
+    let mut i = scene::skip_frames(text, a, clause_end);
     while i < clause_end && !words.action_ends.has_char(text[i]) {
         if let Some(f) = sq.iter().find(|f| f.start == i && f.end > i) {
             i = f.end;
