@@ -327,6 +327,7 @@ pub struct FigureWords {
     pub not_each_words: Words,
     pub scene_frames: Words,
     pub kept_adverbs: Words,
+    pub modal_leads: Words,
     pub spending_pursuits: Words,
     pub purpose_leads: Words,
     pub footnote_brackets: Vec<(String, String)>,

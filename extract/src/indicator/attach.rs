@@ -25,18 +25,38 @@ pub fn changes(ctx: &mut Ctx) {
     }
 }
 
-/// 增加1.2万人: an absolute change is a figure of its own, named by its subject (or the figure before).
+/// 增加1.2万人: an absolute change is a figure of its own, named by its subject (or, with none, the figure
+/// before) and what it compares with, as written (一般公共预算支出规模28.5万亿元，比上年增加1.1万亿元 →
+/// 一般公共预算支出规模比上年增加).
 fn absolute_change(ctx: &mut Ctx, qi: usize, k: usize, subject: &str, word: &str) {
     let start = ctx.sq[qi].start;
-    let who = if !subject.is_empty() {
-        subject.to_string()
-    } else {
+    let compared = &LEXICON.change.compared_with;
+    // A subject that is only the comparison (比上年…) names no subject of its own.
+    let (own, comparison) = match subject.chars().next() {
+        Some(c) if compared.has(c) => ("", subject.to_string()),
+        _ => (subject, comparison(ctx, qi, word)),
+    };
+    let who = if own.is_empty() {
         let before = ctx.drafts.iter().rev().find(|d| d.span.0 < start && d.q.is_some() && d.rule != Rule::AbsoluteChange);
         before.map(|d| d.name.clone()).unwrap_or_default()
+    } else {
+        own.to_string()
     };
     if !who.is_empty() {
-        let d = ctx.draft(format!("{who}{word}"), qi, Rule::AbsoluteChange, k);
+        let d = ctx.draft(format!("{who}{comparison}{word}"), qi, Rule::AbsoluteChange, k);
         ctx.drafts.push(d);
+    }
+}
+
+/// What an absolute change compares with, as written before its verb in its clause (比上年, 比2010年).
+fn comparison(ctx: &Ctx, qi: usize, word: &str) -> String {
+    let (text, start) = (ctx.text, ctx.sq[qi].start);
+    let clause_start = ctx.clause_start_of(start);
+    let verb = (clause_start..start).rev().find(|&i| crate::lexicon::starts_at(text, i, word));
+    let head = verb.and_then(|v| (clause_start..v).find(|&i| LEXICON.change.compared_with.has(text[i])));
+    match (head, verb) {
+        (Some(h), Some(v)) => text[h..v].iter().collect(),
+        _ => String::new(),
     }
 }
 

@@ -18,12 +18,13 @@ pub fn skip_frames(text: &[char], from: usize, to: usize) -> usize {
     at
 }
 
-/// Past manner adverbs before the action (同步建设…, 稳步推进…, 又新增…): how it was done is no part of what
-/// is measured. A negation (未, 不) changes what is counted and stays.
+/// Past manner adverbs and modal words before the action (同步建设…, 稳步推进…, 拟安排…): how it was done,
+/// or that it is planned, is no part of what is measured. A negation (未, 不) changes what is counted and stays.
 pub fn skip_manner(text: &[char], from: usize, to: usize) -> usize {
     let head = skip_lead(text, from, to);
     let tokens = token::tokens(text, head, to.min(head + MANNER_REACH));
     match tokens.as_slice() {
+        [modal, _, ..] if LEXICON.figure.modal_leads.has(&token::word(text, modal)) => modal.end,
         [adverb, action, ..]
             if adverb.tag == Tag::Adverb
                 && matches!(action.tag, Tag::Verb | Tag::Indicator)
