@@ -113,12 +113,27 @@ fn finish(ctx: &mut Ctx, f: &Frame, named: Named) {
     let named_year = year_after(raw, &words.base_year_marks).or_else(|| year_after(raw, &words.to_marks));
     d.year = named_year.or(d.year);
     if d.unit.is_empty() {
-        // 水利民生实事项目投资300余万: money said without 元.
+        // 惠及1100多万学生: people said without 人; 水利民生实事项目投资300余万: money said without 元.
         let magnitude = words.money_magnitudes.iter().any(|m| q.q.text.contains(m.as_str()));
-        if !(magnitude && name::speaks_of_money(&(d.name.clone() + &f.before))) {
+        let people = words.people_nouns.iter().any(|n| f.after.starts_with(n.as_str()));
+        if magnitude && people {
+            d.unit = words.person_unit.clone();
+        } else if magnitude && name::speaks_of_money(&(d.name.clone() + &f.before)) {
+            d.unit = words.money_unit.clone();
+        } else {
             return;
         }
-        d.unit = words.money_unit.clone();
+    }
+    // 经济增长预期目标为5%左右, 地区生产总值增长 12%左右: a rate named as growth is a change, not a level,
+    // of what grew (地区生产总值) when that is said.
+    if let Some((sign, grown)) = growth_of(&d.name).filter(|_| q.q.unit == "%") {
+        let approx = std::mem::take(&mut d.approx);
+        let pct = sign as f64 * d.value.take().unwrap_or_default();
+        d.change = Some(crate::Change { pct, approx, unit: crate::ChangeUnit::Percent });
+        d.unit.clear();
+        if grown.chars().count() >= 4 {
+            d.name = grown;
+        }
     }
     if d.name.is_empty() {
         return;
@@ -126,6 +141,15 @@ fn finish(ctx: &mut Ctx, f: &Frame, named: Named) {
     if !naming::shared_rate(ctx, f, &d) && !naming::shared_figure(ctx, f, &d) {
         ctx.drafts.push(d);
     }
+}
+
+/// The sign of the change a name ends with, target words aside, and what changed (经济增长预期目标 → +, 经济;
+/// 地区生产总值增长 → +, 地区生产总值).
+fn growth_of(name: &str) -> Option<(i8, String)> {
+    let lex = &LEXICON.change;
+    let name = LEXICON.figure.target_words.ending(name).map_or(name, |w| &name[..name.len() - w.len()]);
+    let (word, sign) = lex.verbs.iter().chain(&lex.nouns).find(|(w, _)| w.chars().count() >= 2 && name.ends_with(w.as_str()))?;
+    Some((*sign, name[..name.len() - word.len()].to_string()))
 }
 
 /// The year written right after one of `marks` (由2010年, 到2015年), if any.
