@@ -96,7 +96,7 @@ fn relative_change(ctx: &mut Ctx, ci: usize, k: usize, subject: &str) {
 fn subject_names(ctx: &Ctx, qi: usize, subject: &str) -> Vec<String> {
     let k = ctx.clause_of(ctx.sq[qi].start);
     let each = (ctx.clauses[k].0..ctx.sq[qi].start).any(|i| naming::said_of_each(ctx.text, i));
-    let listed = LEXICON.figure.list_marks.iter().any(|m| subject.contains(m.as_str()));
+    let listed = subject.chars().any(|c| LEXICON.figure.list_marks.has(c));
     if each && listed {
         joins::split_list(subject)
     } else {
@@ -131,7 +131,7 @@ pub fn ranks(ctx: &mut Ctx) {
         } else if shared {
             // 均 covers the list it closes: back to the last semicolon.
             let text = ctx.text;
-            let seg = (ctx.sent.start..start).rev().find(|&i| LEXICON.figure.list_breaks.has_char(text[i]));
+            let seg = (ctx.sent.start..start).rev().find(|&i| LEXICON.figure.list_breaks.has(text[i]));
             let seg = seg.unwrap_or(ctx.sent.start);
             for d in ctx.drafts.iter_mut().filter(|d| d.span.0 < start && d.span.0 >= seg && d.rank.is_none()) {
                 d.rank = Some(rank.clone());
@@ -146,7 +146,7 @@ pub fn ranks(ctx: &mut Ctx) {
 fn rank_only(ctx: &mut Ctx, ri: usize, k: usize, head: &str, rank: Rank) {
     let (text, words) = (ctx.text, &LEXICON.figure);
     let r = &ctx.ranks[ri];
-    let first = (r.start..r.end).find(|&i| words.rank_marks.has_char(text[i])).unwrap_or(r.start);
+    let first = (r.start..r.end).find(|&i| words.rank_marks.has(text[i])).unwrap_or(r.start);
     let name = rank_subject(head);
     if name.is_empty() {
         return;
@@ -176,7 +176,7 @@ fn rank_only(ctx: &mut Ctx, ri: usize, k: usize, head: &str, rank: Rank) {
 /// (新开工面积连续三年居全省第一 → 新开工面积).
 fn rank_subject(head: &str) -> String {
     let words = &LEXICON.figure;
-    let name = head.trim_end_matches(|c| words.winning_chars.has_char(c));
+    let name = head.trim_end_matches(|c| words.winning_chars.has(c));
     let name = words.winning_verbs.iter().find_map(|w| name.strip_suffix(w.as_str())).unwrap_or(name);
     match words.duration_leads.iter().find_map(|w| name.find(w.as_str())) {
         Some(p) if p > 0 => name[..p].to_string(),

@@ -4,7 +4,7 @@
 use super::change::{self, ChangeMatch};
 use super::completion::{self, CompletionMatch};
 use super::rank::{self, RankMatch};
-use super::{period, values, Draft, Env, Role, Rule, SentenceQ};
+use super::{name, period, values, Draft, Env, Role, Rule, SentenceQ};
 use crate::lexicon::{word_at, LEXICON};
 use crate::sentence::{self, Sentence};
 use crate::{Approx, IndicatorKind};
@@ -155,7 +155,7 @@ impl<'a> Ctx<'a> {
     fn is_bullet(&self, q: &SentenceQ) -> bool {
         let bullets = &LEXICON.figure.bullets;
         q.q.value < 0.0
-            && q.q.text.chars().next().is_some_and(|c| bullets.has_char(c))
+            && q.q.text.chars().next().is_some_and(|c| bullets.has(c))
             && (q.start == 0 || self.text[q.start - 1].is_whitespace())
     }
 }
@@ -200,7 +200,7 @@ pub fn times(text: &[char], sent: Sentence, clauses: &[(usize, usize)], carried:
 
 /// Does the sentence end where a list goes on (；, ：, ，) rather than with a full stop?
 pub fn list_goes_on(text: &[char], sent: Sentence) -> bool {
-    sent.end > sent.start && LEXICON.figure.list_continues.has_char(text[sent.end - 1])
+    sent.end > sent.start && LEXICON.figure.list_continues.has(text[sent.end - 1])
 }
 
 /// A year at a clause head that the clause speaks of (2020年, 截至2023年底), not one it starts from
@@ -210,7 +210,7 @@ fn year_at(text: &[char], at: usize, end: usize) -> Option<i32> {
     let at = word_at(text, at, &LEXICON.period.until).map_or(at, |w| at + w.chars().count());
     let digits = text.get(at..at + 4).filter(|d| at + 4 < end && d.iter().all(char::is_ascii_digit))?;
     let after = at + 4;
-    if !words.year_marks.has_char(text[after]) || word_at(text, after + 1, &words.not_period_after_year).is_some() {
+    if !words.year_marks.has(text[after]) || word_at(text, after + 1, &words.not_period_after_year).is_some() {
         return None;
     }
     let year: i32 = digits.iter().collect::<String>().parse().ok()?;
@@ -257,14 +257,11 @@ pub fn approx_of(text: &[char], q: &SentenceQ) -> Approx {
 /// Skips a list marker (一是, （一）, 1.) at the head of a sentence.
 pub fn skip_marker(text: &[char], mut at: usize, end: usize) -> usize {
     let words = &LEXICON.figure;
-    while at < end && (text[at].is_whitespace() || words.bullets.has_char(text[at])) {
+    while at < end && (text[at].is_whitespace() || words.bullets.has(text[at])) {
         at += 1;
     }
-    let mut j = at;
-    while j < end && words.marker_numerals.has_char(text[j]) {
-        j += 1;
-    }
-    if j > at && j < end && word_at(text, j, &words.marker_ends).is_some() {
+    let j = name::count_numerals_end(text, at, end);
+    if j > at && j < end && words.marker_ends.has(text[j]) {
         return j + 1;
     }
     at

@@ -12,12 +12,12 @@ pub fn action(text: &[char], sq: &[SentenceQ], a: usize, clause_end: usize) -> O
     // 投资1330万元为全部学校配置…, 投资1.2亿元用于经济开发区…: for whom and what for set the scene.
     let a = word_at(text, a, &words.purpose_leads).map_or(a, |w| a + w.chars().count());
     let mut i = scene::skip_frames(text, a, clause_end);
-    while i < clause_end && !words.action_ends.has_char(text[i]) {
+    while i < clause_end && !words.action_ends.has(text[i]) {
         if let Some(f) = sq.iter().find(|f| f.start == i && f.end > i) {
             i = f.end;
             continue;
         }
-        if !(is_han(text[i]) || words.curly_quotes.has_char(text[i])) {
+        if !(is_han(text[i]) || words.curly_quotes.has(text[i])) {
             return None;
         }
         chars.push(text[i]);
@@ -26,9 +26,9 @@ pub fn action(text: &[char], sq: &[SentenceQ], a: usize, clause_end: usize) -> O
     let mut start = word_at(&chars, 0, &words.done_verbs).map_or(0, |w| w.chars().count());
     // 完成了30栋老旧楼房维修改造, 实施了供水: the particle goes.
     let done = &words.done_particles;
-    if chars.get(start).is_some_and(|&c| done.has_char(c)) {
+    if chars.get(start).is_some_and(|&c| done.has(c)) {
         start += 1;
-    } else if chars.get(start + 2).is_some_and(|&c| done.has_char(c)) {
+    } else if chars.get(start + 2).is_some_and(|&c| done.has(c)) {
         chars.remove(start + 2);
     }
     let action: String = chars[start..].iter().collect();
@@ -44,6 +44,6 @@ pub fn project(text: &[char], a: usize, b: usize) -> Option<String> {
     let start = word_at(&chars, 0, &lex.pursuit_verbs).map_or(0, |v| v.chars().count());
     let project: String = chars[start..].iter().collect();
     let n = project.chars().count();
-    let plain = project.chars().all(|c| is_han(c) || LEXICON.figure.curly_quotes.has_char(c) || LEXICON.figure.list_marks.has_char(c));
+    let plain = project.chars().all(|c| is_han(c) || LEXICON.figure.curly_quotes.has(c) || LEXICON.figure.list_marks.has(c));
     ((3..=20).contains(&n) && plain).then_some(project)
 }

@@ -74,18 +74,18 @@ fn words_start(ctx: &Ctx, qi: usize, mut from: usize, after_figure: bool) -> usi
     let start = ctx.sq[qi].start;
     if after_figure {
         // 14座铁塔、384个电杆移建: what stands before 、 belongs to the figure before.
-        if let Some(p) = (from..start).rev().find(|&i| words.item_separators.has_char(text[i])) {
+        if let Some(p) = (from..start).rev().find(|&i| words.item_separators.has(text[i])) {
             from = p + 1;
         }
         // 28天里完成: 里/内 after a duration.
-        if from < start && words.duration_suffixes.has_char(text[from]) {
+        if from < start && words.duration_suffixes.has(text[from]) {
             from += 1;
         }
     }
     // 依托主题党日、干部会议等开展交通法规培训: the examples before 等 go.
-    if let Some(p) = (from..start).rev().find(|&i| words.list_ends.has_char(text[i])) {
+    if let Some(p) = (from..start).rev().find(|&i| words.list_ends.has(text[i])) {
         let verb_follows = word_at(text, p + 1, &LEXICON.name.meaning_verbs).is_some();
-        let listed = (from..p).any(|i| words.list_marks.has_char(text[i]));
+        let listed = (from..p).any(|i| words.list_marks.has(text[i]));
         if listed && p + 1 < start && verb_follows {
             from = p + 1;
         }
@@ -153,10 +153,10 @@ fn growth_of(name: &str) -> Option<(i8, String)> {
 }
 
 /// The year written right after one of `marks` (由2010年, 到2015年), if any.
-pub fn year_after(raw: &[char], marks: &crate::lexicon::Words) -> Option<i32> {
-    let p = raw.iter().position(|&c| marks.has_char(c))?;
+pub fn year_after(raw: &[char], marks: &crate::lexicon::Chars) -> Option<i32> {
+    let p = raw.iter().position(|&c| marks.has(c))?;
     let digits = raw.get(p + 1..p + 5)?;
-    let year_mark = raw.get(p + 5).is_some_and(|&c| LEXICON.figure.year_marks.has_char(c));
+    let year_mark = raw.get(p + 5).is_some_and(|&c| LEXICON.figure.year_marks.has(c));
     if !digits.iter().all(|c| c.is_ascii_digit()) || !year_mark {
         return None;
     }

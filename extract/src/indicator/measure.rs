@@ -1,7 +1,7 @@
 //! Is a number a measure, not a date, a duration, an ordinal, a code or a category threshold?
 
 use super::{values, SentenceQ};
-use crate::lexicon::{is_han, skip_word, word_at, word_before, Words, LEXICON};
+use crate::lexicon::{is_han, skip_word, word_at, word_before, Chars, LEXICON};
 
 pub fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool {
     let words = &LEXICON.figure;
@@ -13,11 +13,11 @@ pub fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> 
     // 第3针, G322, 每10万人 (a denominator), 3号, 1+4: not measures.
     let prev = q.start.checked_sub(1).map(|p| text[p]);
     let next = text.get(q.end).copied();
-    if prev.is_some_and(|c| words.not_measure_before.has_char(c)) || next.is_some_and(|c| words.not_measure_after.has_char(c)) {
+    if prev.is_some_and(|c| words.not_measure_before.has(c)) || next.is_some_and(|c| words.not_measure_after.has(c)) {
         return false;
     }
     // “1586”专项行动, “1+4”制度体系
-    let quoted = |c: Option<char>, w: &Words| c.is_some_and(|c| w.has_char(c));
+    let quoted = |c: Option<char>, w: &Chars| c.is_some_and(|c| w.has(c));
     if quoted(prev, &words.open_quotes) && quoted(next, &words.close_quotes) {
         return false;
     }
@@ -32,7 +32,7 @@ fn is_threshold_before_count(text: &[char], q: &SentenceQ, sentence_end: usize) 
     }
     let j = skip_word(text, q.end, &words.possessive);
     let Some(e) = (j..sentence_end.min(j + 8)).find(|&i| !is_han(text[i])) else { return false };
-    let compares = (j..e).any(|i| words.comparing_chars.has_char(text[i]));
+    let compares = (j..e).any(|i| words.comparing_chars.has(text[i]));
     e > j && text[e].is_ascii_digit() && !compares
 }
 
@@ -55,10 +55,10 @@ fn is_category_bound(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool 
     j = skip_word(text, j, &words.possessive);
     let Some(&c) = text.get(j) else { return false };
     // 100万元以上21个, 100万元以上达21个村: the count of what passes the threshold follows.
-    let k = if words.count_leads.has_char(c) { j + 1 } else { j };
+    let k = if words.count_leads.has(c) { j + 1 } else { j };
     if text.get(k).is_some_and(|c| c.is_ascii_digit()) {
         return true;
     }
     let change_noun = word_at(text, j, &words.bound_change_nouns).is_some();
-    is_han(c) && !change_noun && !words.bound_continuations.has_char(c)
+    is_han(c) && !change_noun && !words.bound_continuations.has(c)
 }

@@ -94,7 +94,7 @@ pub fn assemble(env: &Env, sentences: &[Sentence]) -> Vec<Draft> {
         // A sentence without numbers may still rank something (覆盖率全区排名第一).
         let ranks = &LEXICON.figure.rank_marks;
         let goes_on = context::list_goes_on(env.text, sent);
-        let running = if qj == qi && !env.text[sent.start..sent.end].iter().any(|&c| ranks.has_char(c)) {
+        let running = if qj == qi && !env.text[sent.start..sent.end].iter().any(|&c| ranks.has(c)) {
             // A sentence without figures matters only as the head of a list that goes on (截止10月，⏎…).
             if goes_on {
                 let clauses = crate::sentence::clauses(env.text, sent.start, sent.end);

@@ -17,7 +17,7 @@ fn is_name_punct(c: char) -> bool {
 }
 
 /// Past a run of counting numerals (一 … 十) at `at`.
-fn count_numerals_end(text: &[char], at: usize, b: usize) -> usize {
+pub(super) fn count_numerals_end(text: &[char], at: usize, b: usize) -> usize {
     (at..b).find(|&i| !is_count_numeral(text[i])).unwrap_or(b)
 }
 

@@ -119,7 +119,7 @@ fn measured_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
 fn counted_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
     let words = &LEXICON.figure;
     let before = &f.before;
-    let listy = words.list_ends.ending(before).is_some() || words.list_marks.iter().any(|m| before.contains(m.as_str()));
+    let listy = before.chars().last().is_some_and(|c| words.list_ends.has(c)) || before.chars().any(|c| words.list_marks.has(c));
     let mut lead = if listy { name::leading_verb(before).unwrap_or_default() } else { before.clone() };
     let mut after = f.after.clone();
     // 3049对夫妻举办“银婚”仪式: people named by what was done for them (举办“银婚”仪式夫妻).
@@ -201,7 +201,7 @@ fn shared_noun(ctx: &mut Ctx, f: &Frame, _: &Named) -> Option<String> {
     let next_cut = ((f.qi + 1)..sq.len()).find(|&n| ctx.cuts[n]);
     let next_touches = next_cut.is_some_and(|n| sq[n].start == q.end && !starts_at(text, sq[n].end, possessive));
     let verb_only = !f.before.is_empty() && f.before.chars().count() <= 3 && next_touches;
-    let bare = f.before.is_empty() || LEXICON.figure.list_ends.ending(&f.before).is_some() || verb_only;
+    let bare = f.before.is_empty() || f.before.chars().last().is_some_and(|c| LEXICON.figure.list_ends.has(c)) || verb_only;
     if !f.after.is_empty() || !bare {
         return None;
     }
@@ -235,9 +235,9 @@ fn object_of_clause_before(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String
     }
     let (text, words) = (ctx.text, &LEXICON.figure);
     let (ps, pe) = ctx.clauses[f.k - 1];
-    let d = (ps..pe).rev().find(|&i| words.list_ends.has_char(text[i]))?;
+    let d = (ps..pe).rev().find(|&i| words.list_ends.has(text[i]))?;
     let object = &text[d + 1..pe];
-    let plain = object.iter().all(|&c| is_han(c) || c == '"' || words.curly_quotes.has_char(c));
+    let plain = object.iter().all(|&c| is_han(c) || c == '"' || words.curly_quotes.has(c));
     ((2..=10).contains(&object.len()) && plain).then(|| format!("{}{}", n.name, object.iter().collect::<String>()))
 }
 
@@ -264,7 +264,7 @@ fn list_shared_verb(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
 }
 
 fn after_list_mark(ctx: &Ctx, f: &Frame) -> bool {
-    f.prev_end.is_some() && f.from > f.cs && LEXICON.figure.list_marks.has_char(ctx.text[f.from - 1])
+    f.prev_end.is_some() && f.from > f.cs && LEXICON.figure.list_marks.has(ctx.text[f.from - 1])
 }
 
 fn put_back_noun(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
@@ -377,7 +377,7 @@ fn coverage(ctx: &mut Ctx, f: &Frame, _: &Named) -> Option<String> {
 fn from_to_old(ctx: &mut Ctx, f: &Frame, _: &Named) -> Option<String> {
     let (text, q) = (ctx.text, &ctx.sq[f.qi]);
     let nq = ctx.sq.get(f.qi + 1)?;
-    let from_mark = q.start > f.cs && LEXICON.figure.from_marks.has_char(text[q.start - 1]);
+    let from_mark = q.start > f.cs && LEXICON.figure.from_marks.has(text[q.start - 1]);
     if !from_mark || !is_to_verb(text, q.end, nq.start) {
         return None;
     }
@@ -414,7 +414,7 @@ fn project_spending(_: &mut Ctx, _: &Frame, n: &Named) -> Option<String> {
         at += v.chars().count();
     }
     // 实施了…, 实施的…: the particle goes with the verb.
-    if at > 0 && chars.get(at).is_some_and(|&c| words.done_particles.has_char(c) || words.possessive.starts_with(c)) {
+    if at > 0 && chars.get(at).is_some_and(|&c| words.done_particles.has(c) || words.possessive.starts_with(c)) {
         at += 1;
     }
     let rest = chars.len() - at;
@@ -469,7 +469,7 @@ pub fn shared_figure(ctx: &mut Ctx, f: &Frame, d: &Draft) -> bool {
     let rate = |item: &String| item.ends_with(words.rate_suffix.as_str()) && item.chars().count() >= 3;
     let rates = q.q.unit == "%" && items.iter().all(rate);
     // 食品、钢铁等七大优势产业: examples of one thing, not a list of things.
-    let examples = words.list_ends.iter().any(|w| d.name.contains(w.as_str()));
+    let examples = d.name.chars().any(|c| words.list_ends.has(c));
     if items.len() < 2 || examples || !(each || rates) {
         return false;
     }
@@ -516,5 +516,5 @@ pub fn said_of_each(text: &[char], i: usize) -> bool {
     let in_word = || {
         (i.saturating_sub(2)..=i).any(|a| word_at(text, a, &words.not_each_words).is_some_and(|w| a + w.chars().count() > i))
     };
-    words.each_cues.has_char(text[i]) && !in_word()
+    words.each_cues.has(text[i]) && !in_word()
 }
