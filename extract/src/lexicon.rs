@@ -273,7 +273,6 @@ pub struct QuantityWords {
 pub struct FigureWords {
     pub bullets: Chars,
     pub marker_ends: Chars,
-    pub not_approx_words: Words,
     pub comparing_units: Words,
     pub points_units: Words,
     pub not_measure_before: Chars,

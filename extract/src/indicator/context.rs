@@ -239,19 +239,10 @@ pub fn last_end_in_clause(
     best
 }
 
-/// The figure's approximation; 约 that ends 签约/节约 is no approximation.
+/// The figure's approximation: its own, else a qualifier written before it (the number layer's words,
+/// which know that 约 ending 签约/节约 is none).
 pub fn approx_of(text: &[char], q: &SentenceQ) -> Approx {
-    let a = if q.q.approx != Approx::Exact { q.q.approx } else { values::approx_before(text, q.start) };
-    let mut at = q.start;
-    while at > 0 && text[at - 1].is_whitespace() {
-        at -= 1;
-    }
-    let word_ending_in_yue = crate::lexicon::word_before(text, at, &LEXICON.figure.not_approx_words).is_some();
-    if a == Approx::About && word_ending_in_yue {
-        Approx::Exact
-    } else {
-        a
-    }
+    if q.q.approx != Approx::Exact { q.q.approx } else { values::approx_before(text, q.start) }
 }
 
 /// Skips a list marker (一是, （一）, 1.) at the head of a sentence.
