@@ -58,9 +58,8 @@ fn levels(ctx: &mut Ctx, k: usize, r: &joins::Respectively) {
 fn with_shared_attribute(names: &[String]) -> Vec<String> {
     let attributes = &LEXICON.name.attributes;
     let Some(last) = names.last() else { return Vec::new() };
-    let chars: Vec<char> = last.chars().collect();
-    let attribute = crate::lexicon::word_before(&chars, chars.len(), attributes).filter(|a| a.len() < last.len());
-    let bare = |n: &String| n.chars().count() <= 2 && crate::lexicon::word_before(&n.chars().collect::<Vec<_>>(), n.chars().count(), attributes).is_none();
+    let attribute = attributes.ending(last).filter(|a| a.len() < last.len());
+    let bare = |n: &String| n.chars().count() <= 2 && attributes.ending(n).is_none();
     names
         .iter()
         .map(|n| match attribute {
