@@ -324,6 +324,8 @@ pub struct FigureWords {
     pub not_period_after_year: Words,
     pub not_each_words: Words,
     pub scene_frames: Words,
+    pub object_frames: Words,
+    pub carrier_verbs: Words,
     pub kept_adverbs: Words,
     pub modal_leads: Words,
     pub spending_pursuits: Words,

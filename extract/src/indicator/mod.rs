@@ -15,11 +15,13 @@ mod level;
 mod measure;
 pub mod name;
 mod naming;
+mod object;
 pub mod period;
 pub mod rank;
 mod respective;
 mod rule;
 mod scene;
+mod subject;
 pub mod values;
 
 use crate::lexicon::LEXICON;

@@ -6,7 +6,7 @@
 
 use super::context::Ctx;
 use super::level::{is_to_verb, year_after, Frame};
-use super::{funded, joins, name, Draft, Rule};
+use super::{funded, joins, name, object, subject, Draft, Rule};
 use crate::lexicon::{find, is_han, starts_at, word_at, word_before, LEXICON};
 use crate::token::{self, Tag};
 
@@ -33,6 +33,8 @@ pub const FIRST_NAME: &[FirstName] = &[
     FirstName { rule: Rule::LevelOfNoun, apply: funded_action },
     FirstName { rule: Rule::LevelOfNoun, apply: size_of_noun },
     FirstName { rule: Rule::LevelOfNoun, apply: measured_noun },
+    FirstName { rule: Rule::ObjectOfAction, apply: object_of_action },
+    FirstName { rule: Rule::SubjectCount, apply: subject_count },
     FirstName { rule: Rule::LevelCountedNoun, apply: counted_noun },
 ];
 
@@ -115,15 +117,53 @@ fn measured_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
     Some(format!("{noun}{}", f.before))
 }
 
+/// 对95名困难群众实施了有效救助: the things a frame fronts, named by the action done to them (救助困难群众).
+/// A list of them shares the action after its last figure (对992家企业和390个项目实行常态化精准帮扶).
+fn object_of_action(ctx: &Ctx, f: &Frame) -> Option<String> {
+    let start = ctx.sq[f.qi].start;
+    if f.after.is_empty() || !counts_things_or_people(unit(ctx, f)) || !object::is_fronted(ctx.text, f.cs, start) {
+        return None;
+    }
+    let last = (f.qi..ctx.sq.len()).take_while(|&i| ctx.sq[i].start < f.ce).filter(|&i| ctx.cuts[i]).last()?;
+    let (action, at) = object::action(ctx.text, ctx.sq[last].end, f.ce)?;
+    // The last figure's nouns run up to the action (对评选的30名县级名师、名校长进行了表彰奖励).
+    let noun = if last == f.qi {
+        let run: String = ctx.text[f.after_skip..at].iter().collect();
+        let plain = !run.chars().any(|c| c.is_ascii_digit()) && !run.contains(LEXICON.figure.possessive.as_str());
+        plain.then_some(run)?
+    } else {
+        f.after.clone()
+    };
+    Some(format!("{action}{noun}"))
+}
+
+/// 12个棚改配套基础设施项目开工建设: a count heading its clause is named by its noun, not by what the
+/// clause says of it (棚改配套基础设施项目).
+fn subject_count(ctx: &Ctx, f: &Frame) -> Option<String> {
+    let (name, subject) = may_head_clause(f, unit(ctx, f)).then(|| counted(ctx, f))?;
+    subject.then_some(name)
+}
+
+fn may_head_clause(f: &Frame, unit: &str) -> bool {
+    f.prev_end.is_none() && counts_things(unit)
+}
+
 /// 建成12个美丽乡村示范村: the noun the figure counts, with the verb before it.
 fn counted_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
+    Some(counted(ctx, f).0)
+}
+
+/// The name of a counted noun, and whether it was read as the subject of its clause.
+fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
     let words = &LEXICON.figure;
+    let mut subject = false;
     let before = &f.before;
     let listy = before.chars().last().is_some_and(|c| words.list_ends.has(c)) || before.chars().any(|c| words.list_marks.has(c));
     let mut lead = if listy { name::leading_verb(before).unwrap_or_default() } else { before.clone() };
     let mut after = f.after.clone();
     // 3049对夫妻举办“银婚”仪式: people named by what was done for them (举办“银婚”仪式夫妻).
-    if words.people_units.has(unit(ctx, f)) {
+    let people = words.people_units.has(unit(ctx, f));
+    if people {
         after = name::people_by_action(&after).unwrap_or(after);
     }
     // 118台工业燃煤锅炉全部拆除: counted by what was done to them; the words before only place them.
@@ -132,12 +172,19 @@ fn counted_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
         lead.clear();
     } else {
         // 4个小区获评省级垃圾分类示范小区: what they became names them.
-        after = name::award_of(&after).unwrap_or(after);
+        let awarded = name::award_of(&after);
+        let reworded = awarded.is_some();
+        after = awarded.unwrap_or(after);
         // 5个村集中签约 → 集中签约村; 8个村实施旧村改造 → 实施旧村改造村.
         if let Some(n) = name::places_by_action(&after) {
             after = n;
             if name::starts_with_light_verb(&lead) {
                 lead.clear();
+            }
+        } else if !reworded && may_head_clause(f, unit(ctx, f)) && subject::heads_clause(ctx.text, f.cs, ctx.sq[f.qi].start) {
+            if let Some(noun) = subject::name(&after) {
+                after = noun;
+                subject = true;
             }
         }
         after = without_village_head(after);
@@ -157,7 +204,18 @@ fn counted_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
     if lead.ends_with(after.as_str()) {
         after.clear();
     }
-    Some(format!("{lead}{after}"))
+    (format!("{lead}{after}"), subject)
+}
+
+/// Is the unit a counter of things or people, not a size or an amount?
+fn counts_things_or_people(unit: &str) -> bool {
+    counts_things(unit) || LEXICON.figure.people_units.has(unit)
+}
+
+/// Is the unit a counter of things (个, 家, 项…), not a size, an amount or people?
+fn counts_things(unit: &str) -> bool {
+    let mut chars = unit.chars();
+    chars.next().is_some_and(|c| LEXICON.name.counters.has(c)) && chars.next().is_none()
 }
 
 /// 去年确定的47项惠民实事: a clause ending in a verb and 的 right before the figure sets the scene, unless

@@ -11,6 +11,10 @@ pub enum Rule {
     LevelOfNoun,
     /// Named by the noun the figure counts (建成12个美丽乡村示范村).
     LevelCountedNoun,
+    /// A count heading its clause, named by its noun without the predicate (12个…项目开工建设).
+    SubjectCount,
+    /// Named by the action done to it, when a frame (对, 为) fronts it (对95名困难群众实施了救助).
+    ObjectOfAction,
     /// 分别: names before, figures after, in order.
     Respectively,
     /// A count of visits keeps its unit in its name (服务群众2.3万人次).
@@ -61,6 +65,8 @@ impl Rule {
             Rule::Level => "level",
             Rule::LevelOfNoun => "level_of_noun",
             Rule::LevelCountedNoun => "level_counted_noun",
+            Rule::SubjectCount => "subject_count",
+            Rule::ObjectOfAction => "object_of_action",
             Rule::Respectively => "respectively",
             Rule::PersonTimes => "person_times",
             Rule::OutcomeReached => "outcome_reached",

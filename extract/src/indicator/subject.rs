@@ -1,0 +1,89 @@
+//! A count at the head of its clause is the clause's subject: what the clause then says of it
+//! (开工建设, 按时完工, 以新供给激活新消费) is its predicate, no part of the noun it counts.
+
+use crate::lexicon::{word_at, LEXICON};
+use crate::token::{self, Tag, Token};
+
+/// Tags that end a noun phrase (the words it is named by).
+pub(super) fn is_noun(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Noun | Tag::Indicator | Tag::Organization | Tag::Place | Tag::Space | Tag::Person | Tag::Phrase | Tag::Latin
+    )
+}
+
+/// Tags that may stand inside a noun phrase without ending it (三级, 配套, 供热).
+fn is_modifier(tag: Tag) -> bool {
+    matches!(tag, Tag::Adjective | Tag::Numeral | Tag::Quantifier | Tag::Unit | Tag::VerbNoun)
+}
+
+fn len(t: &Token) -> usize {
+    t.end - t.start
+}
+
+/// Where the noun phrase at the head of `tokens` ends, and the index of the token that starts the
+/// predicate. Verbs before the first noun modify it (水毁修复任务, 造纸企业), and so does a verb right
+/// before a noun (重点排污企业, 垃圾处理场); a one-character word right after a noun is the end of a word
+/// the dictionary lacks (乡道, 淡水鱼种) or a piece of one (省定民心工程), not a predicate.
+pub(super) fn noun_phrase(tokens: &[Token]) -> Option<(usize, usize)> {
+    let mut noun_end = None;
+    for (i, t) in tokens.iter().enumerate() {
+        let next_is_noun = tokens.get(i + 1).is_some_and(|n| is_noun(n.tag) || n.tag == Tag::Quantifier && len(n) == 1);
+        let extends = noun_end == Some(t.start) && len(t) == 1 && matches!(t.tag, Tag::Quantifier | Tag::Noun);
+        match t.tag {
+            tag if is_noun(tag) || extends => noun_end = Some(t.end),
+            tag if is_modifier(tag) && (noun_end.is_none() || next_is_noun || tag != Tag::Adjective) => {}
+            Tag::Verb if noun_end.is_none() || next_is_noun || len(t) == 1 => {}
+            _ => return noun_end.map(|e| (e, i)),
+        }
+    }
+    None
+}
+
+/// The words after a subject count, split into its noun phrase and its predicate
+/// (棚改配套基础设施项目开工建设 → 棚改配套基础设施项目, 开工建设). A predicate that starts with a
+/// preposition or adverb (以新供给…, 按时完工) is one for sure; one that starts with a verb is taken for
+/// part of the noun when it ends in a noun itself (中央环保督察反馈问题), unless the noun before it is
+/// short (项目具备开工条件). None when there is no noun or no predicate, or when the words start with
+/// what the figure's own rules read (全部…, 完成…).
+pub fn split(after: &str) -> Option<(String, String)> {
+    let chars: Vec<char> = after.chars().collect();
+    let lex = &LEXICON.name;
+    let filler = word_at(&chars, 0, &lex.filler_verbs).is_some_and(|w| w.chars().count() >= 2);
+    if filler || word_at(&chars, 0, &lex.all_of_them).is_some() {
+        return None;
+    }
+    let tokens = token::tokens(&chars, 0, chars.len());
+    let (end, p) = noun_phrase(&tokens)?;
+    let first = tokens[p].tag;
+    let ends_in_noun = tokens.last().is_some_and(|t| is_noun(t.tag));
+    let sure = matches!(first, Tag::Preposition | Tag::Adverb);
+    let cut = sure || (first == Tag::Verb && (!ends_in_noun || end <= 2));
+    (cut && end >= 2).then(|| (chars[..end].iter().collect(), chars[end..].iter().collect()))
+}
+
+/// Does a count head its clause: no verb or preposition before it (the examples of a list ending
+/// in 等 may stand there: 涞阳路、东大街等6条街道雨污分流)?
+pub fn heads_clause(text: &[char], clause_start: usize, at: usize) -> bool {
+    token::tokens(text, clause_start, at)
+        .iter()
+        .all(|t| !matches!(t.tag, Tag::Verb | Tag::Preposition | Tag::VerbNoun | Tag::Phrase))
+}
+
+/// The name of a subject count from the words after it: its noun phrase when that says what is counted
+/// on its own, else a short predicate before a short, generic noun (项目具备开工条件 → 具备开工条件项目).
+pub fn name(after: &str) -> Option<String> {
+    let (noun, predicate) = split(after)?;
+    // 5个村级服务站投用: a state reached is said of the thing itself (村级服务站投用).
+    if LEXICON.name.state_verbs.has(&predicate) {
+        return None;
+    }
+    if noun.chars().count() >= 3 {
+        return Some(noun);
+    }
+    let chars: Vec<char> = predicate.chars().collect();
+    let tokens = token::tokens(&chars, 0, chars.len());
+    let verb_first = tokens.first().is_some_and(|t| t.tag == Tag::Verb);
+    let adverb = tokens.iter().any(|t| t.tag == Tag::Adverb);
+    (verb_first && !adverb && chars.len() <= 8).then(|| format!("{predicate}{noun}"))
+}
