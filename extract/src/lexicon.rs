@@ -325,6 +325,7 @@ pub struct FigureWords {
     pub not_each_words: Words,
     pub scene_frames: Words,
     pub object_frames: Words,
+    pub noun_inner_marks: Chars,
     pub carrier_verbs: Words,
     pub kept_adverbs: Words,
     pub modal_leads: Words,

@@ -109,10 +109,14 @@ fn measured_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
     if !word_after(ctx, f, &LEXICON.figure.possessive) || f.before.is_empty() || f.before.chars().count() > 4 {
         return None;
     }
-    let project = LEXICON.figure.project_words.iter().find_map(|w| f.after.find(w.as_str()).map(|p| p + w.len()));
+    // The noun may run past what `after` holds: 县城东部道路翻修和雨污分流工程, 海—宝农村公路.
+    let start = f.after_skip + LEXICON.figure.possessive.chars().count();
+    let run = subject::noun_run_end(ctx.text, start, f.ce.min(start + 30)).map(|e| ctx.text[start..e].iter().collect::<String>());
+    let after = run.filter(|r| r.chars().count() > f.after.chars().count()).unwrap_or_else(|| f.after.clone());
+    let project = LEXICON.figure.project_words.iter().find_map(|w| after.find(w.as_str()).map(|p| p + w.len()));
     let noun = match project {
-        Some(end) => f.after[..end].to_string(),
-        None => name::before_first_verb(&f.after),
+        Some(end) => after[..end].to_string(),
+        None => name::before_first_verb(&after),
     };
     Some(format!("{noun}{}", f.before))
 }

@@ -87,3 +87,39 @@ pub fn name(after: &str) -> Option<String> {
     let adverb = tokens.iter().any(|t| t.tag == Tag::Adverb);
     (verb_first && !adverb && chars.len() <= 8).then(|| format!("{predicate}{noun}"))
 }
+
+/// Where the noun phrase that starts at `from` ends, before `to`: nouns joined by 和/及 and marks inside a
+/// name (县城东部道路翻修和雨污分流工程顺利竣工 → …工程; 海—宝农村公路通车 → 海—宝农村公路; 中国汽车零部件
+/// （保定）产业基地). It ends at its last noun before the predicate or the clause's next part.
+pub fn noun_run_end(text: &[char], from: usize, to: usize) -> Option<usize> {
+    let tokens = token::tokens(text, from, to);
+    let lex = &LEXICON.name;
+    let one_of = |t: &Token, marks: &crate::lexicon::Chars| len(t) == 1 && marks.has(text[t.start]);
+    let joiner = |t: &Token| one_of(t, &lex.item_joiners);
+    let inner = |t: &Token| one_of(t, &LEXICON.figure.noun_inner_marks);
+    // 粮食收储中转基地: verbs that lead on to a noun (or a joined one) modify it.
+    let leads_to_noun = |i: usize| {
+        let next = tokens[i + 1..].iter().find(|n| n.tag != Tag::Verb);
+        next.is_some_and(|n| is_noun(n.tag) || joiner(n))
+    };
+    // What was done to it, and how much of it (全部, 基本), ends it.
+    let ends = |t: &Token| {
+        let w = token::word(text, t);
+        let said_of_it = lex.state_verbs.has(&w) || lex.all_of_them.has(&w) || lex.done_adverbs.has(&w);
+        said_of_it || lex.filler_verbs.has(&w) && len(t) >= 2
+    };
+    let mut noun_end = None;
+    for (i, t) in tokens.iter().enumerate() {
+        let figure = t.tag == Tag::Numeral && text[t.start..t.end].iter().any(char::is_ascii_digit);
+        match t.tag {
+            _ if figure || ends(t) => break,
+            tag if is_noun(tag) => noun_end = Some(t.end),
+            Tag::Adjective if noun_end.is_some() && !leads_to_noun(i) => break,
+            tag if is_modifier(tag) || tag == Tag::Locality => {}
+            Tag::Verb if (noun_end.is_none() || leads_to_noun(i) || len(t) == 1) => {}
+            _ if noun_end.is_some() && (joiner(t) || inner(t)) => {}
+            _ => break,
+        }
+    }
+    noun_end
+}
