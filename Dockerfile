@@ -10,6 +10,9 @@ RUN useradd --system --uid 10001 --no-create-home govreport
 COPY --from=build /src/target/release/govreport /usr/local/bin/govreport
 USER govreport
 # In a container the service always uses DATABASE_URL (set it, e.g. in docker-compose.yml).
+# 0.0.0.0 is not loopback, so serve refuses to start without authentication: set
+# GOVREPORT_AUTH_FILE (a mounted tokens file) or the GOVREPORT_JWT_* variables, or
+# GOVREPORT_ALLOW_UNAUTHENTICATED=true behind a proxy that authenticates (README, Security).
 ENV GOVREPORT_LISTEN=0.0.0.0:50051 \
     GOVREPORT_HEALTHCHECK_ADDR=http://127.0.0.1:50051
 EXPOSE 50051

@@ -83,8 +83,33 @@ pub struct ServeArgs {
     /// Largest request or response message in bytes; larger reports are rejected.
     #[arg(long, env = "GOVREPORT_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
+    /// Serve gRPC server reflection (grpcurl list/describe); `--reflection=false` turns it off.
+    #[arg(long, env = "GOVREPORT_REFLECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub reflection: bool,
+    #[command(flatten)]
+    pub auth: AuthArgs,
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+/// Who may call (see README, Security). Without any source, only a loopback address serves.
+#[derive(Debug, Default, Args)]
+pub struct AuthArgs {
+    /// TOML file of `[[token]]` entries: `name`, `sha256` (hex of the token) and `scopes`.
+    #[arg(long, env = "GOVREPORT_AUTH_FILE")]
+    pub auth_file: Option<PathBuf>,
+    /// PEM public key (RSA for RS256, P-256 for ES256) that signs accepted JWTs.
+    #[arg(long, env = "GOVREPORT_JWT_PUBLIC_KEY", requires_all = ["jwt_issuer", "jwt_audience"])]
+    pub jwt_public_key: Option<PathBuf>,
+    /// The `iss` a JWT must carry.
+    #[arg(long, env = "GOVREPORT_JWT_ISSUER", requires = "jwt_public_key")]
+    pub jwt_issuer: Option<String>,
+    /// The `aud` a JWT must carry.
+    #[arg(long, env = "GOVREPORT_JWT_AUDIENCE", requires = "jwt_public_key")]
+    pub jwt_audience: Option<String>,
+    /// Serve a non-loopback address without authentication (e.g. behind a proxy that authenticates).
+    #[arg(long, env = "GOVREPORT_ALLOW_UNAUTHENTICATED")]
+    pub allow_unauthenticated: bool,
 }
 
 #[derive(Debug, Args)]

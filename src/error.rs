@@ -6,6 +6,12 @@ pub enum Error {
     /// The request is wrong; `field` names the part of it that is.
     #[error("{field}: {reason}")]
     InvalidArgument { field: &'static str, reason: String },
+    /// No credentials, or credentials that prove nothing (unknown, expired, forged).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// A caller we know, without the scope this call needs.
+    #[error("{0}")]
+    PermissionDenied(String),
     /// The named thing does not exist.
     #[error("{0} not found")]
     NotFound(String),

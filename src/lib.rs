@@ -5,6 +5,7 @@
 //! `convert` is the one place engine/domain types meet proto types; `error` the one
 //! place domain errors become `tonic::Status`.
 
+pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod config;

@@ -1,7 +1,9 @@
 //! The gRPC server: ReportService, grpc.health.v1 (NOT_SERVING while the database is
-//! unreachable) and reflection (v1 and v1alpha), with graceful shutdown.
+//! unreachable) and reflection (v1 and v1alpha, unless turned off), behind the
+//! authentication layer, with graceful shutdown.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -12,6 +14,7 @@ use tonic::codec::CompressionEncoding;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
+use crate::auth::{AuthLayer, Verifier};
 use crate::domain::Reports;
 use crate::proto;
 use crate::service::{ReportService, ReportServiceServer};
@@ -26,12 +29,18 @@ const HEALTH_PROBE_EVERY: Duration = Duration::from_secs(2);
 pub struct ServerConfig {
     /// Largest request or response message, in bytes.
     pub max_message_bytes: usize,
+    /// Serve reflection v1 and v1alpha.
+    pub reflection: bool,
+    /// Who may call; `None`: everyone (the caller checked the exposure).
+    pub auth: Option<Arc<Verifier>>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             max_message_bytes: 16 * 1024 * 1024,
+            reflection: true,
+            auth: None,
         }
     }
 }
@@ -110,8 +119,11 @@ pub async fn serve(
             // So clients (grpcurl) can decode google.rpc.BadRequest error details.
             .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
     };
-    let reflection_v1 = reflection().build_v1()?;
-    let reflection_v1alpha = reflection().build_v1alpha()?;
+    let (reflection_v1, reflection_v1alpha) = if config.reflection {
+        (Some(reflection().build_v1()?), Some(reflection().build_v1alpha()?))
+    } else {
+        (None, None)
+    };
     let reports = ReportServiceServer::new(ReportService::new(Reports::new(store)))
         .max_decoding_message_size(config.max_message_bytes)
         .max_encoding_message_size(config.max_message_bytes)
@@ -129,9 +141,10 @@ pub async fn serve(
     let drained_reporter = reporter.clone();
     let result = Server::builder()
         .layer(RpcTraceLayer)
+        .layer(AuthLayer::new(config.auth))
         .add_service(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
+        .add_optional_service(reflection_v1)
+        .add_optional_service(reflection_v1alpha)
         .add_service(reports)
         .serve_with_incoming_shutdown(incoming, async move {
             shutdown.await;

@@ -261,3 +261,41 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
     assert!(status.success());
     assert!(!dir.path().join("pgdata/postmaster.pid").exists());
 }
+
+/// `serve` with these arguments and no authentication from the environment.
+fn serve_output(args: &[&str], data_dir: &std::path::Path) -> std::process::Output {
+    Command::new(BIN)
+        .arg("serve")
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("GOVREPORT_AUTH_FILE")
+        .env_remove("GOVREPORT_JWT_PUBLIC_KEY")
+        .env_remove("GOVREPORT_ALLOW_UNAUTHENTICATED")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn serve_refuses_a_public_address_without_authentication() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = serve_output(&["--listen", "0.0.0.0:0"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("--allow-unauthenticated"), "{stderr}");
+    assert!(
+        !dir.path().join("pgdata").exists(),
+        "refused before starting PostgreSQL"
+    );
+
+    let missing = dir.path().join("no-such-tokens.toml");
+    let out = serve_output(
+        &["--listen", "0.0.0.0:0", "--auth-file", missing.to_str().unwrap()],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("tokens file"), "{stderr}");
+}

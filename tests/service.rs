@@ -932,6 +932,7 @@ async fn a_report_over_the_message_limit_is_rejected_and_not_stored() {
     let (store, database) = common::fresh_store(PoolConfig::default()).await;
     let config = govreport::server::ServerConfig {
         max_message_bytes: 4096,
+        ..Default::default()
     };
     let mut server = TestServer::start_on(store, database, config).await;
     let err = server

@@ -5,6 +5,7 @@ mod status;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
+use crate::auth::caller;
 use crate::convert;
 use crate::domain::{ParseCommand, Reports, Source};
 use crate::error::{Error, Result};
@@ -317,8 +318,14 @@ impl pb::report_service_server::ReportService for ReportService {
         &self,
         request: Request<pb::ParseReportRequest>,
     ) -> Result<Response<pb::ParseReportResponse>, Status> {
+        let token = caller(&request);
         let cmd = parse_command(request.into_inner())?;
         let (report, created) = self.reports.parse(cmd).await?;
+        if created {
+            let report_id = report.id.unwrap_or_default();
+            let indicators = report.indicator_count;
+            tracing::info!(%token, %report_id, issuer = %report.issuer, indicators, "report stored");
+        }
         Ok(Response::new(pb::ParseReportResponse {
             report: Some(convert::report(&report)),
             created,
@@ -379,6 +386,7 @@ impl pb::report_service_server::ReportService for ReportService {
     ) -> Result<Response<pb::DeleteReportResponse>, Status> {
         let id = parse_id("id", &request.get_ref().id)?;
         let deleted_indicators = self.reports.delete(id).await?;
+        tracing::info!(token = %caller(&request), report_id = %id, deleted_indicators, "report deleted");
         Ok(Response::new(pb::DeleteReportResponse {
             deleted_indicators,
         }))
@@ -405,9 +413,10 @@ impl pb::report_service_server::ReportService for ReportService {
 
     async fn relink_indicators(
         &self,
-        _request: Request<pb::RelinkIndicatorsRequest>,
+        request: Request<pb::RelinkIndicatorsRequest>,
     ) -> Result<Response<pb::RelinkIndicatorsResponse>, Status> {
         let done = self.reports.relink().await?;
+        tracing::info!(token = %caller(&request), changed = done.changed_indicators, "indicators re-linked");
         Ok(Response::new(pb::RelinkIndicatorsResponse {
             catalog_fingerprint: done.fingerprint,
             distinct_names: done.distinct_names as i64,
