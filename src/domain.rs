@@ -7,7 +7,7 @@ use govreport_extract::{self as extract, Approx, ChangeUnit, IndicatorKind, Sect
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::store::indicators::{
     DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorPage, IndicatorQuery,
 };
@@ -132,6 +132,30 @@ pub enum Source {
     },
 }
 
+/// Longest issuer or indicator name stored: both are btree keys (a key of about 900 CJK
+/// characters overflows PostgreSQL's 2704-byte index row), and no real name is near this.
+pub const MAX_INDEXED_CHARS: usize = 64;
+
+/// `s` cut to [`MAX_INDEXED_CHARS`], ending in `…` when cut.
+pub fn cap_indexed(s: &str) -> String {
+    if s.chars().nth(MAX_INDEXED_CHARS).is_none() {
+        return s.to_owned();
+    }
+    let cut = s.char_indices().nth(MAX_INDEXED_CHARS - 1).map_or(s.len(), |(i, _)| i);
+    format!("{}…", &s[..cut])
+}
+
+/// C0 control characters other than tab, line feed and carriage return become spaces:
+/// PostgreSQL refuses NUL in any stored sentence or name, and a space keeps every code point
+/// offset (spans) where it was in the text as received.
+fn blank_controls(text: String) -> String {
+    let is_stray = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r');
+    if !text.contains(is_stray) {
+        return text;
+    }
+    text.chars().map(|c| if is_stray(c) { ' ' } else { c }).collect()
+}
+
 /// Turns raw input into the text every span points into.
 pub fn decode(source: Source) -> Result<String> {
     let (text, field) = match source {
@@ -141,14 +165,16 @@ pub fn decode(source: Source) -> Result<String> {
             content_type,
         } => {
             let text = extract::decode(&content, content_type.as_deref()).map_err(|e| match e {
-                extract::DecodeError::UnsupportedCharset(_) => {
-                    Error::invalid("content_type", e.to_string())
-                }
+                extract::DecodeError::UnsupportedCharset(charset) => Error::invalid(
+                    "content_type",
+                    format!("unsupported charset {}", quoted(&charset)),
+                ),
                 extract::DecodeError::NotText(_) => Error::invalid("content", e.to_string()),
             })?;
             (text, "content")
         }
     };
+    let text = blank_controls(text);
     if text.trim().is_empty() {
         return Err(Error::invalid(
             field,
@@ -168,7 +194,7 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
         .iter()
         .map(|i| IndicatorRecord {
             id: None,
-            name: i.name.clone(),
+            name: cap_indexed(&i.name),
             value: i.value,
             unit: i.unit.clone(),
             value_text: i.value_text.clone(),
@@ -199,7 +225,7 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
     let mut indicators = indicators;
     link_indicators(&mut indicators);
     // Hints win over what the parser inferred, whatever the engine did with them.
-    let issuer = hints.issuer.clone().unwrap_or(report.issuer);
+    let issuer = cap_indexed(hints.issuer.as_deref().unwrap_or(&report.issuer));
     let report_year = hints.report_year.or(report.report_year);
     ReportRecord {
         id: None,
@@ -470,4 +496,24 @@ pub struct CrossSection {
     /// (rank, observation), largest value first.
     pub entries: Vec<(u32, IndicatorRecord)>,
     pub total_issuers: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexed_text_is_cut_to_the_limit_with_an_ellipsis() {
+        let exact = "产".repeat(MAX_INDEXED_CHARS);
+        assert_eq!(cap_indexed(&exact), exact);
+        let cut = cap_indexed(&"产".repeat(900));
+        assert_eq!(cut.chars().count(), MAX_INDEXED_CHARS);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn stray_controls_become_spaces_and_keep_offsets() {
+        let text = decode(Source::Text("产值\u{0}48亿元\u{7}\t\r\n".into())).unwrap();
+        assert_eq!(text, "产值 48亿元 \t\r\n");
+    }
 }

@@ -32,6 +32,16 @@ impl Error {
     }
 }
 
+/// Input as echoed in a message: quoted, and cut to 64 characters so that a huge field
+/// cannot blow up the caller's metadata limit.
+pub fn quoted(input: &str) -> String {
+    const ECHO_CHARS: usize = 64;
+    match input.char_indices().nth(ECHO_CHARS) {
+        None => format!("{input:?}"),
+        Some((cut, _)) => format!("{:?}…", &input[..cut]),
+    }
+}
+
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         match &e {

@@ -62,7 +62,8 @@ fn open(
         None if !keyed => "",
         _ => return Err(not_ours()),
     };
-    if p != prefix {
+    // A key with a control character was never issued (NUL would reach PostgreSQL).
+    if p != prefix || key.contains(char::is_control) {
         return Err(not_ours());
     }
     let number: i64 = number.parse().map_err(|_| not_ours())?;
@@ -114,5 +115,6 @@ mod tests {
         assert_eq!(decode_keyed(&token, &fp).unwrap(), Some((7, "甲:街道".to_owned())));
         assert!(decode_keyed(&token, &fingerprint("indicators", &("b", 1))).is_err());
         assert!(decode_keyed(&encode(&fp, 7), &fp).is_err(), "a gr1 token is not keyed");
+        assert!(decode_keyed(&encode_keyed(&fp, 7, "甲\0"), &fp).is_err(), "NUL in the key");
     }
 }
