@@ -11,6 +11,7 @@ use sqlx::postgres::PgConnectOptions;
 use crate::embedded_pg::{self, EmbeddedPostgres};
 use crate::store::{PoolConfig, Store};
 use crate::telemetry::LogFormat;
+use crate::tls::{ClientTlsArgs, ServerTlsArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -89,6 +90,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub auth: AuthArgs,
     #[command(flatten)]
+    pub tls: ServerTlsArgs,
+    #[command(flatten)]
     pub db: DbArgs,
 }
 
@@ -160,6 +163,8 @@ pub struct HealthcheckArgs {
         default_value = "http://127.0.0.1:50051"
     )]
     pub addr: String,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
 }
 
 /// An open database: the pool, and the embedded server behind it if we started one.

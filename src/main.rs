@@ -30,12 +30,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve(args) => {
             let verifier = Verifier::load(&args.auth)?;
             auth::check_exposure(args.listen, verifier.as_ref(), args.auth.allow_unauthenticated)?;
+            let tls = args.tls.load()?;
             let listener = tokio::net::TcpListener::bind(args.listen).await?;
             let db = args.db.open().await?;
             let config = server::ServerConfig {
                 max_message_bytes: args.max_message_bytes,
                 reflection: args.reflection,
                 auth: verifier.map(Arc::new),
+                tls,
             };
             let served = server::serve(
                 listener,

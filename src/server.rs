@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_stream::StreamExt;
 use tonic::codec::CompressionEncoding;
-use tonic::transport::Server;
+use tonic::transport::{Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
 use crate::auth::{AuthLayer, Verifier};
@@ -33,6 +33,8 @@ pub struct ServerConfig {
     pub reflection: bool,
     /// Who may call; `None`: everyone (the caller checked the exposure).
     pub auth: Option<Arc<Verifier>>,
+    /// Serve TLS (and require client certificates when it has a client CA); `None`: plaintext.
+    pub tls: Option<ServerTlsConfig>,
 }
 
 impl Default for ServerConfig {
@@ -41,6 +43,7 @@ impl Default for ServerConfig {
             max_message_bytes: 16 * 1024 * 1024,
             reflection: true,
             auth: None,
+            tls: None,
         }
     }
 }
@@ -130,7 +133,7 @@ pub async fn serve(
         .accept_compressed(CompressionEncoding::Gzip)
         .send_compressed(CompressionEncoding::Gzip);
 
-    tracing::info!(addr = %listener.local_addr()?, "serving gRPC");
+    tracing::info!(addr = %listener.local_addr()?, tls = config.tls.is_some(), "serving gRPC");
     // Small responses must not wait for delayed ACKs (Nagle): ~40 ms per call otherwise.
     let incoming = TcpListenerStream::new(listener).map(|conn| {
         if let Ok(stream) = &conn {
@@ -139,7 +142,11 @@ pub async fn serve(
         conn
     });
     let drained_reporter = reporter.clone();
-    let result = Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = config.tls {
+        builder = builder.tls_config(tls)?;
+    }
+    let result = builder
         .layer(RpcTraceLayer)
         .layer(AuthLayer::new(config.auth))
         .add_service(health_service)

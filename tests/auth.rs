@@ -6,20 +6,18 @@ mod common;
 use std::path::Path;
 use std::sync::Arc;
 
+use common::calls::{call, store_one, target, Rpc, RPCS};
 use common::TestServer;
 use govreport::auth::Verifier;
 use govreport::config::AuthArgs;
 use govreport::domain::hex_sha256;
-use govreport::proto::v1 as pb;
 use govreport::server::ServerConfig;
 use govreport::store::PoolConfig;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use pb::parse_report_request::Source;
 use tonic::Code;
 
 const ISSUER: &str = "https://idp.test";
 const AUDIENCE: &str = "govreport";
-const TEXT: &str = "2023年全年实现地区生产总值48.78亿元。";
 
 /// A signing key (PKCS#8 PEM) and its public key (SPKI PEM).
 struct KeyPair {
@@ -111,127 +109,6 @@ async fn start(args: &AuthArgs, reflection: bool) -> TestServer {
     TestServer::start_on(store, database, config).await
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Rpc {
-    ParseReport,
-    ParseReportDryRun,
-    QueryIndicators,
-    GetReport,
-    ListReports,
-    DeleteReport,
-    ListIndicatorDefinitions,
-    RelinkIndicators,
-    GetIndicatorSeries,
-    CompareIndicators,
-}
-
-const RPCS: [Rpc; 10] = [
-    Rpc::ParseReport,
-    Rpc::ParseReportDryRun,
-    Rpc::QueryIndicators,
-    Rpc::GetReport,
-    Rpc::ListReports,
-    Rpc::DeleteReport,
-    Rpc::ListIndicatorDefinitions,
-    Rpc::RelinkIndicators,
-    Rpc::GetIndicatorSeries,
-    Rpc::CompareIndicators,
-];
-
-fn scope_of(rpc: Rpc) -> &'static str {
-    match rpc {
-        Rpc::ParseReport | Rpc::ParseReportDryRun => "ingest",
-        Rpc::DeleteReport | Rpc::RelinkIndicators => "admin",
-        _ => "read",
-    }
-}
-
-fn with_auth<T>(message: T, authorization: Option<&str>) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    if let Some(value) = authorization {
-        request
-            .metadata_mut()
-            .insert("authorization", value.parse().unwrap());
-    }
-    request
-}
-
-fn parse_request(source_uri: &str, dry_run: bool) -> pb::ParseReportRequest {
-    pb::ParseReportRequest {
-        source: Some(Source::Text(TEXT.into())),
-        source_uri: source_uri.into(),
-        dry_run,
-        ..Default::default()
-    }
-}
-
-/// Stores a report with the ingest token; returns its id.
-async fn store_one(server: &mut TestServer, source_uri: &str) -> String {
-    let auth = format!("Bearer {}", file_token("ingest"));
-    let request = with_auth(parse_request(source_uri, false), Some(&auth));
-    let parsed = server.client.parse_report(request).await.unwrap();
-    parsed.into_inner().report.unwrap().id
-}
-
-/// Calls `rpc` with a valid request (one that succeeds when allowed); returns the code.
-async fn call(server: &mut TestServer, rpc: Rpc, auth: Option<&str>, target: &str) -> Code {
-    let c = &mut server.client;
-    let result = match rpc {
-        Rpc::ParseReport | Rpc::ParseReportDryRun => {
-            let request = parse_request(target, rpc == Rpc::ParseReportDryRun);
-            c.parse_report(with_auth(request, auth)).await.map(drop)
-        }
-        Rpc::QueryIndicators => {
-            let request = pb::QueryIndicatorsRequest::default();
-            c.query_indicators(with_auth(request, auth)).await.map(drop)
-        }
-        Rpc::GetReport => {
-            let request = pb::GetReportRequest { id: target.into() };
-            c.get_report(with_auth(request, auth)).await.map(drop)
-        }
-        Rpc::ListReports => {
-            let request = pb::ListReportsRequest::default();
-            c.list_reports(with_auth(request, auth)).await.map(drop)
-        }
-        Rpc::DeleteReport => {
-            let request = pb::DeleteReportRequest { id: target.into() };
-            c.delete_report(with_auth(request, auth)).await.map(drop)
-        }
-        Rpc::ListIndicatorDefinitions => {
-            let request = pb::ListIndicatorDefinitionsRequest::default();
-            c.list_indicator_definitions(with_auth(request, auth))
-                .await
-                .map(drop)
-        }
-        Rpc::RelinkIndicators => {
-            let request = pb::RelinkIndicatorsRequest {};
-            c.relink_indicators(with_auth(request, auth))
-                .await
-                .map(drop)
-        }
-        Rpc::GetIndicatorSeries => {
-            let request = pb::GetIndicatorSeriesRequest {
-                canonical_codes: vec!["gdp".into()],
-                ..Default::default()
-            };
-            c.get_indicator_series(with_auth(request, auth))
-                .await
-                .map(drop)
-        }
-        Rpc::CompareIndicators => {
-            let request = pb::CompareIndicatorsRequest {
-                canonical_code: "gdp".into(),
-                period_year: Some(2023),
-                ..Default::default()
-            };
-            c.compare_indicators(with_auth(request, auth))
-                .await
-                .map(drop)
-        }
-    };
-    result.err().map_or(Code::Ok, |status| status.code())
-}
-
 /// A credential and the scopes it proves (`None`: it proves nothing).
 struct Credential {
     what: &'static str,
@@ -291,6 +168,14 @@ fn credentials(trusted: &KeyPair, untrusted: &KeyPair) -> Vec<Credential> {
     list
 }
 
+fn scope_of(rpc: Rpc) -> &'static str {
+    match rpc {
+        Rpc::ParseReport | Rpc::ParseReportDryRun => "ingest",
+        Rpc::DeleteReport | Rpc::RelinkIndicators => "admin",
+        _ => "read",
+    }
+}
+
 fn expected(rpc: Rpc, credential: &Credential) -> Code {
     match credential.scopes {
         None => Code::Unauthenticated,
@@ -311,15 +196,13 @@ async fn every_rpc_answers_each_credential_with_the_exact_code() {
     let dir = tempfile::tempdir().unwrap();
     let (trusted, untrusted) = (es256_key(), es256_key());
     let mut server = start(&auth_files(dir.path(), &trusted.public_pem), true).await;
-    let existing = store_one(&mut server, "existing").await;
+    let ingest = format!("Bearer {}", file_token("ingest"));
+    let existing = store_one(&mut server, "existing", Some(&ingest)).await;
     let mut stored = 1;
     for (n, credential) in credentials(&trusted, &untrusted).iter().enumerate() {
         for rpc in RPCS {
-            let target = match rpc {
-                Rpc::ParseReport | Rpc::ParseReportDryRun => format!("matrix:{n}:{rpc:?}"),
-                Rpc::DeleteReport => store_one(&mut server, &format!("delete:{n}")).await,
-                _ => existing.clone(),
-            };
+            let tag = format!("matrix:{n}");
+            let target = target(&mut server, rpc, &tag, &existing, Some(&ingest)).await;
             stored += i64::from(rpc == Rpc::DeleteReport);
             let want = expected(rpc, credential);
             let auth = credential.authorization.as_deref();
