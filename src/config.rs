@@ -1,14 +1,15 @@
 //! Command line and environment configuration (flags first, environment as fallback).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sqlx::postgres::PgConnectOptions;
 
 use crate::embedded_pg::{self, EmbeddedPostgres};
+use crate::store::page_token::TokenKey;
 use crate::store::{PoolConfig, Store};
 use crate::telemetry::LogFormat;
 use crate::tls::{ClientTlsArgs, ServerTlsArgs};
@@ -91,8 +92,55 @@ pub struct ServeArgs {
     pub auth: AuthArgs,
     #[command(flatten)]
     pub tls: ServerTlsArgs,
+    /// Secret (at least 32 bytes) that signs page tokens [default: one made once and kept
+    /// in --data-dir]; replicas serving one database need the same.
+    #[arg(long, env = "GOVREPORT_TOKEN_KEY", hide_env_values = true)]
+    pub token_key: Option<String>,
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+const TOKEN_KEY_FILE: &str = "page-token.key";
+
+impl ServeArgs {
+    /// The page-token key: --token-key, else the one kept in the data dir (made on first use).
+    pub fn token_key(&self) -> Result<TokenKey> {
+        if let Some(secret) = &self.token_key {
+            return TokenKey::new(secret.as_bytes()).map_err(|e| anyhow!("--token-key: {e}"));
+        }
+        let dir = self.db.data_dir.clone().unwrap_or_else(embedded_pg::default_data_dir);
+        let path = dir.join(TOKEN_KEY_FILE);
+        match std::fs::read(&path) {
+            Ok(secret) => TokenKey::new(secret.trim_ascii())
+                .map_err(|e| anyhow!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(new_token_key(&path)),
+            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+}
+
+/// A new random key, kept at `path` for the next start (owner-only). One that cannot be
+/// kept still serves: its tokens then end with this process.
+fn new_token_key(path: &Path) -> TokenKey {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).expect("the system's random numbers");
+    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let kept = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
+        file.write_all(hex.as_bytes())
+    });
+    match kept {
+        Ok(()) => tracing::info!(path = %path.display(), "page-token key made"),
+        Err(e) => tracing::warn!(path = %path.display(), error = %e,
+            "page-token key not kept: page tokens end with this process (set --token-key)"),
+    }
+    TokenKey::new(hex.as_bytes()).expect("64 bytes")
 }
 
 /// Who may call (see README, Security). Without any source, only a loopback address serves.

@@ -11,6 +11,7 @@ use crate::error::{quoted, Error, Result};
 use crate::store::indicators::{
     DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorPage, IndicatorQuery,
 };
+use crate::store::page_token::TokenKey;
 use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage};
 use crate::store::Store;
 
@@ -278,11 +279,18 @@ pub struct ParseCommand {
 #[derive(Clone)]
 pub struct Reports {
     store: Store,
+    /// Signs the page tokens the store issues and checks those clients send back.
+    token_key: TokenKey,
 }
 
 impl Reports {
+    /// With a key of this process only (commands that issue no page token).
     pub fn new(store: Store) -> Self {
-        Reports { store }
+        Self::with_token_key(store, TokenKey::random())
+    }
+
+    pub fn with_token_key(store: Store, token_key: TokenKey) -> Self {
+        Reports { store, token_key }
     }
 
     /// Parses and, unless a dry run, stores the report. Returns the report and whether
@@ -327,9 +335,10 @@ impl Reports {
         page_size: u32,
         page_token: &str,
     ) -> Result<ReportPage> {
-        self.store
-            .list_reports(&filter, page_size, page_token)
-            .await
+        let token = self.token_key.open(page_token)?;
+        let mut page = self.store.list_reports(&filter, page_size, token).await?;
+        page.next_page_token = self.token_key.seal(page.next_page_token);
+        Ok(page)
     }
 
     /// Deletes a report with its sections and indicators; returns how many indicators went.
@@ -346,9 +355,10 @@ impl Reports {
         page_size: u32,
         page_token: &str,
     ) -> Result<IndicatorPage> {
-        self.store
-            .query_indicators(&query, page_size, page_token)
-            .await
+        let token = self.token_key.open(page_token)?;
+        let mut page = self.store.query_indicators(&query, page_size, token).await?;
+        page.next_page_token = self.token_key.seal(page.next_page_token);
+        Ok(page)
     }
 
     /// Time series per (issuer, canonical indicator, kind), points in period order.

@@ -31,6 +31,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let verifier = Verifier::load(&args.auth)?;
             auth::check_exposure(args.listen, verifier.as_ref(), args.auth.allow_unauthenticated)?;
             let tls = args.tls.load()?;
+            let token_key = args.token_key()?;
             let listener = tokio::net::TcpListener::bind(args.listen).await?;
             let db = args.db.open().await?;
             let config = server::ServerConfig {
@@ -38,6 +39,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 reflection: args.reflection,
                 auth: verifier.map(Arc::new),
                 tls,
+                token_key,
             };
             let served = server::serve(
                 listener,

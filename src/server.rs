@@ -18,6 +18,7 @@ use crate::auth::{AuthLayer, Verifier};
 use crate::domain::Reports;
 use crate::proto;
 use crate::service::{ReportService, ReportServiceServer};
+use crate::store::page_token::TokenKey;
 use crate::store::Store;
 use crate::telemetry::RpcTraceLayer;
 
@@ -35,6 +36,8 @@ pub struct ServerConfig {
     pub auth: Option<Arc<Verifier>>,
     /// Serve TLS (and require client certificates when it has a client CA); `None`: plaintext.
     pub tls: Option<ServerTlsConfig>,
+    /// Signs page tokens.
+    pub token_key: TokenKey,
 }
 
 impl Default for ServerConfig {
@@ -44,6 +47,7 @@ impl Default for ServerConfig {
             reflection: true,
             auth: None,
             tls: None,
+            token_key: TokenKey::random(),
         }
     }
 }
@@ -127,7 +131,8 @@ pub async fn serve(
     } else {
         (None, None)
     };
-    let reports = ReportServiceServer::new(ReportService::new(Reports::new(store)))
+    let reports = Reports::with_token_key(store, config.token_key);
+    let reports = ReportServiceServer::new(ReportService::new(reports))
         .max_decoding_message_size(config.max_message_bytes)
         .max_encoding_message_size(config.max_message_bytes)
         .accept_compressed(CompressionEncoding::Gzip)

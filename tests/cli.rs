@@ -227,6 +227,16 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
     let stored = client.parse_report(req).await.unwrap().into_inner();
     assert!(stored.created);
     let stored = stored.report.unwrap();
+    let second = pb::ParseReportRequest {
+        source: Some(pb::parse_report_request::Source::Text(seed("000"))),
+        ..Default::default()
+    };
+    client.parse_report(second).await.unwrap();
+    let first_page = pb::ListReportsRequest {
+        page_size: 1,
+        ..Default::default()
+    };
+    let first_page = client.list_reports(first_page).await.unwrap().into_inner();
     drop(client);
     let status = tokio::task::spawn_blocking(move || server.terminate())
         .await
@@ -254,6 +264,16 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
         .unwrap()
         .into_inner();
     assert_eq!(again, stored, "the report survived the restart");
+    let next_page = pb::ListReportsRequest {
+        page_size: 1,
+        page_token: first_page.next_page_token,
+        ..Default::default()
+    };
+    let next_page = client.list_reports(next_page).await.unwrap().into_inner();
+    assert_eq!(next_page.reports[0].id, stored.id, "a page token outlives a restart");
+    let key_file = std::fs::metadata(dir.path().join("page-token.key")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(key_file.permissions().mode() & 0o777, 0o600);
     drop(client);
     let status = tokio::task::spawn_blocking(move || server.terminate())
         .await
