@@ -8,6 +8,7 @@ use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sqlx::postgres::PgConnectOptions;
 
+use crate::domain::ParseLimit;
 use crate::embedded_pg::{self, EmbeddedPostgres};
 use crate::store::page_token::TokenKey;
 use crate::store::{PoolConfig, Store};
@@ -96,6 +97,12 @@ pub struct ServeArgs {
     /// in --data-dir]; replicas serving one database need the same.
     #[arg(long, env = "GOVREPORT_TOKEN_KEY", hide_env_values = true)]
     pub token_key: Option<String>,
+    /// Parses that run at once [default: this machine's cores].
+    #[arg(long, env = "GOVREPORT_MAX_PARSES", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_parses: Option<u32>,
+    /// How long a ParseReport waits for a parse slot before RESOURCE_EXHAUSTED, in milliseconds.
+    #[arg(long, env = "GOVREPORT_PARSE_WAIT_MS", default_value_t = 1000)]
+    pub parse_wait_ms: u64,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -103,6 +110,14 @@ pub struct ServeArgs {
 const TOKEN_KEY_FILE: &str = "page-token.key";
 
 impl ServeArgs {
+    pub fn parse_limit(&self) -> ParseLimit {
+        let default = ParseLimit::default();
+        ParseLimit {
+            concurrent: self.max_parses.map_or(default.concurrent, |n| n as usize),
+            wait: Duration::from_millis(self.parse_wait_ms),
+        }
+    }
+
     /// The page-token key: --token-key, else the one kept in the data dir (made on first use).
     pub fn token_key(&self) -> Result<TokenKey> {
         if let Some(secret) = &self.token_key {

@@ -1,7 +1,11 @@
 //! The service's domain: what a stored report and indicator are, reading a report with
 //! the engine, and the operations the RPCs call. No proto types here.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use chrono::{DateTime, NaiveDate, Utc};
+use tokio::sync::Semaphore;
 use govreport_extract::catalog::{Catalog, Definition};
 use govreport_extract::{self as extract, Approx, ChangeUnit, IndicatorKind, SectionKind};
 use sha2::{Digest, Sha256};
@@ -275,22 +279,73 @@ pub struct ParseCommand {
     pub dry_run: bool,
 }
 
+/// How many parses run at once, and how long one waits for its turn before RESOURCE_EXHAUSTED.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseLimit {
+    pub concurrent: usize,
+    pub wait: Duration,
+}
+
+impl Default for ParseLimit {
+    /// A parse keeps a core busy: more at once than cores only makes each slower.
+    fn default() -> Self {
+        ParseLimit {
+            concurrent: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            wait: Duration::from_secs(1),
+        }
+    }
+}
+
 /// The operations behind the RPCs.
 #[derive(Clone)]
 pub struct Reports {
     store: Store,
     /// Signs the page tokens the store issues and checks those clients send back.
     token_key: TokenKey,
+    /// One permit per parse that may run now.
+    parses: Arc<Semaphore>,
+    parse: ParseLimit,
 }
 
 impl Reports {
-    /// With a key of this process only (commands that issue no page token).
+    /// With a page-token key of this process only, and the default parse limit.
     pub fn new(store: Store) -> Self {
-        Self::with_token_key(store, TokenKey::random())
+        Self::with_limits(store, TokenKey::random(), ParseLimit::default())
     }
 
-    pub fn with_token_key(store: Store, token_key: TokenKey) -> Self {
-        Reports { store, token_key }
+    pub fn with_limits(store: Store, token_key: TokenKey, parse: ParseLimit) -> Self {
+        Reports {
+            store,
+            token_key,
+            parses: Arc::new(Semaphore::new(parse.concurrent)),
+            parse,
+        }
+    }
+
+    /// Reads a report with the engine on the blocking pool, once a parse slot is free.
+    async fn read_bounded(
+        &self,
+        text: String,
+        source_uri: &str,
+        hints: &extract::Hints,
+    ) -> Result<ReportRecord> {
+        let ParseLimit { concurrent, wait } = self.parse;
+        let permit = tokio::time::timeout(wait, self.parses.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                Error::ResourceExhausted(format!(
+                    "the parser is busy ({concurrent} at once) and stayed so for {} ms: retry later",
+                    wait.as_millis()
+                ))
+            })?
+            .expect("the semaphore is never closed");
+        let (uri, hints) = (source_uri.to_owned(), hints.clone());
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            read_report(&text, &uri, &hints)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("parser failed: {e}")))
     }
 
     /// Parses and, unless a dry run, stores the report. Returns the report and whether
@@ -307,12 +362,7 @@ impl Reports {
                 return Ok((self.get(id).await?, false));
             }
         }
-        let record = tokio::task::spawn_blocking({
-            let (uri, hints) = (cmd.source_uri.clone(), cmd.hints.clone());
-            move || read_report(&text, &uri, &hints)
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("parser failed: {e}")))?;
+        let record = self.read_bounded(text, &cmd.source_uri, &cmd.hints).await?;
         if cmd.dry_run {
             return Ok((record, false));
         }

@@ -15,6 +15,9 @@ pub enum Error {
     /// The named thing does not exist.
     #[error("{0} not found")]
     NotFound(String),
+    /// Too much work at once (parse slots); retrying later helps.
+    #[error("{0}")]
+    ResourceExhausted(String),
     /// The database cannot be reached right now; retrying later may help.
     #[error("database unavailable: {0}")]
     Unavailable(String),

@@ -40,6 +40,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 auth: verifier.map(Arc::new),
                 tls,
                 token_key,
+                parse_limit: args.parse_limit(),
             };
             let served = server::serve(
                 listener,

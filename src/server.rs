@@ -15,7 +15,7 @@ use tonic::transport::{Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
 use crate::auth::{AuthLayer, Verifier};
-use crate::domain::Reports;
+use crate::domain::{ParseLimit, Reports};
 use crate::proto;
 use crate::service::{ReportService, ReportServiceServer};
 use crate::store::page_token::TokenKey;
@@ -38,6 +38,7 @@ pub struct ServerConfig {
     pub tls: Option<ServerTlsConfig>,
     /// Signs page tokens.
     pub token_key: TokenKey,
+    pub parse_limit: ParseLimit,
 }
 
 impl Default for ServerConfig {
@@ -48,6 +49,7 @@ impl Default for ServerConfig {
             auth: None,
             tls: None,
             token_key: TokenKey::random(),
+            parse_limit: ParseLimit::default(),
         }
     }
 }
@@ -131,7 +133,7 @@ pub async fn serve(
     } else {
         (None, None)
     };
-    let reports = Reports::with_token_key(store, config.token_key);
+    let reports = Reports::with_limits(store, config.token_key, config.parse_limit);
     let reports = ReportServiceServer::new(ReportService::new(reports))
         .max_decoding_message_size(config.max_message_bytes)
         .max_encoding_message_size(config.max_message_bytes)
