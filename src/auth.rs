@@ -1,14 +1,11 @@
 //! Who may call what: bearer tokens from a tokens file (kept as SHA-256 only) and JWTs from
 //! an identity provider, each carrying scopes; the table of the scope each RPC needs; and
-//! the tower layer that applies both to every call before it reaches a service.
+//! the check that applies both to every call before it reaches a service (`gate`).
 
 use std::collections::HashMap;
-use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use anyhow::{bail, Context as _};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -17,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::AuthArgs;
 use crate::error::Error;
+use crate::gate::{Check, GateLayer};
 
 /// What a token may do. Scopes are independent: an admin token that should also read lists both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -102,7 +100,7 @@ impl Principal {
     }
 }
 
-/// The name of the caller of a request that went through [`AuthLayer`].
+/// The name of the caller of a request that went through [`layer`].
 pub fn caller<T>(request: &tonic::Request<T>) -> String {
     request
         .extensions()
@@ -312,67 +310,28 @@ pub fn check_exposure(
     Ok(())
 }
 
-/// A tower layer checking every call's credentials and scope; calls it refuses never reach
-/// a service. Without a verifier every call passes as [`Principal::anonymous`].
+/// The check of every call's credentials and scope, for [`GateLayer`]: a refused call never
+/// reaches a service. Without a verifier every call passes as [`Principal::anonymous`].
 #[derive(Debug, Clone, Default)]
-pub struct AuthLayer {
+pub struct Authenticate {
     verifier: Option<Arc<Verifier>>,
 }
 
-impl AuthLayer {
-    pub fn new(verifier: Option<Arc<Verifier>>) -> Self {
-        AuthLayer { verifier }
-    }
+/// The layer that authenticates and authorizes every call.
+pub fn layer(verifier: Option<Arc<Verifier>>) -> GateLayer<Authenticate> {
+    GateLayer::new(Authenticate { verifier })
 }
 
-impl<S> tower::Layer<S> for AuthLayer {
-    type Service = Auth<S>;
-    fn layer(&self, inner: S) -> Auth<S> {
-        Auth {
-            inner,
-            verifier: self.verifier.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Auth<S> {
-    inner: S,
-    verifier: Option<Arc<Verifier>>,
-}
-
-impl<S, ReqBody, ResBody> tower::Service<http::Request<ReqBody>> for Auth<S>
-where
-    S: tower::Service<http::Request<ReqBody>, Response = http::Response<ResBody>>,
-    S::Future: Send + 'static,
-    S::Error: Send + 'static,
-    ResBody: Default + Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut req: http::Request<ReqBody>) -> Self::Future {
-        let checked = match &self.verifier {
-            None => Ok(Some(Principal::anonymous())),
-            Some(v) => v.authorize(req.uri().path(), req.headers()),
+impl Check for Authenticate {
+    fn check(&self, parts: &mut http::request::Parts) -> Result<(), Error> {
+        let principal = match &self.verifier {
+            None => Some(Principal::anonymous()),
+            Some(v) => v.authorize(parts.uri.path(), &parts.headers)?,
         };
-        match checked {
-            Ok(principal) => {
-                if let Some(p) = principal {
-                    req.extensions_mut().insert(p);
-                }
-                Box::pin(self.inner.call(req))
-            }
-            Err(e) => {
-                let response = tonic::Status::from(e).into_http();
-                Box::pin(std::future::ready(Ok(response)))
-            }
+        if let Some(p) = principal {
+            parts.extensions.insert(p);
         }
+        Ok(())
     }
 }
 

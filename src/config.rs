@@ -1,6 +1,7 @@
 //! Command line and environment configuration (flags first, environment as fallback).
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use sqlx::postgres::PgConnectOptions;
 
 use crate::domain::ParseLimit;
 use crate::embedded_pg::{self, EmbeddedPostgres};
+use crate::rate_limit::RateLimit;
 use crate::store::page_token::TokenKey;
 use crate::store::{PoolConfig, Store};
 use crate::telemetry::LogFormat;
@@ -103,6 +105,13 @@ pub struct ServeArgs {
     /// How long a ParseReport waits for a parse slot before RESOURCE_EXHAUSTED, in milliseconds.
     #[arg(long, env = "GOVREPORT_PARSE_WAIT_MS", default_value_t = 1000)]
     pub parse_wait_ms: u64,
+    /// ReportService calls per second per caller (token name; `anonymous` without
+    /// authentication); unset: unlimited.
+    #[arg(long, env = "GOVREPORT_RATE_LIMIT")]
+    pub rate_limit: Option<NonZeroU32>,
+    /// Calls a caller may make at once above the rate [default: twice --rate-limit].
+    #[arg(long, env = "GOVREPORT_RATE_LIMIT_BURST", requires = "rate_limit")]
+    pub rate_limit_burst: Option<NonZeroU32>,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -110,6 +119,15 @@ pub struct ServeArgs {
 const TOKEN_KEY_FILE: &str = "page-token.key";
 
 impl ServeArgs {
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        let per_second = self.rate_limit?;
+        const TWO: NonZeroU32 = NonZeroU32::new(2).unwrap();
+        Some(RateLimit {
+            per_second,
+            burst: self.rate_limit_burst.unwrap_or(per_second.saturating_mul(TWO)),
+        })
+    }
+
     pub fn parse_limit(&self) -> ParseLimit {
         let default = ParseLimit::default();
         ParseLimit {

@@ -41,6 +41,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 tls,
                 token_key,
                 parse_limit: args.parse_limit(),
+                rate_limit: args.rate_limit(),
             };
             let served = server::serve(
                 listener,

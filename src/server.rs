@@ -14,9 +14,10 @@ use tonic::codec::CompressionEncoding;
 use tonic::transport::{Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
-use crate::auth::{AuthLayer, Verifier};
+use crate::auth::{self, Verifier};
 use crate::domain::{ParseLimit, Reports};
 use crate::proto;
+use crate::rate_limit::{self, RateLimit};
 use crate::service::{ReportService, ReportServiceServer};
 use crate::store::page_token::TokenKey;
 use crate::store::Store;
@@ -39,6 +40,8 @@ pub struct ServerConfig {
     /// Signs page tokens.
     pub token_key: TokenKey,
     pub parse_limit: ParseLimit,
+    /// Calls per caller; `None`: unlimited.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for ServerConfig {
@@ -50,6 +53,7 @@ impl Default for ServerConfig {
             tls: None,
             token_key: TokenKey::random(),
             parse_limit: ParseLimit::default(),
+            rate_limit: None,
         }
     }
 }
@@ -155,7 +159,8 @@ pub async fn serve(
     }
     let result = builder
         .layer(RpcTraceLayer)
-        .layer(AuthLayer::new(config.auth))
+        .layer(auth::layer(config.auth))
+        .layer(rate_limit::layer(config.rate_limit))
         .add_service(health_service)
         .add_optional_service(reflection_v1)
         .add_optional_service(reflection_v1alpha)

@@ -3,11 +3,16 @@
 
 mod common;
 
+use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::{seed, TestServer};
-use govreport::domain::ParseLimit;
+use govreport::auth::Verifier;
+use govreport::config::AuthArgs;
+use govreport::domain::{hex_sha256, ParseLimit};
 use govreport::proto::v1 as pb;
+use govreport::rate_limit::RateLimit;
 use govreport::server::ServerConfig;
 use govreport::store::PoolConfig;
 use pb::parse_report_request::Source;
@@ -68,5 +73,75 @@ async fn a_parse_beyond_the_limit_is_resource_exhausted_and_others_still_answer(
         .parse_report(dry_run(&seed("000")))
         .await;
     assert!(small.is_ok(), "the slot is free again: {small:?}");
+    server.stop().await.unwrap();
+}
+
+/// A server whose tokens `busy` and `calm` may read, each at 1 call a second in bursts of 3.
+async fn rate_limited(dir: &std::path::Path) -> TestServer {
+    let mut toml = String::new();
+    for name in ["busy", "calm"] {
+        let sha = hex_sha256(&format!("{name}-token"));
+        toml += &format!("[[token]]\nname = \"{name}\"\nsha256 = \"{sha}\"\nscopes = [\"read\"]\n");
+    }
+    std::fs::write(dir.join("tokens.toml"), toml).unwrap();
+    let args = AuthArgs {
+        auth_file: Some(dir.join("tokens.toml")),
+        ..Default::default()
+    };
+    let config = ServerConfig {
+        auth: Verifier::load(&args).unwrap().map(Arc::new),
+        rate_limit: Some(RateLimit {
+            per_second: NonZeroU32::new(1).unwrap(),
+            burst: NonZeroU32::new(3).unwrap(),
+        }),
+        ..Default::default()
+    };
+    let (store, database) = common::fresh_store(PoolConfig::default()).await;
+    TestServer::start_on(store, database, config).await
+}
+
+async fn list_as(server: &TestServer, name: &str) -> Result<(), tonic::Status> {
+    let mut request = tonic::Request::new(pb::ListReportsRequest::default());
+    let value = format!("Bearer {name}-token").parse().unwrap();
+    request.metadata_mut().insert("authorization", value);
+    server.client.clone().list_reports(request).await.map(drop)
+}
+
+#[tokio::test]
+async fn a_caller_over_its_rate_limit_is_resource_exhausted_and_others_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = rate_limited(dir.path()).await;
+    let mut codes = Vec::new();
+    for _ in 0..10 {
+        codes.push(
+            list_as(&server, "busy")
+                .await
+                .err()
+                .map_or(Code::Ok, |s| s.code()),
+        );
+    }
+    assert_eq!(codes[..3], [Code::Ok; 3], "the burst: {codes:?}");
+    assert!(codes.contains(&Code::ResourceExhausted), "{codes:?}");
+    assert!(
+        codes
+            .iter()
+            .all(|c| matches!(c, Code::Ok | Code::ResourceExhausted)),
+        "{codes:?}"
+    );
+    let refused = list_as(&server, "busy").await.unwrap_err();
+    assert!(
+        refused.message().contains("rate limit"),
+        "{}",
+        refused.message()
+    );
+    assert!(
+        list_as(&server, "calm").await.is_ok(),
+        "another caller is served"
+    );
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel.clone());
+    for _ in 0..5 {
+        let request = tonic_health::pb::HealthCheckRequest::default();
+        health.check(request).await.expect("health is not counted");
+    }
     server.stop().await.unwrap();
 }
