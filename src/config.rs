@@ -40,7 +40,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the gRPC service.
-    Serve(ServeArgs),
+    // Boxed: its flags outweigh every other command's.
+    Serve(Box<ServeArgs>),
     /// Parse one report without any database and print the ParseReportResponse as proto3 JSON.
     Parse(ParseArgs),
     /// Read JSON lines {"text": ...} on stdin; write the quantities found in each, one JSON line per input.
