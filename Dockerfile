@@ -10,6 +10,11 @@ RUN useradd --system --uid 10001 --no-create-home govreport
 COPY --from=build /src/target/release/govreport /usr/local/bin/govreport
 USER govreport
 # In a container the service always uses DATABASE_URL (set it, e.g. in docker-compose.yml).
+# 0.0.0.0 is not loopback, so serve refuses to start without authentication: set
+# GOVREPORT_AUTH_FILE (a mounted tokens file) or the GOVREPORT_JWT_* variables, or
+# GOVREPORT_ALLOW_UNAUTHENTICATED=true behind a proxy that authenticates (README, Security).
+# For TLS set GOVREPORT_TLS_CERT/_KEY, and GOVREPORT_HEALTHCHECK_ADDR=https://... with
+# GOVREPORT_CLIENT_TLS_CA/_DOMAIN so the HEALTHCHECK below speaks it (README, TLS).
 ENV GOVREPORT_LISTEN=0.0.0.0:50051 \
     GOVREPORT_HEALTHCHECK_ADDR=http://127.0.0.1:50051
 EXPOSE 50051

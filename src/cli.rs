@@ -84,12 +84,10 @@ pub async fn healthcheck(args: &HealthcheckArgs) -> Result<()> {
     use tonic_health::pb::{
         health_check_response::ServingStatus, health_client::HealthClient, HealthCheckRequest,
     };
-    let channel = tonic::transport::Endpoint::from_shared(args.addr.clone())?
-        .connect_timeout(std::time::Duration::from_secs(3))
-        .timeout(std::time::Duration::from_secs(3))
-        .connect()
-        .await
-        .with_context(|| format!("connecting to {}", args.addr))?;
+    let channel = args
+        .tls
+        .connect(&args.addr, std::time::Duration::from_secs(3))
+        .await?;
     let mut client = HealthClient::new(channel);
     let status = client
         .check(HealthCheckRequest {

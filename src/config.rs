@@ -1,16 +1,21 @@
 //! Command line and environment configuration (flags first, environment as fallback).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sqlx::postgres::PgConnectOptions;
 
+use crate::domain::ParseLimit;
 use crate::embedded_pg::{self, EmbeddedPostgres};
+use crate::rate_limit::RateLimit;
+use crate::store::page_token::TokenKey;
 use crate::store::{PoolConfig, Store};
 use crate::telemetry::LogFormat;
+use crate::tls::{ClientTlsArgs, ServerTlsArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,7 +40,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the gRPC service.
-    Serve(ServeArgs),
+    // Boxed: its flags outweigh every other command's.
+    Serve(Box<ServeArgs>),
     /// Parse one report without any database and print the ParseReportResponse as proto3 JSON.
     Parse(ParseArgs),
     /// Read JSON lines {"text": ...} on stdin; write the quantities found in each, one JSON line per input.
@@ -83,8 +89,112 @@ pub struct ServeArgs {
     /// Largest request or response message in bytes; larger reports are rejected.
     #[arg(long, env = "GOVREPORT_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
+    /// Serve gRPC server reflection (grpcurl list/describe); `--reflection=false` turns it off.
+    #[arg(long, env = "GOVREPORT_REFLECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub reflection: bool,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    #[command(flatten)]
+    pub tls: ServerTlsArgs,
+    /// Secret (at least 32 bytes) that signs page tokens [default: one made once and kept
+    /// in --data-dir]; replicas serving one database need the same.
+    #[arg(long, env = "GOVREPORT_TOKEN_KEY", hide_env_values = true)]
+    pub token_key: Option<String>,
+    /// Parses that run at once [default: this machine's cores].
+    #[arg(long, env = "GOVREPORT_MAX_PARSES", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_parses: Option<u32>,
+    /// How long a ParseReport waits for a parse slot before RESOURCE_EXHAUSTED, in milliseconds.
+    #[arg(long, env = "GOVREPORT_PARSE_WAIT_MS", default_value_t = 1000)]
+    pub parse_wait_ms: u64,
+    /// ReportService calls per second per caller (token name; `anonymous` without
+    /// authentication); unset: unlimited.
+    #[arg(long, env = "GOVREPORT_RATE_LIMIT")]
+    pub rate_limit: Option<NonZeroU32>,
+    /// Calls a caller may make at once above the rate [default: twice --rate-limit].
+    #[arg(long, env = "GOVREPORT_RATE_LIMIT_BURST", requires = "rate_limit")]
+    pub rate_limit_burst: Option<NonZeroU32>,
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+const TOKEN_KEY_FILE: &str = "page-token.key";
+
+impl ServeArgs {
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        let per_second = self.rate_limit?;
+        const TWO: NonZeroU32 = NonZeroU32::new(2).unwrap();
+        Some(RateLimit {
+            per_second,
+            burst: self.rate_limit_burst.unwrap_or(per_second.saturating_mul(TWO)),
+        })
+    }
+
+    pub fn parse_limit(&self) -> ParseLimit {
+        let default = ParseLimit::default();
+        ParseLimit {
+            concurrent: self.max_parses.map_or(default.concurrent, |n| n as usize),
+            wait: Duration::from_millis(self.parse_wait_ms),
+        }
+    }
+
+    /// The page-token key: --token-key, else the one kept in the data dir (made on first use).
+    pub fn token_key(&self) -> Result<TokenKey> {
+        if let Some(secret) = &self.token_key {
+            return TokenKey::new(secret.as_bytes()).map_err(|e| anyhow!("--token-key: {e}"));
+        }
+        let dir = self.db.data_dir.clone().unwrap_or_else(embedded_pg::default_data_dir);
+        let path = dir.join(TOKEN_KEY_FILE);
+        match std::fs::read(&path) {
+            Ok(secret) => TokenKey::new(secret.trim_ascii())
+                .map_err(|e| anyhow!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(new_token_key(&path)),
+            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+}
+
+/// A new random key, kept at `path` for the next start (owner-only). One that cannot be
+/// kept still serves: its tokens then end with this process.
+fn new_token_key(path: &Path) -> TokenKey {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).expect("the system's random numbers");
+    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let kept = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
+        file.write_all(hex.as_bytes())
+    });
+    match kept {
+        Ok(()) => tracing::info!(path = %path.display(), "page-token key made"),
+        Err(e) => tracing::warn!(path = %path.display(), error = %e,
+            "page-token key not kept: page tokens end with this process (set --token-key)"),
+    }
+    TokenKey::new(hex.as_bytes()).expect("64 bytes")
+}
+
+/// Who may call (see README, Security). Without any source, only a loopback address serves.
+#[derive(Debug, Default, Args)]
+pub struct AuthArgs {
+    /// TOML file of `[[token]]` entries: `name`, `sha256` (hex of the token) and `scopes`.
+    #[arg(long, env = "GOVREPORT_AUTH_FILE")]
+    pub auth_file: Option<PathBuf>,
+    /// PEM public key (RSA for RS256, P-256 for ES256) that signs accepted JWTs.
+    #[arg(long, env = "GOVREPORT_JWT_PUBLIC_KEY", requires_all = ["jwt_issuer", "jwt_audience"])]
+    pub jwt_public_key: Option<PathBuf>,
+    /// The `iss` a JWT must carry.
+    #[arg(long, env = "GOVREPORT_JWT_ISSUER", requires = "jwt_public_key")]
+    pub jwt_issuer: Option<String>,
+    /// The `aud` a JWT must carry.
+    #[arg(long, env = "GOVREPORT_JWT_AUDIENCE", requires = "jwt_public_key")]
+    pub jwt_audience: Option<String>,
+    /// Serve a non-loopback address without authentication (e.g. behind a proxy that authenticates).
+    #[arg(long, env = "GOVREPORT_ALLOW_UNAUTHENTICATED")]
+    pub allow_unauthenticated: bool,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +245,8 @@ pub struct HealthcheckArgs {
         default_value = "http://127.0.0.1:50051"
     )]
     pub addr: String,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
 }
 
 /// An open database: the pool, and the embedded server behind it if we started one.

@@ -1,16 +1,21 @@
 //! The service's domain: what a stored report and indicator are, reading a report with
 //! the engine, and the operations the RPCs call. No proto types here.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use chrono::{DateTime, NaiveDate, Utc};
+use tokio::sync::Semaphore;
 use govreport_extract::catalog::{Catalog, Definition};
 use govreport_extract::{self as extract, Approx, ChangeUnit, IndicatorKind, SectionKind};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::store::indicators::{
     DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorPage, IndicatorQuery,
 };
+use crate::store::page_token::TokenKey;
 use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage};
 use crate::store::Store;
 
@@ -132,6 +137,30 @@ pub enum Source {
     },
 }
 
+/// Longest issuer or indicator name stored: both are btree keys (a key of about 900 CJK
+/// characters overflows PostgreSQL's 2704-byte index row), and no real name is near this.
+pub const MAX_INDEXED_CHARS: usize = 64;
+
+/// `s` cut to [`MAX_INDEXED_CHARS`], ending in `…` when cut.
+pub fn cap_indexed(s: &str) -> String {
+    if s.chars().nth(MAX_INDEXED_CHARS).is_none() {
+        return s.to_owned();
+    }
+    let cut = s.char_indices().nth(MAX_INDEXED_CHARS - 1).map_or(s.len(), |(i, _)| i);
+    format!("{}…", &s[..cut])
+}
+
+/// C0 control characters other than tab, line feed and carriage return become spaces:
+/// PostgreSQL refuses NUL in any stored sentence or name, and a space keeps every code point
+/// offset (spans) where it was in the text as received.
+fn blank_controls(text: String) -> String {
+    let is_stray = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r');
+    if !text.contains(is_stray) {
+        return text;
+    }
+    text.chars().map(|c| if is_stray(c) { ' ' } else { c }).collect()
+}
+
 /// Turns raw input into the text every span points into.
 pub fn decode(source: Source) -> Result<String> {
     let (text, field) = match source {
@@ -141,14 +170,16 @@ pub fn decode(source: Source) -> Result<String> {
             content_type,
         } => {
             let text = extract::decode(&content, content_type.as_deref()).map_err(|e| match e {
-                extract::DecodeError::UnsupportedCharset(_) => {
-                    Error::invalid("content_type", e.to_string())
-                }
+                extract::DecodeError::UnsupportedCharset(charset) => Error::invalid(
+                    "content_type",
+                    format!("unsupported charset {}", quoted(&charset)),
+                ),
                 extract::DecodeError::NotText(_) => Error::invalid("content", e.to_string()),
             })?;
             (text, "content")
         }
     };
+    let text = blank_controls(text);
     if text.trim().is_empty() {
         return Err(Error::invalid(
             field,
@@ -168,7 +199,7 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
         .iter()
         .map(|i| IndicatorRecord {
             id: None,
-            name: i.name.clone(),
+            name: cap_indexed(&i.name),
             value: i.value,
             unit: i.unit.clone(),
             value_text: i.value_text.clone(),
@@ -199,7 +230,7 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
     let mut indicators = indicators;
     link_indicators(&mut indicators);
     // Hints win over what the parser inferred, whatever the engine did with them.
-    let issuer = hints.issuer.clone().unwrap_or(report.issuer);
+    let issuer = cap_indexed(hints.issuer.as_deref().unwrap_or(&report.issuer));
     let report_year = hints.report_year.or(report.report_year);
     ReportRecord {
         id: None,
@@ -248,15 +279,73 @@ pub struct ParseCommand {
     pub dry_run: bool,
 }
 
+/// How many parses run at once, and how long one waits for its turn before RESOURCE_EXHAUSTED.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseLimit {
+    pub concurrent: usize,
+    pub wait: Duration,
+}
+
+impl Default for ParseLimit {
+    /// A parse keeps a core busy: more at once than cores only makes each slower.
+    fn default() -> Self {
+        ParseLimit {
+            concurrent: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            wait: Duration::from_secs(1),
+        }
+    }
+}
+
 /// The operations behind the RPCs.
 #[derive(Clone)]
 pub struct Reports {
     store: Store,
+    /// Signs the page tokens the store issues and checks those clients send back.
+    token_key: TokenKey,
+    /// One permit per parse that may run now.
+    parses: Arc<Semaphore>,
+    parse: ParseLimit,
 }
 
 impl Reports {
+    /// With a page-token key of this process only, and the default parse limit.
     pub fn new(store: Store) -> Self {
-        Reports { store }
+        Self::with_limits(store, TokenKey::random(), ParseLimit::default())
+    }
+
+    pub fn with_limits(store: Store, token_key: TokenKey, parse: ParseLimit) -> Self {
+        Reports {
+            store,
+            token_key,
+            parses: Arc::new(Semaphore::new(parse.concurrent)),
+            parse,
+        }
+    }
+
+    /// Reads a report with the engine on the blocking pool, once a parse slot is free.
+    async fn read_bounded(
+        &self,
+        text: String,
+        source_uri: &str,
+        hints: &extract::Hints,
+    ) -> Result<ReportRecord> {
+        let ParseLimit { concurrent, wait } = self.parse;
+        let permit = tokio::time::timeout(wait, self.parses.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                Error::ResourceExhausted(format!(
+                    "the parser is busy ({concurrent} at once) and stayed so for {} ms: retry later",
+                    wait.as_millis()
+                ))
+            })?
+            .expect("the semaphore is never closed");
+        let (uri, hints) = (source_uri.to_owned(), hints.clone());
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            read_report(&text, &uri, &hints)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("parser failed: {e}")))
     }
 
     /// Parses and, unless a dry run, stores the report. Returns the report and whether
@@ -273,12 +362,7 @@ impl Reports {
                 return Ok((self.get(id).await?, false));
             }
         }
-        let record = tokio::task::spawn_blocking({
-            let (uri, hints) = (cmd.source_uri.clone(), cmd.hints.clone());
-            move || read_report(&text, &uri, &hints)
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("parser failed: {e}")))?;
+        let record = self.read_bounded(text, &cmd.source_uri, &cmd.hints).await?;
         if cmd.dry_run {
             return Ok((record, false));
         }
@@ -301,9 +385,10 @@ impl Reports {
         page_size: u32,
         page_token: &str,
     ) -> Result<ReportPage> {
-        self.store
-            .list_reports(&filter, page_size, page_token)
-            .await
+        let token = self.token_key.open(page_token)?;
+        let mut page = self.store.list_reports(&filter, page_size, token).await?;
+        page.next_page_token = self.token_key.seal(page.next_page_token);
+        Ok(page)
     }
 
     /// Deletes a report with its sections and indicators; returns how many indicators went.
@@ -320,9 +405,10 @@ impl Reports {
         page_size: u32,
         page_token: &str,
     ) -> Result<IndicatorPage> {
-        self.store
-            .query_indicators(&query, page_size, page_token)
-            .await
+        let token = self.token_key.open(page_token)?;
+        let mut page = self.store.query_indicators(&query, page_size, token).await?;
+        page.next_page_token = self.token_key.seal(page.next_page_token);
+        Ok(page)
     }
 
     /// Time series per (issuer, canonical indicator, kind), points in period order.
@@ -470,4 +556,24 @@ pub struct CrossSection {
     /// (rank, observation), largest value first.
     pub entries: Vec<(u32, IndicatorRecord)>,
     pub total_issuers: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexed_text_is_cut_to_the_limit_with_an_ellipsis() {
+        let exact = "产".repeat(MAX_INDEXED_CHARS);
+        assert_eq!(cap_indexed(&exact), exact);
+        let cut = cap_indexed(&"产".repeat(900));
+        assert_eq!(cut.chars().count(), MAX_INDEXED_CHARS);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn stray_controls_become_spaces_and_keep_offsets() {
+        let text = decode(Source::Text("产值\u{0}48亿元\u{7}\t\r\n".into())).unwrap();
+        assert_eq!(text, "产值 48亿元 \t\r\n");
+    }
 }

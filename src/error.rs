@@ -6,9 +6,18 @@ pub enum Error {
     /// The request is wrong; `field` names the part of it that is.
     #[error("{field}: {reason}")]
     InvalidArgument { field: &'static str, reason: String },
+    /// No credentials, or credentials that prove nothing (unknown, expired, forged).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// A caller we know, without the scope this call needs.
+    #[error("{0}")]
+    PermissionDenied(String),
     /// The named thing does not exist.
     #[error("{0} not found")]
     NotFound(String),
+    /// Too much work at once (parse slots); retrying later helps.
+    #[error("{0}")]
+    ResourceExhausted(String),
     /// The database cannot be reached right now; retrying later may help.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -23,6 +32,16 @@ impl Error {
             field,
             reason: reason.into(),
         }
+    }
+}
+
+/// Input as echoed in a message: quoted, and cut to 64 characters so that a huge field
+/// cannot blow up the caller's metadata limit.
+pub fn quoted(input: &str) -> String {
+    const ECHO_CHARS: usize = 64;
+    match input.char_indices().nth(ECHO_CHARS) {
+        None => format!("{input:?}"),
+        Some((cut, _)) => format!("{:?}…", &input[..cut]),
     }
 }
 

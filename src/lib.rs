@@ -5,6 +5,7 @@
 //! `convert` is the one place engine/domain types meet proto types; `error` the one
 //! place domain errors become `tonic::Status`.
 
+pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod config;
@@ -12,8 +13,11 @@ pub mod convert;
 pub mod domain;
 pub mod embedded_pg;
 pub mod error;
+pub mod gate;
 pub mod proto;
+pub mod rate_limit;
 pub mod server;
 pub mod service;
 pub mod store;
 pub mod telemetry;
+pub mod tls;

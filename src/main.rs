@@ -1,7 +1,9 @@
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use govreport::config::{Cli, Command};
+use govreport::auth::{self, Verifier};
 use govreport::{cli, server, telemetry};
 
 fn main() -> ExitCode {
@@ -26,10 +28,20 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => {
+            let verifier = Verifier::load(&args.auth)?;
+            auth::check_exposure(args.listen, verifier.as_ref(), args.auth.allow_unauthenticated)?;
+            let tls = args.tls.load()?;
+            let token_key = args.token_key()?;
             let listener = tokio::net::TcpListener::bind(args.listen).await?;
             let db = args.db.open().await?;
             let config = server::ServerConfig {
                 max_message_bytes: args.max_message_bytes,
+                reflection: args.reflection,
+                auth: verifier.map(Arc::new),
+                tls,
+                token_key,
+                parse_limit: args.parse_limit(),
+                rate_limit: args.rate_limit(),
             };
             let served = server::serve(
                 listener,

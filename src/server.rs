@@ -1,7 +1,9 @@
 //! The gRPC server: ReportService, grpc.health.v1 (NOT_SERVING while the database is
-//! unreachable) and reflection (v1 and v1alpha), with graceful shutdown.
+//! unreachable) and reflection (v1 and v1alpha, unless turned off), behind the
+//! authentication layer, with graceful shutdown.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -9,12 +11,15 @@ use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_stream::StreamExt;
 use tonic::codec::CompressionEncoding;
-use tonic::transport::Server;
+use tonic::transport::{Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
-use crate::domain::Reports;
+use crate::auth::{self, Verifier};
+use crate::domain::{ParseLimit, Reports};
 use crate::proto;
+use crate::rate_limit::{self, RateLimit};
 use crate::service::{ReportService, ReportServiceServer};
+use crate::store::page_token::TokenKey;
 use crate::store::Store;
 use crate::telemetry::RpcTraceLayer;
 
@@ -26,12 +31,29 @@ const HEALTH_PROBE_EVERY: Duration = Duration::from_secs(2);
 pub struct ServerConfig {
     /// Largest request or response message, in bytes.
     pub max_message_bytes: usize,
+    /// Serve reflection v1 and v1alpha.
+    pub reflection: bool,
+    /// Who may call; `None`: everyone (the caller checked the exposure).
+    pub auth: Option<Arc<Verifier>>,
+    /// Serve TLS (and require client certificates when it has a client CA); `None`: plaintext.
+    pub tls: Option<ServerTlsConfig>,
+    /// Signs page tokens.
+    pub token_key: TokenKey,
+    pub parse_limit: ParseLimit,
+    /// Calls per caller; `None`: unlimited.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             max_message_bytes: 16 * 1024 * 1024,
+            reflection: true,
+            auth: None,
+            tls: None,
+            token_key: TokenKey::random(),
+            parse_limit: ParseLimit::default(),
+            rate_limit: None,
         }
     }
 }
@@ -110,15 +132,19 @@ pub async fn serve(
             // So clients (grpcurl) can decode google.rpc.BadRequest error details.
             .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
     };
-    let reflection_v1 = reflection().build_v1()?;
-    let reflection_v1alpha = reflection().build_v1alpha()?;
-    let reports = ReportServiceServer::new(ReportService::new(Reports::new(store)))
+    let (reflection_v1, reflection_v1alpha) = if config.reflection {
+        (Some(reflection().build_v1()?), Some(reflection().build_v1alpha()?))
+    } else {
+        (None, None)
+    };
+    let reports = Reports::with_limits(store, config.token_key, config.parse_limit);
+    let reports = ReportServiceServer::new(ReportService::new(reports))
         .max_decoding_message_size(config.max_message_bytes)
         .max_encoding_message_size(config.max_message_bytes)
         .accept_compressed(CompressionEncoding::Gzip)
         .send_compressed(CompressionEncoding::Gzip);
 
-    tracing::info!(addr = %listener.local_addr()?, "serving gRPC");
+    tracing::info!(addr = %listener.local_addr()?, tls = config.tls.is_some(), "serving gRPC");
     // Small responses must not wait for delayed ACKs (Nagle): ~40 ms per call otherwise.
     let incoming = TcpListenerStream::new(listener).map(|conn| {
         if let Ok(stream) = &conn {
@@ -127,11 +153,17 @@ pub async fn serve(
         conn
     });
     let drained_reporter = reporter.clone();
-    let result = Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = config.tls {
+        builder = builder.tls_config(tls)?;
+    }
+    let result = builder
         .layer(RpcTraceLayer)
+        .layer(auth::layer(config.auth))
+        .layer(rate_limit::layer(config.rate_limit))
         .add_service(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
+        .add_optional_service(reflection_v1)
+        .add_optional_service(reflection_v1alpha)
         .add_service(reports)
         .serve_with_incoming_shutdown(incoming, async move {
             shutdown.await;

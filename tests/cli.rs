@@ -227,6 +227,16 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
     let stored = client.parse_report(req).await.unwrap().into_inner();
     assert!(stored.created);
     let stored = stored.report.unwrap();
+    let second = pb::ParseReportRequest {
+        source: Some(pb::parse_report_request::Source::Text(seed("000"))),
+        ..Default::default()
+    };
+    client.parse_report(second).await.unwrap();
+    let first_page = pb::ListReportsRequest {
+        page_size: 1,
+        ..Default::default()
+    };
+    let first_page = client.list_reports(first_page).await.unwrap().into_inner();
     drop(client);
     let status = tokio::task::spawn_blocking(move || server.terminate())
         .await
@@ -254,10 +264,58 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
         .unwrap()
         .into_inner();
     assert_eq!(again, stored, "the report survived the restart");
+    let next_page = pb::ListReportsRequest {
+        page_size: 1,
+        page_token: first_page.next_page_token,
+        ..Default::default()
+    };
+    let next_page = client.list_reports(next_page).await.unwrap().into_inner();
+    assert_eq!(next_page.reports[0].id, stored.id, "a page token outlives a restart");
+    let key_file = std::fs::metadata(dir.path().join("page-token.key")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(key_file.permissions().mode() & 0o777, 0o600);
     drop(client);
     let status = tokio::task::spawn_blocking(move || server.terminate())
         .await
         .unwrap();
     assert!(status.success());
     assert!(!dir.path().join("pgdata/postmaster.pid").exists());
+}
+
+/// `serve` with these arguments and no authentication from the environment.
+fn serve_output(args: &[&str], data_dir: &std::path::Path) -> std::process::Output {
+    Command::new(BIN)
+        .arg("serve")
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("GOVREPORT_AUTH_FILE")
+        .env_remove("GOVREPORT_JWT_PUBLIC_KEY")
+        .env_remove("GOVREPORT_ALLOW_UNAUTHENTICATED")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn serve_refuses_a_public_address_without_authentication() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = serve_output(&["--listen", "0.0.0.0:0"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("--allow-unauthenticated"), "{stderr}");
+    assert!(
+        !dir.path().join("pgdata").exists(),
+        "refused before starting PostgreSQL"
+    );
+
+    let missing = dir.path().join("no-such-tokens.toml");
+    let out = serve_output(
+        &["--listen", "0.0.0.0:0", "--auth-file", missing.to_str().unwrap()],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("tokens file"), "{stderr}");
 }

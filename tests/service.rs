@@ -916,9 +916,11 @@ async fn reflection_v1_and_v1alpha_describe_the_service() {
 async fn shutdown_lets_in_flight_calls_finish() {
     let server = TestServer::start().await;
     let mut client = server.client.clone();
-    let text = seed("000").repeat(20);
+    // About two seconds of parsing: 300 ms is long enough for the call to reach the server
+    // on a loaded machine, and short enough that it is still parsing at shutdown.
+    let text = seed("000").repeat(40);
     let call = tokio::spawn(async move { client.parse_report(parse_text(&text, "")).await });
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     server.stop().await.unwrap();
     let res = call.await.unwrap();
     assert!(
@@ -932,6 +934,7 @@ async fn a_report_over_the_message_limit_is_rejected_and_not_stored() {
     let (store, database) = common::fresh_store(PoolConfig::default()).await;
     let config = govreport::server::ServerConfig {
         max_message_bytes: 4096,
+        ..Default::default()
     };
     let mut server = TestServer::start_on(store, database, config).await;
     let err = server

@@ -13,6 +13,8 @@ use clap::Parser;
 use govreport::bench::{issuer_name, Rng};
 use govreport::proto::v1 as pb;
 use govreport_extract::catalog::Catalog;
+use govreport::tls::ClientTlsArgs;
+use tonic::metadata::{Ascii, MetadataValue};
 use tonic::transport::Channel;
 use tonic::Status;
 
@@ -40,6 +42,14 @@ struct Args {
     years: i32,
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Bearer token with the read scope, for a server with authentication.
+    #[arg(long, env = "GOVREPORT_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Speak TLS (to a server started with --tls-cert).
+    #[arg(long)]
+    tls: bool,
+    #[command(flatten)]
+    client_tls: ClientTlsArgs,
 }
 
 const SHAPES: [&str; 8] = [
@@ -67,7 +77,8 @@ struct PageSummary {
 struct Skipped {}
 
 /// A ReportService client for these two RPCs with the summaries above as answers.
-struct Client(tonic::client::Grpc<Channel>);
+/// The channel, and the `authorization` value every call carries (if any).
+struct Client(tonic::client::Grpc<Channel>, Option<MetadataValue<Ascii>>);
 
 impl Client {
     async fn query(&mut self, request: pb::QueryIndicatorsRequest) -> Result<PageSummary, Status> {
@@ -86,7 +97,11 @@ impl Client {
         self.0.ready().await.map_err(|e| Status::unavailable(e.to_string()))?;
         let codec = tonic_prost::ProstCodec::<Req, Resp>::default();
         let path = http::uri::PathAndQuery::from_static(path);
-        Ok(self.0.unary(tonic::Request::new(request), path, codec).await?.into_inner())
+        let mut request = tonic::Request::new(request);
+        if let Some(authorization) = &self.1 {
+            request.metadata_mut().insert("authorization", authorization.clone());
+        }
+        Ok(self.0.unary(request, path, codec).await?.into_inner())
     }
 }
 
@@ -245,10 +260,13 @@ async fn main() -> Result<()> {
         codes: catalog.definitions().iter().take(60).map(|d| d.code.clone()).collect(),
         categories: catalog.categories().iter().map(|c| c.code.clone()).collect(),
     });
-    let channel = Channel::from_shared(format!("http://{}", args.addr))?
-        .timeout(Duration::from_secs(10))
-        .connect()
-        .await?;
+    let scheme = if args.tls { "https" } else { "http" };
+    let addr = format!("{scheme}://{}", args.addr);
+    let channel = args.client_tls.connect(&addr, Duration::from_secs(10)).await?;
+    let authorization = match &args.token {
+        Some(token) => Some(format!("Bearer {token}").parse()?),
+        None => None,
+    };
     println!(
         "{:<32} {:>8} {:>7} {:>9} {:>8} {:>8} {:>8}",
         "concurrency / shape", "rpcs", "errors", "q/s", "p50 ms", "p95 ms", "p99 ms"
@@ -261,7 +279,7 @@ async fn main() -> Result<()> {
         let mut tasks = Vec::new();
         for worker in 0..concurrency {
             let (mix, issued, errors) = (mix.clone(), issued.clone(), errors.clone());
-            let mut client = Client(tonic::client::Grpc::new(channel.clone()));
+            let mut client = Client(tonic::client::Grpc::new(channel.clone()), authorization.clone());
             let max = args.max_requests;
             let seed = args.seed;
             tasks.push(tokio::spawn(async move {

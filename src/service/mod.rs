@@ -1,17 +1,23 @@
 //! gRPC handlers: validate, convert, call the domain, convert back.
 
+mod input;
 mod status;
 
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
+use crate::auth::caller;
 use crate::convert;
 use crate::domain::{ParseCommand, Reports, Source};
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::proto::v1 as pb;
 use crate::store::indicators::{IndicatorFilter, IndicatorOrder, IndicatorQuery};
-use govreport_extract::catalog::Catalog;
 use crate::store::reports::ReportFilter;
+use govreport_extract::catalog::Catalog;
+use input::{
+    checked, checked_list, filter_text, MAX_CODE_CHARS, MAX_CONTENT_TYPE_CHARS, MAX_ID_CHARS,
+    MAX_NAME_CHARS, MAX_PAGE_TOKEN_CHARS, MAX_SOURCE_URI_BYTES,
+};
 
 pub use pb::report_service_server::ReportServiceServer;
 
@@ -19,7 +25,6 @@ const DEFAULT_INDICATOR_PAGE: u32 = 50;
 const MAX_INDICATOR_PAGE: u32 = 1000;
 const DEFAULT_REPORT_PAGE: u32 = 50;
 const MAX_REPORT_PAGE: u32 = 500;
-const MAX_SOURCE_URI: usize = 4096;
 const DEFAULT_SERIES_POINTS: u32 = 1000;
 const MAX_SERIES_POINTS: u32 = 10_000;
 const DEFAULT_COMPARE_LIMIT: u32 = 50;
@@ -39,7 +44,8 @@ fn parse_id(field: &'static str, id: &str) -> Result<Uuid> {
     if id.is_empty() {
         return Err(Error::invalid(field, "is required"));
     }
-    Uuid::parse_str(id).map_err(|_| Error::invalid(field, format!("{id:?} is not a UUID")))
+    checked(field, id, MAX_ID_CHARS)?;
+    Uuid::parse_str(id).map_err(|_| Error::invalid(field, format!("{} is not a UUID", quoted(id))))
 }
 
 /// AIP-158: 0 means the default, larger than the maximum is coerced down, negative is an error.
@@ -54,8 +60,8 @@ fn page_size(size: i32, default: u32, max: u32) -> Result<u32> {
     }
 }
 
-fn non_empty(s: String) -> Option<String> {
-    (!s.is_empty()).then_some(s)
+fn page_token(token: &str) -> Result<&str> {
+    checked("page_token", token, MAX_PAGE_TOKEN_CHARS)
 }
 
 fn check_year(field: &'static str, year: Option<i32>) -> Result<Option<i32>> {
@@ -83,21 +89,25 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
             }
             Source::Bytes {
                 content,
-                content_type: non_empty(req.content_type),
+                content_type: filter_text("content_type", &req.content_type, MAX_CONTENT_TYPE_CHARS)?,
             }
         }
     };
-    if req.source_uri.len() > MAX_SOURCE_URI {
+    if req.source_uri.len() > MAX_SOURCE_URI_BYTES {
         return Err(Error::invalid(
             "source_uri",
-            format!("longer than {MAX_SOURCE_URI} bytes"),
+            format!("longer than {MAX_SOURCE_URI_BYTES} bytes"),
         ));
     }
+    checked("source_uri", &req.source_uri, usize::MAX)?;
     let hints = req.hints.unwrap_or_default();
-    let issuer = hints.issuer.map(|s| s.trim().to_owned());
-    if issuer.as_deref() == Some("") {
-        return Err(Error::invalid("hints.issuer", "must not be blank when set"));
-    }
+    let issuer = match &hints.issuer {
+        None => None,
+        Some(s) => Some(
+            filter_text("hints.issuer", s, MAX_NAME_CHARS)?
+                .ok_or_else(|| Error::invalid("hints.issuer", "must not be blank when set"))?,
+        ),
+    };
     Ok(ParseCommand {
         source,
         source_uri: req.source_uri,
@@ -149,21 +159,31 @@ fn parse_kind(field: &'static str, kind: i32) -> Result<pb::IndicatorKind> {
 /// Every code must be in the catalog.
 fn check_codes(field: &'static str, codes: &[String]) -> Result<Vec<String>> {
     let catalog = Catalog::embedded();
-    for code in codes {
+    for code in checked_list(field, codes, MAX_CODE_CHARS)? {
         if catalog.get(code).is_none() {
             return Err(Error::invalid(
                 field,
-                format!("unknown canonical code {code:?} (see ListIndicatorDefinitions)"),
+                format!("unknown canonical code {} (see ListIndicatorDefinitions)", quoted(code)),
             ));
         }
     }
     Ok(codes.to_vec())
 }
 
+/// Every category must be in the catalog.
+fn check_category(field: &'static str, category: &str) -> Result<()> {
+    checked(field, category, MAX_CODE_CHARS)?;
+    match Catalog::embedded().category(category) {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid(field, format!("unknown category {}", quoted(category)))),
+    }
+}
+
 /// Exact issuers: `issuer` and `issuers` together; none may be blank.
-fn issuers(field: &'static str, one: &str, many: &[String]) -> Result<Vec<String>> {
-    let mut all: Vec<String> = many.to_vec();
-    if !one.is_empty() {
+fn issuers(one: &str, many: &[String]) -> Result<Vec<String>> {
+    let field = "issuers";
+    let mut all: Vec<String> = checked_list(field, many, MAX_NAME_CHARS)?.to_vec();
+    if !checked("issuer", one, MAX_NAME_CHARS)?.is_empty() {
         all.push(one.to_owned());
     }
     if all.iter().any(|s| s.trim().is_empty()) {
@@ -195,24 +215,18 @@ fn indicator_query(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorQuery> {
     let value_max = check_value("value_max", req.value_max)?;
     check_range("value_min", value_min, "value_max", value_max)?;
     let catalog = Catalog::embedded();
-    for category in &req.categories {
-        if catalog.category(category).is_none() {
-            return Err(Error::invalid(
-                "categories",
-                format!("unknown category {category:?}"),
-            ));
-        }
+    for category in checked_list("categories", &req.categories, MAX_CODE_CHARS)? {
+        check_category("categories", category)?;
     }
-    let mut report_ids = req
-        .report_ids
+    let mut report_ids = checked_list("report_ids", &req.report_ids, MAX_ID_CHARS)?
         .iter()
         .map(|id| parse_id("report_ids", id))
         .collect::<Result<Vec<_>>>()?;
     if !req.report_id.is_empty() {
         report_ids.push(parse_id("report_id", &req.report_id)?);
     }
-    let name_contains = non_empty(req.name_contains.trim().to_owned());
-    let name_similar = non_empty(req.name_similar_to.trim().to_owned());
+    let name_contains = filter_text("name_contains", &req.name_contains, MAX_NAME_CHARS)?;
+    let name_similar = filter_text("name_similar_to", &req.name_similar_to, MAX_NAME_CHARS)?;
     let order = match order_by {
         pb::IndicatorOrderBy::Unspecified => IndicatorOrder::Storage,
         pb::IndicatorOrderBy::Period => IndicatorOrder::Period,
@@ -230,9 +244,9 @@ fn indicator_query(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorQuery> {
     };
     Ok(IndicatorQuery {
         filter: IndicatorFilter {
-            issuers: issuers("issuers", &req.issuer, &req.issuers)?,
-            issuer_prefix: non_empty(req.issuer_prefix.trim().to_owned()),
-            issuer_contains: non_empty(req.issuer_contains.trim().to_owned()),
+            issuers: issuers(&req.issuer, &req.issuers)?,
+            issuer_prefix: filter_text("issuer_prefix", &req.issuer_prefix, MAX_NAME_CHARS)?,
+            issuer_contains: filter_text("issuer_contains", &req.issuer_contains, MAX_NAME_CHARS)?,
             report_ids,
             report_year_from: report_from,
             report_year_to: report_to,
@@ -282,8 +296,8 @@ fn series_filter(req: &pb::GetIndicatorSeriesRequest) -> Result<IndicatorFilter>
     check_range("period_year_from", from, "period_year_to", to)?;
     Ok(IndicatorFilter {
         canonical_codes: check_codes("canonical_codes", &req.canonical_codes)?,
-        issuers: issuers("issuers", "", &req.issuers)?,
-        issuer_prefix: non_empty(req.issuer_prefix.trim().to_owned()),
+        issuers: issuers("", &req.issuers)?,
+        issuer_prefix: filter_text("issuer_prefix", &req.issuer_prefix, MAX_NAME_CHARS)?,
         period_year_from: from,
         period_year_to: to,
         kind: Some(convert::kind_filter(kind).unwrap_or(govreport_extract::IndicatorKind::Actual)),
@@ -302,8 +316,8 @@ fn compare_filter(req: &pb::CompareIndicatorsRequest) -> Result<IndicatorFilter>
     let kind = parse_kind("kind", req.kind)?;
     Ok(IndicatorFilter {
         canonical_codes: codes,
-        issuers: issuers("issuers", "", &req.issuers)?,
-        issuer_prefix: non_empty(req.issuer_prefix.trim().to_owned()),
+        issuers: issuers("", &req.issuers)?,
+        issuer_prefix: filter_text("issuer_prefix", &req.issuer_prefix, MAX_NAME_CHARS)?,
         period_year_from: Some(year),
         period_year_to: Some(year),
         kind: Some(convert::kind_filter(kind).unwrap_or(govreport_extract::IndicatorKind::Actual)),
@@ -317,8 +331,14 @@ impl pb::report_service_server::ReportService for ReportService {
         &self,
         request: Request<pb::ParseReportRequest>,
     ) -> Result<Response<pb::ParseReportResponse>, Status> {
+        let token = caller(&request);
         let cmd = parse_command(request.into_inner())?;
         let (report, created) = self.reports.parse(cmd).await?;
+        if created {
+            let report_id = report.id.unwrap_or_default();
+            let indicators = report.indicator_count;
+            tracing::info!(%token, %report_id, issuer = %report.issuer, indicators, "report stored");
+        }
         Ok(Response::new(pb::ParseReportResponse {
             report: Some(convert::report(&report)),
             created,
@@ -334,7 +354,7 @@ impl pb::report_service_server::ReportService for ReportService {
         let size = page_size(req.page_size, DEFAULT_INDICATOR_PAGE, MAX_INDICATOR_PAGE)?;
         let page = self
             .reports
-            .query_indicators(query, size, &req.page_token)
+            .query_indicators(query, size, page_token(&req.page_token)?)
             .await?;
         Ok(Response::new(pb::QueryIndicatorsResponse {
             indicators: page
@@ -361,11 +381,14 @@ impl pb::report_service_server::ReportService for ReportService {
     ) -> Result<Response<pb::ListReportsResponse>, Status> {
         let req = request.into_inner();
         let filter = ReportFilter {
-            issuer: non_empty(req.issuer),
+            issuer: filter_text("issuer", &req.issuer, MAX_NAME_CHARS)?,
             report_year: check_year("report_year", req.report_year)?,
         };
         let size = page_size(req.page_size, DEFAULT_REPORT_PAGE, MAX_REPORT_PAGE)?;
-        let page = self.reports.list(filter, size, &req.page_token).await?;
+        let page = self
+            .reports
+            .list(filter, size, page_token(&req.page_token)?)
+            .await?;
         Ok(Response::new(pb::ListReportsResponse {
             reports: page.reports.iter().map(convert::report).collect(),
             next_page_token: page.next_page_token,
@@ -379,6 +402,7 @@ impl pb::report_service_server::ReportService for ReportService {
     ) -> Result<Response<pb::DeleteReportResponse>, Status> {
         let id = parse_id("id", &request.get_ref().id)?;
         let deleted_indicators = self.reports.delete(id).await?;
+        tracing::info!(token = %caller(&request), report_id = %id, deleted_indicators, "report deleted");
         Ok(Response::new(pb::DeleteReportResponse {
             deleted_indicators,
         }))
@@ -389,8 +413,8 @@ impl pb::report_service_server::ReportService for ReportService {
         request: Request<pb::ListIndicatorDefinitionsRequest>,
     ) -> Result<Response<pb::ListIndicatorDefinitionsResponse>, Status> {
         let category = request.into_inner().category;
-        if !category.is_empty() && Catalog::embedded().category(&category).is_none() {
-            return Err(Error::invalid("category", format!("unknown category {category:?}")).into());
+        if !category.is_empty() {
+            check_category("category", &category)?;
         }
         let definitions = self.reports.definitions().await?;
         Ok(Response::new(pb::ListIndicatorDefinitionsResponse {
@@ -405,9 +429,10 @@ impl pb::report_service_server::ReportService for ReportService {
 
     async fn relink_indicators(
         &self,
-        _request: Request<pb::RelinkIndicatorsRequest>,
+        request: Request<pb::RelinkIndicatorsRequest>,
     ) -> Result<Response<pb::RelinkIndicatorsResponse>, Status> {
         let done = self.reports.relink().await?;
+        tracing::info!(token = %caller(&request), changed = done.changed_indicators, "indicators re-linked");
         Ok(Response::new(pb::RelinkIndicatorsResponse {
             catalog_fingerprint: done.fingerprint,
             distinct_names: done.distinct_names as i64,

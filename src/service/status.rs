@@ -14,6 +14,9 @@ impl From<Error> for Status {
                 e.to_string(),
                 ErrorDetails::with_bad_request_violation(*field, reason.clone()),
             ),
+            Error::Unauthenticated(_) => Status::unauthenticated(e.to_string()),
+            Error::PermissionDenied(_) => Status::permission_denied(e.to_string()),
+            Error::ResourceExhausted(_) => Status::resource_exhausted(e.to_string()),
             Error::NotFound(_) => Status::new(Code::NotFound, e.to_string()),
             Error::Unavailable(_) => {
                 tracing::warn!(error = %e, "database unavailable");

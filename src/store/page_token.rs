@@ -3,6 +3,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -62,7 +63,8 @@ fn open(
         None if !keyed => "",
         _ => return Err(not_ours()),
     };
-    if p != prefix {
+    // A key with a control character was never issued (NUL would reach PostgreSQL).
+    if p != prefix || key.contains(char::is_control) {
         return Err(not_ours());
     }
     let number: i64 = number.parse().map_err(|_| not_ours())?;
@@ -70,6 +72,70 @@ fn open(
         return Err(Error::invalid("page_token", mismatch));
     }
     Ok(Some((number, key.to_owned())))
+}
+
+/// The key that signs page tokens, so a token altered or made up by a client is refused
+/// (its contents reach SQL as keyset bounds).
+#[derive(Clone)]
+pub struct TokenKey(Vec<u8>);
+
+impl std::fmt::Debug for TokenKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenKey(..)")
+    }
+}
+
+/// Bytes of HMAC-SHA256 kept in a token: 128 bits cannot be guessed.
+const TAG_BYTES: usize = 16;
+/// Shortest secret accepted as a key.
+pub const MIN_KEY_BYTES: usize = 32;
+
+impl TokenKey {
+    pub fn new(secret: &[u8]) -> Result<TokenKey, String> {
+        if secret.len() < MIN_KEY_BYTES {
+            return Err(format!("a page-token key needs at least {MIN_KEY_BYTES} bytes"));
+        }
+        Ok(TokenKey(secret.to_vec()))
+    }
+
+    /// A key of this process only: its tokens die with it.
+    pub fn random() -> TokenKey {
+        let mut secret = vec![0u8; MIN_KEY_BYTES];
+        getrandom::fill(&mut secret).expect("the system's random numbers");
+        TokenKey(secret)
+    }
+
+    fn mac(&self, token: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(token.as_bytes());
+        mac
+    }
+
+    /// `token.tag`; the empty token (no further page) stays empty.
+    pub fn seal(&self, token: String) -> String {
+        if token.is_empty() {
+            return token;
+        }
+        let tag = self.mac(&token).finalize().into_bytes();
+        format!("{token}.{}", URL_SAFE_NO_PAD.encode(&tag[..TAG_BYTES]))
+    }
+
+    /// The token inside a sealed one; INVALID_ARGUMENT unless this key sealed it.
+    pub fn open<'a>(&self, sealed: &'a str) -> Result<&'a str> {
+        if sealed.is_empty() {
+            return Ok(sealed);
+        }
+        let not_ours = || Error::invalid("page_token", "not a page token issued by this service");
+        let (token, tag) = sealed.rsplit_once('.').ok_or_else(not_ours)?;
+        let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| not_ours())?;
+        if tag.len() != TAG_BYTES {
+            return Err(not_ours());
+        }
+        self.mac(token)
+            .verify_truncated_left(&tag)
+            .map_err(|_| not_ours())?;
+        Ok(token)
+    }
 }
 
 const KEYED_PREFIX: &str = "gr2";
@@ -108,11 +174,28 @@ mod tests {
     }
 
     #[test]
+    fn only_the_key_that_sealed_a_token_opens_it() {
+        let key = TokenKey::random();
+        let sealed = key.seal(encode("abc", 7));
+        assert_eq!(key.open(&sealed).unwrap(), encode("abc", 7));
+        assert_eq!(key.seal(String::new()), "");
+        assert_eq!(key.open("").unwrap(), "");
+        assert!(TokenKey::random().open(&sealed).is_err(), "another key");
+        let forged = encode("abc", i64::MAX);
+        assert!(key.open(&forged).is_err(), "unsealed");
+        let (token, tag) = sealed.rsplit_once('.').unwrap();
+        assert!(key.open(&format!("{}.{tag}", encode("abc", 0))).is_err(), "altered");
+        assert!(key.open(&format!("{token}.{}", &tag[1..])).is_err(), "cut tag");
+        assert!(TokenKey::new(b"short").is_err());
+    }
+
+    #[test]
     fn a_keyed_token_carries_its_sort_key() {
         let fp = fingerprint("indicators", &("a", 1));
         let token = encode_keyed(&fp, 7, "甲:街道");
         assert_eq!(decode_keyed(&token, &fp).unwrap(), Some((7, "甲:街道".to_owned())));
         assert!(decode_keyed(&token, &fingerprint("indicators", &("b", 1))).is_err());
         assert!(decode_keyed(&encode(&fp, 7), &fp).is_err(), "a gr1 token is not keyed");
+        assert!(decode_keyed(&encode_keyed(&fp, 7, "甲\0"), &fp).is_err(), "NUL in the key");
     }
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod calls;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -87,6 +89,17 @@ impl TestServer {
     }
 
     pub async fn start_on(store: Store, database: String, config: ServerConfig) -> TestServer {
+        let plaintext = |addr| Endpoint::from_shared(format!("http://{addr}")).unwrap();
+        Self::start_reached_by(store, database, config, plaintext).await
+    }
+
+    /// A server whose client channel is the endpoint `reach` makes of its address (TLS).
+    pub async fn start_reached_by(
+        store: Store,
+        database: String,
+        config: ServerConfig,
+        reach: impl FnOnce(std::net::SocketAddr) -> Endpoint,
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -95,8 +108,7 @@ impl TestServer {
         let handle = tokio::spawn(server::serve(listener, store.clone(), config, async {
             let _ = rx.await;
         }));
-        let channel = Endpoint::from_shared(format!("http://{addr}"))
-            .unwrap()
+        let channel = reach(addr)
             .timeout(Duration::from_secs(30))
             .connect()
             .await
