@@ -46,16 +46,24 @@ impl CharIndex {
     }
 
     /// The mask word and bit of a character.
+    #[inline]
     fn bit(c: char) -> (usize, u64) {
         let n = c as usize % 4096;
         (n / 64, 1u64 << (n % 64))
     }
 
+    /// Inlined where the word lists are read (most calls end at the mask), the search kept out of line.
+    #[inline]
     fn get(&self, c: char) -> &[usize] {
         let (word, bit) = CharIndex::bit(c);
         if self.mask[word] & bit == 0 {
             return &[];
         }
+        self.search(c)
+    }
+
+    #[inline(never)]
+    fn search(&self, c: char) -> &[usize] {
         match self.keys.binary_search(&c) {
             Ok(k) => &self.words[self.ranges[k].0..self.ranges[k].1],
             Err(_) => &[],
@@ -79,11 +87,14 @@ impl<'de> Deserialize<'de> for Words {
 pub struct Chars(Vec<char>);
 
 impl Chars {
+    // Read for most characters of every sentence, from every module of the indicator layer: inlined there.
+    #[inline]
     pub fn has(&self, c: char) -> bool {
         self.0.contains(&c)
     }
 
     /// Is `text[at]` one of them?
+    #[inline]
     pub fn at(&self, text: &[char], at: usize) -> bool {
         text.get(at).is_some_and(|&c| self.has(c))
     }
@@ -391,6 +402,7 @@ pub fn ends_at(text: &[char], end: usize, word: &str) -> bool {
 }
 
 /// The first word of `words` (longest first) that `text[at..]` starts with.
+#[inline]
 pub fn word_at<'a>(text: &[char], at: usize, words: &'a Words) -> Option<&'a str> {
     let rest = text.get(at..)?;
     let first = *rest.first()?;
@@ -398,6 +410,7 @@ pub fn word_at<'a>(text: &[char], at: usize, words: &'a Words) -> Option<&'a str
 }
 
 /// The first word of `words` (longest first) that `text[..end]` ends with.
+#[inline]
 pub fn word_before<'a>(text: &[char], end: usize, words: &'a Words) -> Option<&'a str> {
     let head = text.get(..end)?;
     let last = *head.last()?;

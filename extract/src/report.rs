@@ -5,7 +5,9 @@ use crate::text::CleanText;
 use crate::{metadata, quantity, sentence, structure, Hints, Indicator, IndicatorKind, Period, Report, Section, Span};
 
 pub fn parse(text: &str, hints: &Hints) -> Report {
-    let clean = CleanText::new(text);
+    // The caller's characters, read once: cleaning reads them, and each figure's text as written.
+    let caller: Vec<char> = text.chars().collect();
+    let clean = CleanText::from_chars(&caller);
     let chars: Vec<char> = clean.text.chars().collect();
     let mut headings = structure::headings(&chars, None);
     let meta = metadata::read(&clean.text, &chars, &headings);
@@ -16,14 +18,13 @@ pub fn parse(text: &str, hints: &Hints) -> Report {
     let mut breaks: Vec<usize> = headings.iter().flat_map(|h| [h.marker_start, h.title_end]).collect();
     breaks.sort_unstable();
     let sentences = sentence::split(&chars, &breaks);
-    let mut quantities = quantity::scan(&clean.text);
+    let mut quantities = quantity::scan_chars(&chars);
     quantities.sort_by_key(|q| (q.span.start, q.span.end));
 
     let plan_report = metadata::plans_only(&meta.title);
     let env = Env { text: &chars, quantities: &quantities, headings: &headings, plan_report, issuer: &issuer };
     let drafts = indicator::assemble(&env, &sentences);
 
-    let caller: Vec<char> = text.chars().collect();
     let indicators = drafts
         .into_iter()
         .map(|d| {

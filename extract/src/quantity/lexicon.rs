@@ -3,7 +3,10 @@
 
 use crate::Approx;
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+// Keyed by one character (or a short word) and read for nearly every character of a text: rustc-hash's
+// Fx hash is a few instructions where std's SipHash is dozens, and no lookup here takes untrusted keys
+// that could be chosen to collide (the keys are the data files' words).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 /// What one character can be inside a numeral.
@@ -132,8 +135,8 @@ pub struct Words<T> {
 
 impl<T: Clone> Words<T> {
     fn new(entries: impl IntoIterator<Item = (String, T)>) -> Words<T> {
-        let mut by_first: HashMap<char, Vec<(Vec<char>, T)>> = HashMap::new();
-        let mut by_last: HashMap<char, Vec<(Vec<char>, T)>> = HashMap::new();
+        let mut by_first: HashMap<char, Vec<(Vec<char>, T)>> = HashMap::default();
+        let mut by_last: HashMap<char, Vec<(Vec<char>, T)>> = HashMap::default();
         let mut longest = 0;
         for (word, value) in entries {
             let chars: Vec<char> = word.chars().collect();
@@ -279,7 +282,7 @@ fn approx_words(words: HashMap<String, String>) -> Words<Approx> {
 }
 
 fn coin_values(parts: &HashMap<String, (String, f64)>) -> HashMap<String, Vec<f64>> {
-    let mut coins: HashMap<String, Vec<f64>> = HashMap::new();
+    let mut coins: HashMap<String, Vec<f64>> = HashMap::default();
     for (base, value) in parts.values() {
         coins.entry(base.clone()).or_default().push(*value);
     }
@@ -297,7 +300,7 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         "qualifiers.toml",
         include_str!("../../data/qualifiers.toml"),
     );
-    let mut numeral = HashMap::new();
+    let mut numeral = HashMap::default();
     numeral.extend(
         numbers
             .digits

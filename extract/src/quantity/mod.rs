@@ -17,8 +17,13 @@ pub(crate) use lexicon::{lexicon, NumeralChar};
 /// Every quantity in clean text; spans are code point offsets into `clean`.
 pub fn scan(clean: &str) -> Vec<Quantity> {
     let chars: Vec<char> = clean.chars().collect();
-    find::find(&chars)
+    scan_chars(&chars)
+}
+
+/// [`scan`] on the clean text's characters, for a caller that has them already.
+pub fn scan_chars(chars: &[char]) -> Vec<Quantity> {
+    find::find(chars)
         .iter()
-        .filter_map(|f| resolve::quantity(&chars, f))
+        .filter_map(|f| resolve::quantity(chars, f))
         .collect()
 }

@@ -264,6 +264,11 @@ pub fn quantity(text: &[char], f: &Found) -> Option<Quantity> {
 
 /// Drops float noise from scaling (1100.9 × 1e8 is 110090000000, not …00002).
 fn tidy(v: f64) -> f64 {
+    // A whole number of at most 15 digits has no noise: it is exact in an f64 and its 15 significant
+    // digits are itself, so formatting would give it back. Most counts are such, and formatting costs.
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return v;
+    }
     format!("{v:.14e}").parse().unwrap_or(v)
 }
 
@@ -373,6 +378,17 @@ mod tests {
         assert_eq!(v(&[Digit(5), SmallUnit(10.0), SmallUnit(1e3)]), Some(50.0));
         assert_eq!(v(&[Magnitude(1e4)]), None);
         assert_eq!(v(&[SmallUnit(100.0), Digit(3)]), Some(130.0));
+    }
+
+    #[test]
+    fn tidy_keeps_whole_numbers_as_formatting_would() {
+        let slow = |v: f64| format!("{v:.14e}").parse::<f64>().unwrap_or(v);
+        let mut wholes = vec![0.0, -0.0, 1.0, -7.0, 999_999_999_999_999.0, -999_999_999_999_999.0, 110_090_000_000.0];
+        wholes.extend((0..200).map(|i| (i as f64 * 7_919.0).powi(3) % 1e15));
+        for v in wholes {
+            assert_eq!(tidy(v).to_bits(), slow(v).to_bits(), "{v}");
+        }
+        assert_eq!(tidy(1100.9 * 1e8), 110_090_000_000.0);
     }
 
     #[test]
