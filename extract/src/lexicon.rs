@@ -354,6 +354,7 @@ pub struct FigureWords {
     pub village: String,
     pub new_prefix: String,
     pub share_lead: String,
+    pub share_noun: String,
     pub share_tail: String,
     pub whole_attribute: String,
 }

@@ -31,6 +31,7 @@ pub struct Refinement {
 pub const FIRST_NAME: &[FirstName] = &[
     FirstName { rule: Rule::Level, apply: words_before },
     FirstName { rule: Rule::LevelOfNoun, apply: funded_action },
+    FirstName { rule: Rule::ShareWithProperty, apply: share_with_property },
     FirstName { rule: Rule::LevelOfNoun, apply: size_of_noun },
     FirstName { rule: Rule::LevelOfNoun, apply: measured_noun },
     FirstName { rule: Rule::ObjectOfAction, apply: object_of_action },
@@ -95,6 +96,17 @@ fn funded_action(ctx: &Ctx, f: &Frame) -> Option<String> {
         return None;
     }
     funded::action(ctx.text, ctx.sq, f.after_skip, f.ce).map(|action| format!("{action}{}", f.before))
+}
+
+/// 60%的乡镇有养老服务中心: the share of a group that has a property (有养老服务中心的乡镇比例).
+fn share_with_property(ctx: &Ctx, f: &Frame) -> Option<String> {
+    let words = &LEXICON.figure;
+    if unit(ctx, f) != "%" || !word_after(ctx, f, &words.possessive) || !f.before.is_empty() {
+        return None;
+    }
+    let start = f.after_skip + words.possessive.chars().count();
+    let (group, property) = subject::group_and_property(ctx.text, start, f.ce.min(start + 20))?;
+    Some(format!("{property}{}{group}{}", words.possessive, words.share_noun))
 }
 
 /// 3000余户的南滨江九大团块: the size of what follows (南滨江九大团块户数).

@@ -11,6 +11,8 @@ pub enum Rule {
     LevelOfNoun,
     /// Named by the noun the figure counts (建成12个美丽乡村示范村).
     LevelCountedNoun,
+    /// The share of a group that has a property (60%的乡镇有养老服务中心 → 有养老服务中心的乡镇比例).
+    ShareWithProperty,
     /// A count heading its clause, named by its noun without the predicate (12个…项目开工建设).
     SubjectCount,
     /// Named by the action done to it, when a frame (对, 为) fronts it (对95名困难群众实施了救助).
@@ -65,6 +67,7 @@ impl Rule {
             Rule::Level => "level",
             Rule::LevelOfNoun => "level_of_noun",
             Rule::LevelCountedNoun => "level_counted_noun",
+            Rule::ShareWithProperty => "share_with_property",
             Rule::SubjectCount => "subject_count",
             Rule::ObjectOfAction => "object_of_action",
             Rule::Respectively => "respectively",
