@@ -29,6 +29,7 @@ pub struct Refinement {
 }
 
 pub const FIRST_NAME: &[FirstName] = &[
+    FirstName { rule: Rule::LevelOfNoun, apply: spending_of_counted },
     FirstName { rule: Rule::Level, apply: words_before },
     FirstName { rule: Rule::LevelOfNoun, apply: funded_action },
     FirstName { rule: Rule::ShareWithProperty, apply: share_with_property },
@@ -86,6 +87,24 @@ fn word_after(ctx: &Ctx, f: &Frame, word: &str) -> bool {
 
 fn words_before(_: &Ctx, f: &Frame) -> Option<String> {
     f.after.is_empty().then(|| f.before.clone())
+}
+
+/// 投资1070万元的3个农村水厂建设: money spent on things counted right after 的 is named by what they are
+/// (农村水厂建设投资), read as the count's own words are (15个项目具备开工条件 → 具备开工条件项目).
+fn spending_of_counted(ctx: &Ctx, f: &Frame) -> Option<String> {
+    let words = &LEXICON.figure;
+    // 投资, 总投资: the spending, with at most an attribute before it.
+    let spent = words.spending_words.ending(&f.before).is_some() && f.before.chars().count() <= 3;
+    let spent = spent && words.money_unit == unit(ctx, f);
+    let count = f.qi + 1;
+    let counted_next = ctx.sq.get(count).is_some_and(|c| c.start == f.after_skip + words.possessive.chars().count());
+    if !spent || !word_after(ctx, f, &words.possessive) || !counted_next || !counts_things(&ctx.sq[count].q.unit) {
+        return None;
+    }
+    let end = ctx.next_cut_start(count, f.ce);
+    let after = name::after_words(ctx.text, ctx.sq[count].end, end);
+    let noun = subject::name(&after).unwrap_or(after);
+    (noun.chars().count() >= 2).then(|| format!("{noun}{}", f.before))
 }
 
 /// 投资1100万元新建污水管线2847米: money spent on an action is named by that action (新建污水管线投资).
