@@ -180,6 +180,9 @@ fn done_at(text: &[char], at: usize) -> Option<usize> {
     word_at(text, at, &LEXICON.name.done).map(|w| at + w.chars().count())
 }
 
+/// How far the words after a figure may reach (a word cut there is finished).
+const AFTER_REACH: usize = 18;
+
 /// The noun a figure counts, written after it (300家新增企业入库 → 新增企业入库).
 pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     let lex = &LEXICON.name;
@@ -194,7 +197,7 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         return String::new();
     }
     let mut b = a;
-    while b < limit && b < a + 18 {
+    while b < limit && b < a + AFTER_REACH {
         let c = text[b];
         if !(is_han(c) || c.is_ascii_alphanumeric() || lex.noun_marks.has(c)) {
             break;
@@ -218,6 +221,11 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
             break;
         }
         b += 1;
+    }
+    // A name cut at its length limit ends at a word's end, not inside it (…文化惠民系列演出, not …文化惠民系).
+    if b == a + AFTER_REACH && b < limit && is_han(text[b]) {
+        let words = crate::token::tokens(text, a, limit.min(b + 6));
+        b = words.iter().find(|t| t.start < b && b < t.end).map_or(b, |t| t.end);
     }
     // 坟墓迁移工作: the work is what was done.
     b = skip_each_back(text, b, a + 2, &lex.work_words);
