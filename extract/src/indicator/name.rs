@@ -349,7 +349,19 @@ pub fn leading_verb(name: &str) -> Option<String> {
 
 /// The verb a name is made of and nothing else (已整改 → 整改).
 pub fn is_only_verb(name: &str) -> bool {
-    LEXICON.name.object_taking_verbs.iter().any(|v| v == name)
+    LEXICON.name.object_taking_verbs.iter().any(|v| v == name) || is_joined_verbs(name)
+}
+
+/// An object-taking verb joined with a second verb of meaning (整改提升, 关停取缔): a verb with its object
+/// left out, like the first alone.
+fn is_joined_verbs(name: &str) -> bool {
+    let lex = &LEXICON.name;
+    let verb_of = |words: &crate::lexicon::Words| words.iter().find(|v| name.starts_with(v.as_str())).map(|v| v.len());
+    let Some(first) = verb_of(&lex.object_taking_verbs) else {
+        return false;
+    };
+    let rest = &name[first..];
+    lex.meaning_verbs.has(rest) || lex.object_taking_verbs.has(rest)
 }
 
 /// Does the sentence around a bare 万/亿 figure speak of money?
