@@ -367,7 +367,7 @@ impl Reports {
             return Ok((record, false));
         }
         match self.store.insert_report(&record).await? {
-            InsertOutcome::Created(id) => Ok((self.get(id).await?, true)),
+            InsertOutcome::Created(stored) => Ok((*stored, true)),
             InsertOutcome::Existing(id) => Ok((self.get(id).await?, false)),
         }
     }

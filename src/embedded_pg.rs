@@ -4,8 +4,10 @@
 //!
 //! The server is a child process started from a dedicated keeper thread with
 //! PR_SET_PDEATHSIG, so it goes down (fast shutdown) when this process dies, however it
-//! dies; `stop` shuts it down explicitly and waits. As root, initdb and postgres run as
-//! the `postgres` user (they refuse root) in directories that user owns.
+//! dies. When it exits on its own after start-up (killed, crashed), the keeper starts it
+//! again on the same data dir, with backoff; `stop` shuts it down explicitly and waits.
+//! As root, initdb and postgres run as the `postgres` user (they refuse root) in
+//! directories that user owns.
 
 use std::ffi::CString;
 use std::fs::{self, OpenOptions};
@@ -13,9 +15,9 @@ use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::sync::Mutex;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -47,7 +49,7 @@ fn shared_buffers_mb() -> u64 {
 pub struct EmbeddedPostgres {
     data_dir: PathBuf,
     pgdata: PathBuf,
-    pid: i32,
+    shared: Arc<Shared>,
     keeper: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -159,8 +161,247 @@ fn tail_of(path: &Path) -> String {
     lines[lines.len().saturating_sub(15)..].join("\n")
 }
 
+fn init_cluster(bin: &Path, run_as: RunAs, pgdata: &Path, options: &Options) -> Result<()> {
+    fs::create_dir_all(pgdata)?;
+    fs::set_permissions(pgdata, fs::Permissions::from_mode(0o700))?;
+    run_as.own(pgdata)?;
+    tracing::info!(pgdata = %pgdata.display(), bin = %bin.display(), "initializing PostgreSQL cluster");
+    let mut initdb = run_as.command(&bin.join("initdb"));
+    initdb.arg("-D").arg(pgdata).args([
+        "-U",
+        SUPERUSER,
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    ]);
+    if options.no_fsync {
+        initdb.arg("--no-sync");
+    }
+    let out = initdb
+        .stdin(Stdio::null())
+        .output()
+        .context("running initdb")?;
+    if !out.status.success() {
+        bail!(
+            "initdb failed ({}): {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr),
+            if run_as.uid.is_some() {
+                "\n(as root the data directory and every parent of it must be reachable by the postgres user)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+/// The `postgres` command, logging to `<data_dir>/postgres.log`; reusable for restarts.
+fn postgres_command(
+    bin: &Path,
+    run_as: RunAs,
+    data_dir: &Path,
+    pgdata: &Path,
+    options: &Options,
+) -> Result<Command> {
+    let log_path = data_dir.join("postgres.log");
+    let log = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)?;
+    run_as.own(&log_path)?;
+    let mut postgres = run_as.command(&bin.join("postgres"));
+    postgres
+        .arg("-D")
+        .arg(pgdata)
+        .arg("-p")
+        .arg(PORT.to_string())
+        .args(["-c", "listen_addresses="])
+        .arg("-c")
+        .arg(format!("unix_socket_directories={}", pgdata.display()))
+        .args(["-c", "unix_socket_permissions=0700"])
+        .arg("-c")
+        .arg(format!("shared_buffers={}MB", shared_buffers_mb()))
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    if options.no_fsync {
+        postgres.args([
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+        ]);
+    }
+    // SAFETY: only async-signal-safe calls (prctl, getppid) between fork and exec.
+    unsafe {
+        let parent = libc::getpid();
+        postgres.pre_exec(move || {
+            // SIGINT is PostgreSQL's fast shutdown.
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if libc::getppid() != parent {
+                return Err(std::io::Error::other(
+                    "parent exited before postgres started",
+                ));
+            }
+            Ok(())
+        });
+    }
+    Ok(postgres)
+}
+
+/// What the keeper thread and `stop` share.
+#[derive(Default)]
+struct Shared {
+    state: Mutex<State>,
+    /// Wakes the keeper from its backoff sleep when `stop` is called.
+    wake: Condvar,
+    restarts: AtomicU64,
+}
+
+#[derive(Default)]
+struct State {
+    /// The running postmaster; `None` once it has exited (it is reaped only after this is cleared,
+    /// so a signal sent to this pid never reaches a recycled one).
+    pid: Option<i32>,
+    /// `stop` was called: an exit is expected.
+    stopping: bool,
+    /// Start-up is over: an unexpected exit is restarted rather than reported to `start`.
+    supervised: bool,
+}
+
+impl State {
+    fn restarts_on_exit(&self) -> bool {
+        self.supervised && !self.stopping
+    }
+}
+
+impl Shared {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn signal(&self, signal: libc::c_int) {
+        if let Some(pid) = self.state().pid {
+            // SAFETY: kill with the pid of our unreaped child.
+            unsafe { libc::kill(pid, signal) };
+        }
+    }
+}
+
+/// Restart delays: 0.5 s doubling to 10 s, back to 0.5 s after a server stayed up a while.
+struct Backoff {
+    next: Duration,
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_millis(500);
+    const MAX: Duration = Duration::from_secs(10);
+    const STABLE: Duration = Duration::from_secs(30);
+
+    fn new() -> Backoff {
+        Backoff { next: Self::FIRST }
+    }
+
+    /// The delay before the next start, given how long the last server ran.
+    fn after(&mut self, ran: Duration) -> Duration {
+        if ran >= Self::STABLE {
+            self.next = Self::FIRST;
+        }
+        let delay = self.next;
+        self.next = (self.next * 2).min(Self::MAX);
+        delay
+    }
+}
+
+/// The keeper thread: forks postgres and waits for it, restarting it after an unexpected exit
+/// until `stop`. It forks every postmaster itself: the parent-death signal is tied to the thread
+/// that forked, not to the process. The first fork's result goes to `first`.
+fn keep(mut postgres: Command, shared: &Shared, first: mpsc::Sender<std::io::Result<i32>>) {
+    let child = match spawn_unless_stopping(&mut postgres, shared) {
+        Some(Ok(child)) => child,
+        Some(Err(e)) => {
+            let _ = first.send(Err(e));
+            return;
+        }
+        None => return,
+    };
+    let _ = first.send(Ok(child.id() as i32));
+    let (mut running, mut started) = (Some(child), Instant::now());
+    let mut backoff = Backoff::new();
+    loop {
+        if let Some(child) = running.take() {
+            let status = wait_then_forget(child, shared);
+            if !shared.state().restarts_on_exit() {
+                tracing::info!(?status, "embedded PostgreSQL exited");
+                return;
+            }
+            tracing::warn!(?status, "embedded PostgreSQL exited unexpectedly");
+        }
+        let delay = backoff.after(started.elapsed());
+        if !sleep_unless_stopping(shared, delay) {
+            return;
+        }
+        let restarts = shared.restarts.fetch_add(1, Ordering::Relaxed) + 1;
+        tracing::warn!(restarts, after = ?delay, "restarting embedded PostgreSQL");
+        match spawn_unless_stopping(&mut postgres, shared) {
+            Some(Ok(child)) => (running, started) = (Some(child), Instant::now()),
+            Some(Err(e)) => tracing::error!(error = %e, "embedded PostgreSQL did not start"),
+            None => return,
+        }
+    }
+}
+
+/// Forks postgres, unless `stop` was called; the pid is recorded under the same lock.
+fn spawn_unless_stopping(
+    postgres: &mut Command,
+    shared: &Shared,
+) -> Option<std::io::Result<std::process::Child>> {
+    let mut state = shared.state();
+    if state.stopping {
+        return None;
+    }
+    let spawned = postgres.spawn();
+    if let Ok(child) = &spawned {
+        state.pid = Some(child.id() as i32);
+    }
+    Some(spawned)
+}
+
+/// Waits for `child` to exit, clears its pid, then reaps it.
+fn wait_then_forget(
+    mut child: std::process::Child,
+    shared: &Shared,
+) -> std::io::Result<ExitStatus> {
+    // SAFETY: waitid on our own child with a zeroed siginfo; WNOWAIT leaves it unreaped.
+    let waited = || unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        libc::waitid(libc::P_PID, child.id(), &mut info, libc::WEXITED | libc::WNOWAIT) == 0
+    };
+    while !waited() && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {}
+    shared.state().pid = None;
+    child.wait()
+}
+
+/// Sleeps `delay`, or less if `stop` is called; false if it was.
+fn sleep_unless_stopping(shared: &Shared, delay: Duration) -> bool {
+    let state = shared.state();
+    let (state, _) = shared
+        .wake
+        .wait_timeout_while(state, delay, |s| !s.stopping)
+        .unwrap_or_else(|e| e.into_inner());
+    !state.stopping
+}
+
 impl EmbeddedPostgres {
-    /// Initializes `data_dir` if needed and starts the server; returns once it accepts connections.
+    /// Initializes `data_dir` if needed and starts the server; returns once it accepts
+    /// connections. From then on an unexpected exit restarts it (see `keep`).
     pub fn start(data_dir: &Path, options: &Options) -> Result<EmbeddedPostgres> {
         let bin = find_bin_dir()?;
         let run_as = RunAs::detect()?;
@@ -176,105 +417,17 @@ impl EmbeddedPostgres {
                 data_dir.display()
             );
         }
-
         if !pgdata.join("PG_VERSION").is_file() {
-            fs::create_dir_all(&pgdata)?;
-            fs::set_permissions(&pgdata, fs::Permissions::from_mode(0o700))?;
-            run_as.own(&pgdata)?;
-            tracing::info!(pgdata = %pgdata.display(), bin = %bin.display(), "initializing PostgreSQL cluster");
-            let mut initdb = run_as.command(&bin.join("initdb"));
-            initdb.arg("-D").arg(&pgdata).args([
-                "-U",
-                SUPERUSER,
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-            ]);
-            if options.no_fsync {
-                initdb.arg("--no-sync");
-            }
-            let out = initdb
-                .stdin(Stdio::null())
-                .output()
-                .context("running initdb")?;
-            if !out.status.success() {
-                bail!(
-                    "initdb failed ({}): {}{}",
-                    out.status,
-                    String::from_utf8_lossy(&out.stderr),
-                    if run_as.uid.is_some() {
-                        "\n(as root the data directory and every parent of it must be reachable by the postgres user)"
-                    } else {
-                        ""
-                    }
-                );
-            }
+            init_cluster(&bin, run_as, &pgdata, options)?;
         }
-
-        let log_path = data_dir.join("postgres.log");
-        let log = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log_path)?;
-        run_as.own(&log_path)?;
-        let mut postgres = run_as.command(&bin.join("postgres"));
-        postgres
-            .arg("-D")
-            .arg(&pgdata)
-            .arg("-p")
-            .arg(PORT.to_string())
-            .args(["-c", "listen_addresses="])
-            .arg("-c")
-            .arg(format!("unix_socket_directories={}", pgdata.display()))
-            .args(["-c", "unix_socket_permissions=0700"])
-            .arg("-c")
-            .arg(format!("shared_buffers={}MB", shared_buffers_mb()))
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log);
-        if options.no_fsync {
-            postgres.args([
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-            ]);
-        }
-        // SAFETY: only async-signal-safe calls (prctl, getppid) between fork and exec.
-        unsafe {
-            let parent = libc::getpid();
-            postgres.pre_exec(move || {
-                // SIGINT is PostgreSQL's fast shutdown.
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                if libc::getppid() != parent {
-                    return Err(std::io::Error::other(
-                        "parent exited before postgres started",
-                    ));
-                }
-                Ok(())
-            });
-        }
-
-        // The keeper thread forks postgres and lives exactly as long as it: the parent-death
-        // signal is tied to the thread that forked, not to the process.
+        let postgres = postgres_command(&bin, run_as, &data_dir, &pgdata, options)?;
+        let shared = Arc::new(Shared::default());
         let (pid_tx, pid_rx) = mpsc::channel();
         let keeper = std::thread::Builder::new()
             .name("embedded-postgres".into())
-            .spawn(move || match postgres.spawn() {
-                Ok(mut child) => {
-                    let _ = pid_tx.send(Ok(child.id() as i32));
-                    let status = child.wait();
-                    tracing::info!(?status, "embedded PostgreSQL exited");
-                }
-                Err(e) => {
-                    let _ = pid_tx.send(Err(e));
-                }
+            .spawn({
+                let shared = shared.clone();
+                move || keep(postgres, &shared, pid_tx)
             })?;
         let pid = pid_rx
             .recv()
@@ -283,21 +436,22 @@ impl EmbeddedPostgres {
         let server = EmbeddedPostgres {
             data_dir,
             pgdata,
-            pid,
+            shared,
             keeper: Mutex::new(Some(keeper)),
         };
         server
-            .wait_ready(Duration::from_secs(60))
+            .wait_ready(pid, Duration::from_secs(60))
             .inspect_err(|_| server.stop())?;
+        server.shared.state().supervised = true;
         tracing::info!(pid, socket_dir = %server.pgdata.display(), "embedded PostgreSQL ready");
         Ok(server)
     }
 
     /// Waits for postmaster.pid to say "ready" (what `pg_ctl -w` waits for).
-    fn wait_ready(&self, timeout: Duration) -> Result<()> {
+    fn wait_ready(&self, pid: i32, timeout: Duration) -> Result<()> {
         let deadline = Instant::now() + timeout;
         loop {
-            if !self.is_running() {
+            if self.pid() != Some(pid) {
                 bail!(
                     "postgres exited during start-up; end of {}:\n{}",
                     self.log_path().display(),
@@ -306,7 +460,7 @@ impl EmbeddedPostgres {
             }
             if let Ok(pidfile) = fs::read_to_string(self.pgdata.join("postmaster.pid")) {
                 let lines: Vec<&str> = pidfile.lines().collect();
-                if lines.first().map(|l| l.trim()) == Some(&self.pid.to_string()[..])
+                if lines.first().map(|l| l.trim()) == Some(&pid.to_string()[..])
                     && lines.get(7).map(|l| l.trim()) == Some("ready")
                 {
                     return Ok(());
@@ -322,14 +476,6 @@ impl EmbeddedPostgres {
         }
     }
 
-    fn is_running(&self) -> bool {
-        self.keeper
-            .lock()
-            .unwrap()
-            .as_ref()
-            .is_some_and(|k| !k.is_finished())
-    }
-
     pub fn log_path(&self) -> PathBuf {
         self.data_dir.join("postgres.log")
     }
@@ -338,8 +484,14 @@ impl EmbeddedPostgres {
         &self.data_dir
     }
 
-    pub fn pid(&self) -> i32 {
-        self.pid
+    /// The running postmaster's pid; `None` while it is down (between restarts, after `stop`).
+    pub fn pid(&self) -> Option<i32> {
+        self.shared.state().pid
+    }
+
+    /// How many times the server was restarted after exiting unexpectedly.
+    pub fn restarts(&self) -> u64 {
+        self.shared.restarts.load(Ordering::Relaxed)
     }
 
     /// Connection options for `database` as the superuser, over the Unix socket.
@@ -374,21 +526,20 @@ impl EmbeddedPostgres {
         let Some(keeper) = self.keeper.lock().unwrap().take() else {
             return;
         };
-        // SAFETY: kill with a pid we spawned; the keeper has not reaped it while running.
-        if !keeper.is_finished() {
-            unsafe { libc::kill(self.pid, libc::SIGINT) };
-        }
+        self.shared.state().stopping = true;
+        self.shared.wake.notify_all();
+        self.shared.signal(libc::SIGINT);
         let deadline = Instant::now() + Duration::from_secs(30);
         while !keeper.is_finished() {
             if Instant::now() > deadline {
-                // SAFETY: as above; SIGQUIT is immediate shutdown.
-                unsafe { libc::kill(self.pid, libc::SIGQUIT) };
+                // SIGQUIT is immediate shutdown.
+                self.shared.signal(libc::SIGQUIT);
                 break;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
         let _ = keeper.join();
-        tracing::info!(pid = self.pid, "embedded PostgreSQL stopped");
+        tracing::info!("embedded PostgreSQL stopped");
     }
 }
 

@@ -4,14 +4,12 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use common::seed;
+use common::serve::{free_port, Serve, BIN};
 use govreport::domain::hex_sha256;
 use govreport::proto::v1 as pb;
-
-const BIN: &str = env!("CARGO_BIN_EXE_govreport");
 
 fn seed_path(prefix: &str) -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds");
@@ -137,72 +135,6 @@ fn quantities_answers_one_json_line_per_input_line() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("line 1"));
 }
 
-struct Serve {
-    child: Child,
-}
-
-impl Serve {
-    fn start(data_dir: &std::path::Path, port: u16) -> Serve {
-        let child = Command::new(BIN)
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--data-dir",
-            ])
-            .arg(data_dir)
-            .env_remove("DATABASE_URL")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let serve = Serve { child };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let ok = Command::new(BIN)
-                .args(["healthcheck", "--addr", &format!("http://127.0.0.1:{port}")])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .unwrap();
-            if ok.success() {
-                return serve;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "govreport serve did not become healthy"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    /// SIGTERM, then the exit status.
-    fn terminate(mut self) -> std::process::ExitStatus {
-        // SAFETY: signalling our own child by pid.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-        self.child.wait().unwrap()
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            // SAFETY: as above; a failed test must not leave the server running.
-            unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
     let dir = tempfile::Builder::new()
@@ -210,12 +142,7 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
         .tempdir()
         .unwrap();
     let port = free_port();
-    let server = tokio::task::spawn_blocking({
-        let path = dir.path().to_owned();
-        move || Serve::start(&path, port)
-    })
-    .await
-    .unwrap();
+    let server = Serve::started(dir.path(), port).await;
     let url = format!("http://127.0.0.1:{port}");
     let mut client = pb::report_service_client::ReportServiceClient::connect(url.clone())
         .await
@@ -247,12 +174,7 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
         "the embedded PostgreSQL was stopped"
     );
 
-    let server = tokio::task::spawn_blocking({
-        let path = dir.path().to_owned();
-        move || Serve::start(&path, port)
-    })
-    .await
-    .unwrap();
+    let server = Serve::started(dir.path(), port).await;
     let mut client = pb::report_service_client::ReportServiceClient::connect(url)
         .await
         .unwrap();

@@ -155,7 +155,7 @@ async fn loaded() -> (TestServer, Vec<uuid::Uuid>) {
     let mut ids = Vec::new();
     for r in reports() {
         match server.store.insert_report(&r).await.unwrap() {
-            govreport::store::reports::InsertOutcome::Created(id) => ids.push(id),
+            govreport::store::reports::InsertOutcome::Created(stored) => ids.push(stored.id.unwrap()),
             _ => panic!("fixture stored twice"),
         }
     }

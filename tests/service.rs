@@ -574,7 +574,7 @@ async fn delete_report_removes_it_and_its_indicators() {
         .await
         .unwrap();
     let id = match report {
-        govreport::store::reports::InsertOutcome::Created(id) => id.to_string(),
+        govreport::store::reports::InsertOutcome::Created(stored) => stored.id.unwrap().to_string(),
         _ => panic!("fixture already stored"),
     };
     let kept = server

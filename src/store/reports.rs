@@ -1,7 +1,7 @@
 //! Reports: insert (one transaction with all rows), read back, list, delete.
 
 use serde::Serialize;
-use sqlx::{Postgres, QueryBuilder, Row};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{codes, indicators, page_token, Store};
@@ -9,7 +9,8 @@ use crate::domain::{ReportRecord, SectionRecord};
 use crate::error::{Error, Result};
 
 pub enum InsertOutcome {
-    Created(Uuid),
+    /// Stored by this call, as read back before the commit: once committed, nothing can fail.
+    Created(Box<ReportRecord>),
     /// The same text from the same source was already stored under this id.
     Existing(Uuid),
 }
@@ -48,6 +49,39 @@ fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
         sections: Vec::new(),
         indicators: Vec::new(),
     })
+}
+
+/// A report with its sections and indicators, on `conn` (inside a transaction, it sees its writes).
+async fn read_report(conn: &mut PgConnection, id: Uuid) -> Result<Option<ReportRecord>> {
+    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.id = $1");
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut report = report_from_row(&row)?;
+    let rows = sqlx::query(
+        "SELECT title, marker, level, kind, span_start, span_end FROM sections WHERE report_id = $1 ORDER BY ord",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        report.sections.push(SectionRecord {
+            title: row.try_get("title")?,
+            marker: row.try_get("marker")?,
+            level: row.try_get::<i16, _>("level")? as u8,
+            kind: codes::parse_section_kind(row.try_get("kind")?)?,
+            span: (
+                row.try_get::<i32, _>("span_start")? as u32,
+                row.try_get::<i32, _>("span_end")? as u32,
+            ),
+        });
+    }
+    report.indicators = indicators::of_report(conn, id).await?;
+    Ok(Some(report))
 }
 
 fn to_i32(n: u32) -> i32 {
@@ -116,43 +150,17 @@ impl Store {
         .await?;
 
         indicators::insert_all(&mut tx, id, report).await?;
+        let stored = read_report(&mut tx, id)
+            .await?
+            .ok_or_else(|| Error::Internal("report not visible in its own transaction".into()))?;
         tx.commit().await?;
-        Ok(InsertOutcome::Created(id))
+        Ok(InsertOutcome::Created(Box::new(stored)))
     }
 
     /// A report with its sections and indicators.
     pub async fn get_report(&self, id: Uuid) -> Result<Option<ReportRecord>> {
         // One connection for its three statements (see `query_indicators`).
-        let mut conn = self.pool.acquire().await?;
-        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.id = $1");
-        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let mut report = report_from_row(&row)?;
-        let rows = sqlx::query(
-            "SELECT title, marker, level, kind, span_start, span_end FROM sections WHERE report_id = $1 ORDER BY ord",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in rows {
-            report.sections.push(SectionRecord {
-                title: row.try_get("title")?,
-                marker: row.try_get("marker")?,
-                level: row.try_get::<i16, _>("level")? as u8,
-                kind: codes::parse_section_kind(row.try_get("kind")?)?,
-                span: (
-                    row.try_get::<i32, _>("span_start")? as u32,
-                    row.try_get::<i32, _>("span_end")? as u32,
-                ),
-            });
-        }
-        report.indicators = indicators::of_report(&mut conn, id).await?;
-        Ok(Some(report))
+        read_report(&mut *self.pool.acquire().await?, id).await
     }
 
     /// Reports newest first, without sections and indicators.

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod calls;
+pub mod serve;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
