@@ -37,7 +37,12 @@ pub(super) fn noun_phrase(tokens: &[Token]) -> Option<(usize, usize)> {
             _ => return noun_end.map(|e| (e, i)),
         }
     }
-    None
+    // 项目进展: a verb used as a noun after the last noun ends the words as a predicate would.
+    // (not 省属企业划转属地管理: a verb inside the words already began the predicate)
+    let (last, end) = (tokens.last()?, noun_end?);
+    let first_noun = tokens.iter().position(|t| is_noun(t.tag))?;
+    let verb_inside = tokens[first_noun..].iter().any(|t| t.tag == Tag::Verb);
+    (last.tag == Tag::VerbNoun && end <= last.start && !verb_inside).then_some((end, tokens.len() - 1))
 }
 
 /// The words after a subject count, split into its noun phrase and its predicate
@@ -57,7 +62,9 @@ pub fn split(after: &str) -> Option<(String, String)> {
     let (end, p) = noun_phrase(&tokens)?;
     let first = tokens[p].tag;
     let ends_in_noun = tokens.last().is_some_and(|t| is_noun(t.tag));
-    let sure = matches!(first, Tag::Preposition | Tag::Adverb);
+    // 项目进展顺利: an adjective or a verb used as a noun closing the words says how it went.
+    let closing_state = matches!(first, Tag::Adjective | Tag::VerbNoun) && p + 1 == tokens.len();
+    let sure = matches!(first, Tag::Preposition | Tag::Adverb) || closing_state;
     let cut = sure || (first == Tag::Verb && (!ends_in_noun || end <= 2));
     (cut && end >= 2).then(|| (chars[..end].iter().collect(), chars[end..].iter().collect()))
 }
