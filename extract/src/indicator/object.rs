@@ -37,13 +37,13 @@ pub fn action(text: &[char], from: usize, clause_end: usize) -> Option<(String, 
         _ => false,
     };
     let p = (first_noun + 1..tokens.len()).find(|&i| starts(i))?;
-    let lex = (&LEXICON.figure, &LEXICON.name);
+    let words = &LEXICON.figure;
     let carries = |t: &Token| {
         let w = token::word(text, t);
-        lex.0.carrier_verbs.has(&w) || lex.1.filler_verbs.has(&w) && w.chars().count() >= 2
+        words.carrier_verbs.has(&w) || subject::is_filler(&w)
     };
     let predicate: Vec<&Token> = tokens[p..].iter().take_while(|t| t.tag != Tag::Punctuation).collect();
-    let quoted = tokens.get(p + predicate.len()).is_some_and(|t| lex.0.open_quotes.has(text[t.start]));
+    let quoted = tokens.get(p + predicate.len()).is_some_and(|t| words.open_quotes.has(text[t.start]));
     let lead = |t: &&Token| carries(t) || matches!(t.tag, Tag::Adverb | Tag::Numeral | Tag::Quantifier | Tag::Particle);
     let mut kept: Vec<&Token> = predicate.into_iter().skip_while(lead).filter(|t| t.tag != Tag::Particle).collect();
     // 全面排查, 有效救助: the manner of the action goes.

@@ -21,6 +21,12 @@ fn len(t: &Token) -> usize {
     t.end - t.start
 }
 
+/// A filler verb of two characters or more (完成, 实现): the one-character ones (超, 获, 为) are also
+/// pieces of other words (超长期国债), so they are not taken alone.
+pub(super) fn is_filler(word: &str) -> bool {
+    word.chars().count() >= 2 && LEXICON.name.filler_verbs.has(word)
+}
+
 /// Where the noun phrase at the head of `tokens` ends, and the index of the token that starts the
 /// predicate. Verbs before the first noun modify it (水毁修复任务, 造纸企业), and so does a verb right
 /// before a noun (重点排污企业, 垃圾处理场); a one-character word right after a noun is the end of a word
@@ -54,7 +60,7 @@ pub(super) fn noun_phrase(tokens: &[Token]) -> Option<(usize, usize)> {
 pub fn split(after: &str) -> Option<(String, String)> {
     let chars: Vec<char> = after.chars().collect();
     let lex = &LEXICON.name;
-    let filler = word_at(&chars, 0, &lex.filler_verbs).is_some_and(|w| w.chars().count() >= 2);
+    let filler = word_at(&chars, 0, &lex.filler_verbs).is_some_and(is_filler);
     if filler || word_at(&chars, 0, &lex.all_of_them).is_some() {
         return None;
     }
@@ -113,7 +119,7 @@ pub fn noun_run_end(text: &[char], from: usize, to: usize) -> Option<usize> {
     let ends = |t: &Token| {
         let w = token::word(text, t);
         let said_of_it = lex.state_verbs.has(&w) || lex.all_of_them.has(&w) || lex.done_adverbs.has(&w);
-        said_of_it || lex.filler_verbs.has(&w) && len(t) >= 2
+        said_of_it || is_filler(&w)
     };
     let mut noun_end = None;
     for (i, t) in tokens.iter().enumerate() {
