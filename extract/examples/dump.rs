@@ -3,6 +3,7 @@
 //!
 //!   dump parse FILE      → {"report": {...}} (snake_case JSON of the model)
 //!   dump quantities      ← JSON lines {"text": "..."}, → {"quantities": [...]}
+//!   dump tokens          ← lines of text, → word/tag per token
 
 use std::io::{BufRead, Read, Write};
 
@@ -39,6 +40,16 @@ fn main() {
                 writeln!(out, "{}", serde_json::json!({ "quantities": qs })).unwrap();
             }
         }
-        _ => eprintln!("usage: dump parse FILE | dump quantities"),
+        Some("tokens") => {
+            for line in std::io::stdin().lock().lines() {
+                let chars: Vec<char> = line.unwrap().chars().collect();
+                let words: Vec<String> = govreport_extract::token::tokens(&chars, 0, chars.len())
+                    .iter()
+                    .map(|t| format!("{}/{:?}", govreport_extract::token::word(&chars, t), t.tag))
+                    .collect();
+                println!("{}", words.join(" "));
+            }
+        }
+        _ => eprintln!("usage: dump parse FILE | dump quantities | dump tokens"),
     }
 }

@@ -163,7 +163,8 @@ pub fn year_after(raw: &[char], marks: &crate::lexicon::Chars) -> Option<i32> {
     digits.iter().collect::<String>().parse().ok()
 }
 
-/// Is `text[a..b]` only a to-verb (整合为, 增加到, 压减至…)?
+/// Is `text[a..b]` only a to-verb (整合为, 增加到, 压减至, or any verb ending in 到/至: 拓展到, 调至)?
 pub fn is_to_verb(text: &[char], a: usize, b: usize) -> bool {
-    b > a && word_at(text, a, &LEXICON.name.to_verbs).is_some_and(|w| a + w.chars().count() == b)
+    let listed = word_at(text, a, &LEXICON.name.to_verbs).is_some_and(|w| a + w.chars().count() == b);
+    b > a && (listed || name::to_verb_start(text, a, b) == Some(a))
 }

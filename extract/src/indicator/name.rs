@@ -116,6 +116,10 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
                 b -= w.chars().count();
             }
         }
+        // 生猪产能恢复到243万头: the figure is the level reached; the verb that reached it goes.
+        if let Some(v) = to_verb_start(text, a, b).filter(|&v| v >= a + 2) {
+            b = v;
+        }
         // 解决了9个, 投资完成了1.29亿元: an aspect particle ends no name.
         b = skip_each_back(text, b, a, &lex.tail_words);
         // 销售额在5000万元以上: a particle before the number is no part of the name.
@@ -128,6 +132,16 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
             return b;
         }
     }
+}
+
+/// Where a verb ending in 到/至 (拓展到, 调至, 恢复到) that ends `text[a..b]` starts, if one does.
+pub fn to_verb_start(text: &[char], a: usize, b: usize) -> Option<usize> {
+    if b < a + 2 || !LEXICON.figure.to_marks.has(text[b - 1]) {
+        return None;
+    }
+    let tokens = crate::token::tokens(text, a, b - 1);
+    let verb = |t: &&crate::token::Token| matches!(t.tag, crate::token::Tag::Verb | crate::token::Tag::VerbNoun);
+    tokens.last().filter(|t| verb(t) && t.end == b - 1).map(|t| t.start)
 }
 
 /// Removes multi-character filler verbs inside a name (各行政村实现集体经济总收入 → 各行政村集体经济总收入).

@@ -466,15 +466,23 @@ fn coverage(ctx: &mut Ctx, f: &Frame, _: &Named) -> Option<String> {
     joins::coverage(ctx.text, (f.cs, f.ce), ctx.sq[f.qi].start, &f.after)
 }
 
-/// 由162个整合为123个, 从3.2万户增加到4.1万户: the earlier figure is the old one, of the subject before 由/从.
-fn from_to_old(ctx: &mut Ctx, f: &Frame, _: &Named) -> Option<String> {
+/// 由162个整合为123个, 从3.2万户增加到4.1万户, 由2005年的21.5万辆发展到72万辆: the earlier figure is the
+/// old one, of the subject before 由/从.
+fn from_to_old(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
     let (text, q) = (ctx.text, &ctx.sq[f.qi]);
     let nq = ctx.sq.get(f.qi + 1)?;
-    let from_mark = q.start > f.cs && LEXICON.figure.from_marks.has(text[q.start - 1]);
-    if !from_mark || !is_to_verb(text, q.end, nq.start) {
+    let words = &LEXICON.figure;
+    let right_after_mark = q.start > f.cs && words.from_marks.has(text[q.start - 1]);
+    let after_base_year = year_after(&text[f.from..q.start], &words.base_year_marks).is_some();
+    if !(right_after_mark || after_base_year) || !is_to_verb(text, q.end, nq.start) {
         return None;
     }
-    let subject = name::before_words(text, f.from, q.start - 1);
+    // 由2011年的70%: the words before already stop at 由 (and may have been refined: 占…比重); the to-verb
+    // after the figure is no part of them.
+    let subject = match right_after_mark {
+        true => name::before_words(text, f.from, q.start - 1),
+        false => n.name.strip_suffix(f.after.as_str()).unwrap_or(&n.name).to_string(),
+    };
     if subject.is_empty() {
         return None;
     }
