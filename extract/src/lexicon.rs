@@ -285,6 +285,7 @@ pub struct FigureWords {
     pub bullets: Chars,
     pub marker_ends: Chars,
     pub comparing_units: Words,
+    pub class_units: Words,
     pub points_units: Words,
     pub not_measure_before: Chars,
     pub not_measure_after: Chars,

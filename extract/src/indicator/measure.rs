@@ -16,6 +16,10 @@ pub fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> 
     if prev.is_some_and(|c| words.not_measure_before.has(c)) || next.is_some_and(|c| words.not_measure_after.has(c)) {
         return false;
     }
+    // 110千伏变电站4座: a voltage before a noun says which class of station or line, not how much.
+    if words.class_units.has(&q.q.unit) && next.is_some_and(is_han) {
+        return false;
+    }
     // “1586”专项行动, “1+4”制度体系
     let quoted = |c: Option<char>, w: &Chars| c.is_some_and(|c| w.has(c));
     if quoted(prev, &words.open_quotes) && quoted(next, &words.close_quotes) {
