@@ -175,12 +175,22 @@ fn object_of_action(ctx: &Ctx, f: &Frame) -> Option<String> {
 /// 12个棚改配套基础设施项目开工建设: a count heading its clause is named by its noun, not by what the
 /// clause says of it (棚改配套基础设施项目).
 fn subject_count(ctx: &Ctx, f: &Frame) -> Option<String> {
-    let (name, subject) = may_head_clause(f, unit(ctx, f)).then(|| counted(ctx, f))?;
+    let (name, subject) = clause_head(ctx, f).map(|_| counted(ctx, f))?;
     subject.then_some(name)
 }
 
-fn may_head_clause(f: &Frame, unit: &str) -> bool {
-    f.prev_end.is_none() && counts_things(unit)
+/// Where the words that may hold a verb before a count of things start: the clause head, or the count itself
+/// when it follows a figure and 的 (总投资34亿元的15个项目具备开工条件: the figure only describes it).
+fn clause_head(ctx: &Ctx, f: &Frame) -> Option<usize> {
+    let start = ctx.sq[f.qi].start;
+    let possessive = &LEXICON.figure.possessive;
+    let described = f.prev_end.is_some_and(|e| ctx.text[e..start].iter().copied().eq(possessive.chars()));
+    let head = match f.prev_end {
+        None => f.cs,
+        Some(_) if described => start,
+        Some(_) => return None,
+    };
+    counts_things(unit(ctx, f)).then_some(head)
 }
 
 /// 建成12个美丽乡村示范村: the noun the figure counts, with the verb before it.
@@ -216,7 +226,7 @@ fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
             if name::starts_with_light_verb(&lead) {
                 lead.clear();
             }
-        } else if !reworded && may_head_clause(f, unit(ctx, f)) && subject::heads_clause(ctx.text, f.cs, ctx.sq[f.qi].start) {
+        } else if !reworded && clause_head(ctx, f).is_some_and(|h| subject::heads_clause(ctx.text, h, ctx.sq[f.qi].start)) {
             if let Some(noun) = subject::name(&after) {
                 after = noun;
                 subject = true;
