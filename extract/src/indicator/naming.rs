@@ -93,8 +93,10 @@ fn words_before(_: &Ctx, f: &Frame) -> Option<String> {
 /// (农村水厂建设投资), read as the count's own words are (15个项目具备开工条件 → 具备开工条件项目).
 fn spending_of_counted(ctx: &Ctx, f: &Frame) -> Option<String> {
     let words = &LEXICON.figure;
-    // 投资, 总投资: the spending, with at most an attribute before it.
-    let spent = words.spending_words.ending(&f.before).is_some() && f.before.chars().count() <= 3;
+    // 投资, 总投资: the spending, with at most an attribute before it (and the examples of a list ending in 等
+    // before that: 宇雕起重设备、通达医药等总投资34亿元的15个项目).
+    let spending = f.before.rsplit(|c| words.list_ends.has(c)).next().unwrap_or_default();
+    let spent = words.spending_words.ending(spending).is_some() && spending.chars().count() <= 3;
     let spent = spent && words.money_unit == unit(ctx, f);
     let count = f.qi + 1;
     let counted_next = ctx.sq.get(count).is_some_and(|c| c.start == f.after_skip + words.possessive.chars().count());
@@ -104,7 +106,7 @@ fn spending_of_counted(ctx: &Ctx, f: &Frame) -> Option<String> {
     let end = ctx.next_cut_start(count, f.ce);
     let after = name::after_words(ctx.text, ctx.sq[count].end, end);
     let noun = subject::name(&after).unwrap_or(after);
-    (noun.chars().count() >= 2).then(|| format!("{noun}{}", f.before))
+    (noun.chars().count() >= 2).then(|| format!("{noun}{spending}"))
 }
 
 /// 投资1100万元新建污水管线2847米: money spent on an action is named by that action (新建污水管线投资).
