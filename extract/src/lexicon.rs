@@ -191,7 +191,7 @@ pub struct NameWords {
     pub done_ends: Words,
     pub new_prefix: Chars,
     pub verb_joiners: Words,
-    pub places: Vec<String>,
+    pub places: Words,
     pub place_adverbs: Words,
     pub measures: Vec<(String, String)>,
 }

@@ -35,6 +35,7 @@ pub const FIRST_NAME: &[FirstName] = &[
     FirstName { rule: Rule::ShareWithProperty, apply: share_with_property },
     FirstName { rule: Rule::LevelOfNoun, apply: size_of_noun },
     FirstName { rule: Rule::LevelOfNoun, apply: measured_noun },
+    FirstName { rule: Rule::PlacesOfWork, apply: places_of_work },
     FirstName { rule: Rule::ObjectOfAction, apply: object_of_action },
     FirstName { rule: Rule::SubjectCount, apply: subject_count },
     FirstName { rule: Rule::LevelCountedNoun, apply: counted_noun },
@@ -152,6 +153,35 @@ fn measured_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
         None => name::before_first_verb(&after),
     };
     Some(format!("{noun}{}", f.before))
+}
+
+/// 完成了6个乡镇、81个村的垃圾一体化处理: places counted (alone or in a list of counts) by the work done in
+/// them, said after 的, are named by that work (垃圾一体化处理乡镇, 垃圾一体化处理村); the verb before goes.
+fn places_of_work(ctx: &Ctx, f: &Frame) -> Option<String> {
+    let (text, lex) = (ctx.text, &LEXICON.name);
+    let place = lex.places.iter().find(|p| **p == f.after)?;
+    let mut at = f.after_skip + place.chars().count();
+    // Past the other counts of the list: 、81个村, 41个村, 27346户.
+    let mut next = f.qi + 1;
+    while at < f.ce {
+        if let Some(q) = ctx.sq.get(next).filter(|q| q.start == at) {
+            at = q.end;
+            next += 1;
+        } else if let Some(w) = word_at(text, at, &lex.places) {
+            at += w.chars().count();
+        } else if LEXICON.figure.item_separators.has(text[at]) {
+            at += 1;
+        } else {
+            break;
+        }
+    }
+    let possessive = &LEXICON.figure.possessive;
+    if !counts_things(unit(ctx, f)) || !starts_at(text, at, possessive) {
+        return None;
+    }
+    let start = at + possessive.chars().count();
+    let work = name::after_words(text, start, ctx.next_cut_start(next.saturating_sub(1), f.ce).max(start));
+    (work.chars().count() >= 2).then(|| format!("{work}{place}"))
 }
 
 /// 对95名困难群众实施了有效救助: the things a frame fronts, named by the action done to them (救助困难群众).

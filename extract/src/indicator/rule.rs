@@ -15,6 +15,8 @@ pub enum Rule {
     ShareWithProperty,
     /// A count heading its clause, named by its noun without the predicate (12个…项目开工建设).
     SubjectCount,
+    /// Places counted by the work done in them, said after 的 (6个乡镇、81个村的垃圾一体化处理 → 垃圾一体化处理村).
+    PlacesOfWork,
     /// Named by the action done to it, when a frame (对, 为) fronts it (对95名困难群众实施了救助).
     ObjectOfAction,
     /// 分别: names before, figures after, in order.
@@ -69,6 +71,7 @@ impl Rule {
             Rule::LevelCountedNoun => "level_counted_noun",
             Rule::ShareWithProperty => "share_with_property",
             Rule::SubjectCount => "subject_count",
+            Rule::PlacesOfWork => "places_of_work",
             Rule::ObjectOfAction => "object_of_action",
             Rule::Respectively => "respectively",
             Rule::PersonTimes => "person_times",
