@@ -108,3 +108,25 @@ fn search(chars: &[char], needle: &[char], from: usize) -> Option<usize> {
         chars[i..i + needle.len()] == *needle && !(i > 0 && (chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_figure_is_found_as_a_whole_number_after_the_one_before() {
+        let chars: Vec<char> = "增长15%，占5%，再占5%".chars().collect();
+        let five: Vec<char> = "5%".chars().collect();
+        assert_eq!(search(&chars, &five, 0), Some(7));
+        assert_eq!(search(&chars, &five, 8), Some(12));
+        assert_eq!(search(&chars, &[], 0), None);
+    }
+
+    #[test]
+    fn each_figure_has_its_place_in_its_sentence() {
+        let report = crate::parse("化解积案20件,其中国家级积案9件、省级积案11件。", &Default::default());
+        let l = Located::new(&report);
+        let places: Vec<_> = l.at.iter().map(|p| p.map(|p| (p.start, p.end))).collect();
+        assert_eq!(places, vec![Some((4, 7)), Some((15, 17)), Some((22, 25))]);
+    }
+}
