@@ -5,6 +5,7 @@
 //! quantities → split sentences and sections → assemble indicators.
 
 pub mod catalog;
+pub mod checks;
 mod decode;
 mod indicator;
 mod lexicon;

@@ -1,5 +1,6 @@
 //! Property tests: whatever comes in, the engine does not panic, every span
-//! lies inside the caller's text (code points) and every value is finite.
+//! lies inside the caller's text (code points) and every value is finite; the
+//! consistency checks of any report do not panic and name its own indicators.
 
 use govreport_extract::{decode, parse, quantities, Hints, Report, Span};
 use proptest::prelude::*;
@@ -198,6 +199,18 @@ fn check_report(text: &str, report: &Report) -> Result<(), TestCaseError> {
     }
     for s in &report.sections {
         check_span(s.span, len)?;
+    }
+    check_checks(report)
+}
+
+/// The consistency checks of any report name its own indicators, with finite figures.
+fn check_checks(report: &Report) -> Result<(), TestCaseError> {
+    for c in govreport_extract::checks::check(report) {
+        prop_assert!(!c.indicators.is_empty() && c.indicators.len() == c.spans.len());
+        for (&i, span) in c.indicators.iter().zip(&c.spans) {
+            prop_assert!(report.indicators.get(i).is_some_and(|ind| ind.span == *span));
+        }
+        prop_assert!(c.expected.is_finite() && c.stated.is_finite() && c.tolerance >= 0.0, "{c:?}");
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! The one runner for the rule corpora in `tests/corpus/*.toml`.
 //!
 //! A corpus file names its `target` (what is run on each case's text):
-//! `quantities`, `indicators`, `sections`, `metadata`, `catalog` or `tokens`
+//! `quantities`, `indicators`, `sections`, `metadata`, `catalog`, `checks` (the consistency checks of
+//! the parsed report) or `tokens`
 //! (one record: the words in order as `tokens`, and as `word/tag` in `tagged`). Each `[[case]]` has
 //! `text` and `expect` (and a `name` that a failure reports), a list of partial records: every expected record must
 //! match some output record on the fields it names (numbers within 1e-6).
@@ -50,6 +51,7 @@ fn run(target: &str, text: &str, hints: &Hints) -> Vec<Value> {
             report.sections.clear();
             to_json(&[report])
         }
+        "checks" => to_json(&govreport_extract::checks::check(&parse(text, hints))),
         "catalog" => to_json(govreport_extract::catalog::Catalog::embedded().link(text).as_slice()),
         "tokens" => vec![segmented(text)],
         other => panic!("unknown corpus target {other:?}"),
