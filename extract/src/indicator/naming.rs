@@ -500,7 +500,10 @@ fn attribute_of_changed(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
 fn part_of(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
     let start = ctx.sq[f.qi].start;
     let words = &LEXICON.figure;
-    words.part_cues.iter().any(|w| find(ctx.text, f.cs, start, w).is_some()).then(|| n.name.clone())
+    let cue_at = |w: &String| find(ctx.text, f.cs, start, w);
+    // 完成日常治理10幢(其中困难群众2幢)、腾空26幢: a 其中 inside brackets closed before the figure is not its.
+    let closed = |at: usize| ctx.text[at..start].iter().any(|&c| LEXICON.name.close_brackets.has(c));
+    words.part_cues.iter().filter_map(cue_at).any(|at| !closed(at)).then(|| n.name.clone())
 }
 
 /// 投放点实现45个村级、160个小区、198家企业全覆盖: what the subject covers, item by item.
