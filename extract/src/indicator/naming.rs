@@ -311,7 +311,10 @@ fn without_village_head(after: String) -> String {
     let words = &LEXICON.figure;
     let village = words.village.as_str();
     let kind_of = words.village_kinds.iter().any(|w| after.starts_with(w.as_str()));
-    if after.starts_with(village) && !kind_of && after.chars().count() > 3 {
+    // 村庄单元规划, 村民: 村 heading a word of its own is no counted village.
+    let chars: Vec<char> = after.chars().collect();
+    let own_word = token::tokens(&chars, 0, chars.len()).first().is_some_and(|t| t.end - t.start == village.chars().count());
+    if after.starts_with(village) && own_word && !kind_of && chars.len() > 3 {
         after[village.len()..].to_string()
     } else {
         after
