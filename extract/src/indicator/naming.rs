@@ -212,11 +212,11 @@ fn subject_count(ctx: &Ctx, f: &Frame) -> Option<String> {
 }
 
 /// Where the words that may hold a verb before a count of things start: the clause head, or the count itself
-/// when it follows a figure and 的 (总投资34亿元的15个项目具备开工条件: the figure only describes it).
+/// when it follows a figure and words ending in 的 (总投资34亿元的15个项目具备开工条件, 吸引20个国家和地区的
+/// 419家企业参展: they only describe it).
 fn clause_head(ctx: &Ctx, f: &Frame) -> Option<usize> {
     let start = ctx.sq[f.qi].start;
-    let possessive = &LEXICON.figure.possessive;
-    let described = f.prev_end.is_some_and(|e| ctx.text[e..start].iter().copied().eq(possessive.chars()));
+    let described = f.prev_end.is_some() && follows_possessive(ctx, f);
     let head = match f.prev_end {
         None => f.cs,
         Some(_) if described => start,
@@ -262,6 +262,10 @@ fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
             if let Some(noun) = subject::name(&after) {
                 after = noun;
                 subject = true;
+                // 国家和地区的419家企业参展: what describes the subject is no part of its name.
+                if f.prev_end.is_some() {
+                    lead.clear();
+                }
             }
         }
         after = without_village_head(after);
@@ -297,6 +301,12 @@ fn counts_things(unit: &str) -> bool {
 
 /// 去年确定的47项惠民实事: a clause ending in a verb and 的 right before the figure sets the scene, unless
 /// its verb changes what is counted (新增的12家企业); 8个重点村社的1456间出租房 is no clause but an owner.
+fn follows_possessive(ctx: &Ctx, f: &Frame) -> bool {
+    let start = ctx.sq[f.qi].start;
+    let possessive = &LEXICON.figure.possessive;
+    start.checked_sub(possessive.chars().count()).is_some_and(|p| starts_at(ctx.text, p, possessive))
+}
+
 fn is_relative_clause(ctx: &Ctx, f: &Frame, lead: &str) -> bool {
     let start = ctx.sq[f.qi].start;
     let Some(de) = start.checked_sub(1).filter(|&p| starts_at(ctx.text, p, &LEXICON.figure.possessive)) else {
