@@ -7,7 +7,7 @@
 use govreport_extract::IndicatorKind;
 use serde::Serialize;
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, Postgres, QueryBuilder, Row, Transaction};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{codes, page_token, Store};
@@ -525,7 +525,7 @@ fn sourced_indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
 
 /// Inserts a report's indicators in one statement, in the caller's transaction.
 pub(super) async fn insert_all(
-    tx: &mut Transaction<'_, Postgres>,
+    tx: &mut PgConnection,
     report_id: Uuid,
     report: &ReportRecord,
 ) -> Result<()> {
@@ -583,7 +583,7 @@ pub(super) async fn insert_all(
     .bind(&report.title)
     .bind(report.published)
     .bind(&report.parser_version)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     // In sorted order, so two reports adding the same new names cannot deadlock.
     sqlx::query(
@@ -593,7 +593,7 @@ pub(super) async fn insert_all(
     )
     .bind(col(&|r| r.name.clone()))
     .bind(report.report_year)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
