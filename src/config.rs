@@ -113,6 +113,9 @@ pub struct ServeArgs {
     /// each report in its own transaction.
     #[arg(long, env = "GOVREPORT_INGEST_BATCH", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
     pub ingest_batch: u32,
+    /// Batches one ParseReports stream writes at once, a pooled connection each.
+    #[arg(long, env = "GOVREPORT_INGEST_WRITERS", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub ingest_writers: u32,
     /// ReportService calls per second per caller (token name; `anonymous` without
     /// authentication); unset: unlimited.
     #[arg(long, env = "GOVREPORT_RATE_LIMIT")]
@@ -139,6 +142,7 @@ impl ServeArgs {
     pub fn ingest_batch(&self) -> BatchLimit {
         BatchLimit {
             reports: self.ingest_batch as usize,
+            writers: self.ingest_writers as usize,
         }
     }
 
@@ -251,7 +255,7 @@ pub struct BenchLoadArgs {
     #[arg(long)]
     pub parse_reports: bool,
     /// With --parse-reports: the write batch sizes to run, one fresh database each
-    /// (1 = a transaction per report, as ParseReport writes).
+    /// (1 = a transaction per report, as ParseReport writes); --writers batches at once.
     #[arg(long, value_delimiter = ',', default_value = "1,32")]
     pub batches: Vec<u32>,
     #[command(flatten)]

@@ -61,8 +61,8 @@ pub fn collect(paths: &[PathBuf], prefix: Option<&str>) -> Result<Vec<Found>> {
             files
         };
         for (path, relative) in files {
-            let absolute = std::fs::canonicalize(&path)
-                .with_context(|| format!("{}", path.display()))?;
+            let absolute =
+                std::fs::canonicalize(&path).with_context(|| format!("{}", path.display()))?;
             if !seen.insert(absolute.clone()) {
                 continue;
             }
@@ -71,14 +71,21 @@ pub fn collect(paths: &[PathBuf], prefix: Option<&str>) -> Result<Vec<Found>> {
                 None => absolute.display().to_string(),
             };
             let content_type = media_type(&path).unwrap_or("text/plain");
-            found.push(Found { path, source_uri, content_type });
+            found.push(Found {
+                path,
+                source_uri,
+                content_type,
+            });
         }
     }
     Ok(found)
 }
 
 fn slashed(path: &Path) -> String {
-    let parts: Vec<String> = path.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = path
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
     parts.join("/")
 }
 
@@ -106,9 +113,10 @@ fn produce(
     std::thread::spawn(move || {
         for (n, file) in files.into_iter().enumerate() {
             let content = match std::fs::metadata(&file.path) {
-                Ok(m) if m.len() > max_bytes => {
-                    Err(format!("{} bytes, over --max-file-bytes {max_bytes}", m.len()))
-                }
+                Ok(m) if m.len() > max_bytes => Err(format!(
+                    "{} bytes, over --max-file-bytes {max_bytes}",
+                    m.len()
+                )),
                 _ => std::fs::read(&file.path).map_err(|e| format!("reading: {e}")),
             };
             let content = match content {
@@ -153,7 +161,12 @@ pub async fn ingest(args: &IngestArgs) -> Result<()> {
     let mut client = ReportServiceClient::new(channel).max_decoding_message_size(usize::MAX);
     let bar = progress_bar(files.len());
     let (sent, local) = (Arc::default(), Arc::default());
-    let requests = produce(files.clone(), args.max_file_bytes, Arc::clone(&sent), Arc::clone(&local));
+    let requests = produce(
+        files.clone(),
+        args.max_file_bytes,
+        Arc::clone(&sent),
+        Arc::clone(&local),
+    );
     let mut request = tonic::Request::new(ReceiverStream::new(requests));
     if let Some(token) = &args.token {
         let value = format!("Bearer {token}").parse().context("--token")?;
@@ -188,7 +201,9 @@ async fn read_results(
             (0, Some(_)) => summary.existing += 1,
             (code, _) => {
                 let code = tonic::Code::from(code);
-                summary.failed.push((file, format!("{code:?}: {}", status.message)));
+                summary
+                    .failed
+                    .push((file, format!("{code:?}: {}", status.message)));
             }
         }
         summary.answered += 1;
@@ -204,10 +219,20 @@ fn finish(
     mut summary: Summary,
     ended: Option<tonic::Status>,
 ) -> Result<()> {
-    summary.failed.extend(local.lock().expect("not poisoned").drain(..));
+    summary
+        .failed
+        .extend(local.lock().expect("not poisoned").drain(..));
     if let Some(status) = &ended {
-        for &file in sent.lock().expect("not poisoned").iter().skip(summary.answered) {
-            summary.failed.push((file, format!("no result: the stream ended: {}", status.message())));
+        for &file in sent
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .skip(summary.answered)
+        {
+            summary.failed.push((
+                file,
+                format!("no result: the stream ended: {}", status.message()),
+            ));
         }
     }
     summary.failed.sort();
@@ -222,7 +247,11 @@ fn finish(
         println!("failed {}: {reason}", files[*file].path.display());
     }
     if let Some(status) = ended {
-        bail!("the stream ended early: {:?}: {}", status.code(), status.message());
+        bail!(
+            "the stream ended early: {:?}: {}",
+            status.code(),
+            status.message()
+        );
     }
     if !summary.failed.is_empty() {
         bail!("{} of {} files failed", summary.failed.len(), files.len());

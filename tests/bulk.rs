@@ -35,7 +35,10 @@ fn small(n: usize) -> String {
     format!("云江街道2023年工作总结\n一、工作回顾\n全年实现地区生产总值{n}.5亿元，同比增长6.1%；新增市场主体{n}0家。")
 }
 
-async fn send(server: &mut TestServer, requests: Vec<pb::ParseReportRequest>) -> Vec<pb::ParseReportResult> {
+async fn send(
+    server: &mut TestServer,
+    requests: Vec<pb::ParseReportRequest>,
+) -> Vec<pb::ParseReportResult> {
     let mut results = server
         .client
         .parse_reports(tokio_stream::iter(requests))
@@ -54,7 +57,10 @@ fn code(result: &pb::ParseReportResult) -> Code {
 }
 
 fn report(result: &pb::ParseReportResult) -> (&pb::Report, bool) {
-    let response = result.response.as_ref().unwrap_or_else(|| panic!("no response: {result:?}"));
+    let response = result
+        .response
+        .as_ref()
+        .unwrap_or_else(|| panic!("no response: {result:?}"));
     (response.report.as_ref().unwrap(), response.created)
 }
 
@@ -90,10 +96,22 @@ async fn each_request_gets_its_own_status_in_order_and_only_the_good_ones_are_st
         .collect();
     assert_eq!(fields, ["", "text", "", "source_uri", "", "content", ""]);
     assert_eq!(results[2].source_uri, "b");
-    assert!(results[1].status.clone().unwrap().message.starts_with("text: "));
+    assert!(results[1]
+        .status
+        .clone()
+        .unwrap()
+        .message
+        .starts_with("text: "));
 
-    let created: Vec<bool> = [0, 2, 4, 6].iter().map(|&i| report(&results[i]).1).collect();
-    assert_eq!(created, [true, true, false, true], "the repeat of a is already stored");
+    let created: Vec<bool> = [0, 2, 4, 6]
+        .iter()
+        .map(|&i| report(&results[i]).1)
+        .collect();
+    assert_eq!(
+        created,
+        [true, true, false, true],
+        "the repeat of a is already stored"
+    );
     let (first_a, again_a) = (report(&results[0]).0, report(&results[4]).0);
     assert_eq!(first_a.id, again_a.id);
     assert_eq!(first_a.sha256, hex_sha256(&a));
@@ -105,7 +123,9 @@ async fn each_request_gets_its_own_status_in_order_and_only_the_good_ones_are_st
         let (streamed, _) = report(&results[i]);
         let got = server
             .client
-            .get_report(pb::GetReportRequest { id: streamed.id.clone() })
+            .get_report(pb::GetReportRequest {
+                id: streamed.id.clone(),
+            })
             .await
             .unwrap()
             .into_inner();
@@ -138,8 +158,9 @@ async fn a_bad_report_inside_a_batch_fails_alone_and_the_stream_goes_on() {
         .execute(server.store.pool())
         .await
         .unwrap();
-    let mut requests: Vec<pb::ParseReportRequest> =
-        (0..21).map(|n| text(&small(n), &format!("r{n:02}"))).collect();
+    let mut requests: Vec<pb::ParseReportRequest> = (0..21)
+        .map(|n| text(&small(n), &format!("r{n:02}")))
+        .collect();
     requests[10] = text("", "blank");
     requests[15].source_uri = "poison".into();
     // Writes wait until every report is parsed, so the later ones meet in one batch.
@@ -181,7 +202,10 @@ async fn a_bad_report_inside_a_batch_fails_alone_and_the_stream_goes_on() {
         .fetch_one(server.store.pool())
         .await
         .unwrap();
-    assert!(transactions <= 3, "{transactions} transactions for 19 reports");
+    assert!(
+        transactions <= 3,
+        "{transactions} transactions for 19 reports"
+    );
     server.stop().await.unwrap();
 }
 
@@ -217,7 +241,11 @@ async fn ingest_sends_a_folder_and_is_safe_to_run_again() {
     assert!(!lossy, "the seed is GBK text");
     assert!(std::str::from_utf8(&gbk_bytes).is_err(), "not UTF-8");
     write(dir.path(), "sub/b.TXT", &gbk_bytes);
-    write(dir.path(), "sub/c.html", small(7).replace('\n', "<br>").as_bytes());
+    write(
+        dir.path(),
+        "sub/c.html",
+        small(7).replace('\n', "<br>").as_bytes(),
+    );
     write(dir.path(), "bad.txt", b" \n\t ");
     write(dir.path(), "notes.pdf", b"%PDF-1.4 not a report");
     let root = dir.path().to_str().unwrap();
@@ -225,29 +253,50 @@ async fn ingest_sends_a_folder_and_is_safe_to_run_again() {
 
     let (ok, out) = ingest(&server, &args).await;
     assert!(!ok, "a failed file makes the exit code non-zero");
-    assert!(out.contains("4 files: 3 created, 0 already stored, 1 failed"), "{out}");
+    assert!(
+        out.contains("4 files: 3 created, 0 already stored, 1 failed"),
+        "{out}"
+    );
     let bad = dir.path().join("bad.txt");
     assert!(
-        out.contains(&format!("failed {}: InvalidArgument: content: ", bad.display())),
+        out.contains(&format!(
+            "failed {}: InvalidArgument: content: ",
+            bad.display()
+        )),
         "{out}"
     );
     assert_eq!(
         stored_uris(&server).await,
-        ["https://gov.example/a.txt", "https://gov.example/sub/b.TXT", "https://gov.example/sub/c.html"]
+        [
+            "https://gov.example/a.txt",
+            "https://gov.example/sub/b.TXT",
+            "https://gov.example/sub/c.html"
+        ]
     );
-    let gbk_sha: String = sqlx::query_scalar("SELECT sha256 FROM reports WHERE source_uri LIKE '%b.TXT'")
-        .fetch_one(server.store.pool())
-        .await
-        .unwrap();
-    assert_eq!(gbk_sha, hex_sha256(&gbk), "the GBK file read as the same text");
+    let gbk_sha: String =
+        sqlx::query_scalar("SELECT sha256 FROM reports WHERE source_uri LIKE '%b.TXT'")
+            .fetch_one(server.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        gbk_sha,
+        hex_sha256(&gbk),
+        "the GBK file read as the same text"
+    );
 
     let (ok, out) = ingest(&server, &args).await;
     assert!(!ok);
-    assert!(out.contains("4 files: 0 created, 3 already stored, 1 failed"), "{out}");
+    assert!(
+        out.contains("4 files: 0 created, 3 already stored, 1 failed"),
+        "{out}"
+    );
     std::fs::remove_file(&bad).unwrap();
     let (ok, out) = ingest(&server, &args).await;
     assert!(ok, "{out}");
-    assert!(out.contains("3 files: 0 created, 3 already stored, 0 failed"), "{out}");
+    assert!(
+        out.contains("3 files: 0 created, 3 already stored, 0 failed"),
+        "{out}"
+    );
     assert_eq!(stored_uris(&server).await.len(), 3);
     server.stop().await.unwrap();
 }

@@ -33,13 +33,19 @@ pub async fn run(admin: &Store, args: &BenchLoadArgs) -> Result<()> {
         bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()
     );
+    engine_alone(&texts);
     let mut last = None;
     for &batch in &args.batches {
         let name = format!("bench_ingest_batch_{batch}");
         let store = fresh_database(admin, &name).await?;
-        let (rows, secs) = stream_all(&store, texts.clone(), batch as usize).await?;
+        let limit = BatchLimit {
+            reports: batch as usize,
+            writers: args.writers as usize,
+        };
+        let (rows, secs) = stream_all(&store, texts.clone(), limit).await?;
         println!(
-            "ParseReports, batch {batch:>3}: {} reports, {rows} indicators in {secs:.1}s: {:.0} rows/s",
+            "ParseReports, batch {batch:>3}, {} writers: {} reports, {rows} indicators in {secs:.1}s: {:.0} rows/s",
+            args.writers,
             texts.len(),
             rows as f64 / secs
         );
@@ -61,6 +67,27 @@ pub async fn run(admin: &Store, args: &BenchLoadArgs) -> Result<()> {
     Ok(())
 }
 
+/// The engine alone on (up to) the first 200 texts, one thread: what parsing costs.
+fn engine_alone(texts: &[String]) {
+    let sample = &texts[..texts.len().min(200)];
+    let started = Instant::now();
+    let rows: usize = sample
+        .iter()
+        .map(|t| {
+            crate::domain::read_report(t, "", &Default::default())
+                .indicators
+                .len()
+        })
+        .sum();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "engine alone, one thread: {} reports in {secs:.2}s: {:.0} reports/s, {:.0} rows/s",
+        sample.len(),
+        sample.len() as f64 / secs,
+        rows as f64 / secs
+    );
+}
+
 /// `issuers × years` report texts of about `indicators_per_report` figures each.
 fn texts(args: &BenchLoadArgs) -> Vec<String> {
     let catalog = Catalog::embedded();
@@ -77,21 +104,59 @@ fn texts(args: &BenchLoadArgs) -> Vec<String> {
 
 /// A migrated, empty database `name` on the server `admin` is connected to.
 async fn fresh_database(admin: &Store, name: &str) -> Result<Store> {
-    for sql in [format!("DROP DATABASE IF EXISTS {name}"), format!("CREATE DATABASE {name}")] {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(admin.pool()).await?;
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(admin.pool())
+            .await?;
     }
-    let options: PgConnectOptions = admin.pool().connect_options().as_ref().clone().database(name);
+    let options: PgConnectOptions = admin
+        .pool()
+        .connect_options()
+        .as_ref()
+        .clone()
+        .database(name);
     let store = Store::connect(options, &Default::default()).await?;
     store.migrate().await?;
     Ok(store)
 }
 
+/// What the benchmark reads of a result: prost skips the report's rows undecoded, so the
+/// client takes less of the CPU it shares with the server (as `loadgen` does).
+#[derive(Clone, PartialEq, prost::Message)]
+struct ResultSummary {
+    #[prost(uint32, tag = "1")]
+    index: u32,
+    #[prost(message, optional, tag = "3")]
+    status: Option<pb::ResultStatus>,
+    #[prost(message, optional, tag = "4")]
+    response: Option<ResponseSummary>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct ResponseSummary {
+    #[prost(message, optional, tag = "1")]
+    report: Option<ReportSummary>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct ReportSummary {
+    #[prost(uint32, tag = "13")]
+    indicator_count: u32,
+}
+
 /// Every text over one ParseReports stream to a server on `store`; (indicators stored, seconds).
-async fn stream_all(store: &Store, texts: Arc<Vec<String>>, batch: usize) -> Result<(u64, f64)> {
+async fn stream_all(
+    store: &Store,
+    texts: Arc<Vec<String>>,
+    limit: BatchLimit,
+) -> Result<(u64, f64)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let config = ServerConfig {
-        ingest_batch: BatchLimit { reports: batch },
+        ingest_batch: limit,
         ..Default::default()
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -101,8 +166,7 @@ async fn stream_all(store: &Store, texts: Arc<Vec<String>>, batch: usize) -> Res
     let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?
         .connect()
         .await?;
-    let mut client = pb::report_service_client::ReportServiceClient::new(channel)
-        .max_decoding_message_size(usize::MAX);
+    let mut grpc = tonic::client::Grpc::new(channel).max_decoding_message_size(usize::MAX);
     let n = texts.len();
     let requests = futures_util::stream::iter(0..n).map(move |i| pb::ParseReportRequest {
         source: Some(pb::parse_report_request::Source::Text(texts[i].clone())),
@@ -110,17 +174,32 @@ async fn stream_all(store: &Store, texts: Arc<Vec<String>>, batch: usize) -> Res
         ..Default::default()
     });
     let started = Instant::now();
-    let mut results = client.parse_reports(requests).await?.into_inner();
+    grpc.ready().await?;
+    let codec = tonic_prost::ProstCodec::<pb::ParseReportRequest, ResultSummary>::default();
+    let path = http::uri::PathAndQuery::from_static("/govreport.v1.ReportService/ParseReports");
+    let mut results = grpc
+        .streaming(tonic::Request::new(requests), path, codec)
+        .await?
+        .into_inner();
     let mut rows = 0u64;
     while let Some(result) = results.message().await? {
         let status = result.status.unwrap_or_default();
         let Some(report) = result.response.and_then(|r| r.report) else {
-            bail!("report {} failed: {} {}", result.index, status.code, status.message);
+            bail!(
+                "report {} failed: {} {}",
+                result.index,
+                status.code,
+                status.message
+            );
         };
-        rows += report.indicators.len() as u64;
+        rows += u64::from(report.indicator_count);
         if result.index > 0 && result.index % 1000 == 0 {
             let secs = started.elapsed().as_secs_f64();
-            eprintln!("  {} reports, {rows} indicators, {:.0} rows/s", result.index, rows as f64 / secs);
+            eprintln!(
+                "  {} reports, {rows} indicators, {:.0} rows/s",
+                result.index,
+                rows as f64 / secs
+            );
         }
     }
     let secs = started.elapsed().as_secs_f64();
@@ -150,7 +229,9 @@ async fn copy_all(source: &Store, target: &Store) -> Result<f64> {
         let sql = format!("COPY {table} FROM STDIN (FORMAT binary)");
         let mut copy = tx.copy_in_raw(&sql).await?;
         copy.send(data.as_slice()).await?;
-        copy.finish().await.with_context(|| format!("COPY {table}"))?;
+        copy.finish()
+            .await
+            .with_context(|| format!("COPY {table}"))?;
     }
     tx.commit().await?;
     Ok(started.elapsed().as_secs_f64())

@@ -2,9 +2,10 @@
 //! bounded parse pool as ParseReport, with the writes batched: whatever parsed reports are
 //! ready (up to `BatchLimit::reports`) go in one transaction, one savepoint each.
 //!
-//! Two tasks joined by a channel, so parsing goes on while a batch is written: the first
+//! Two tasks joined by a channel, so parsing goes on while batches are written: the first
 //! keeps at most one parse per parse slot in flight, in order; the second takes the
-//! prepared reports that are ready, writes them, and sends one outcome per command, in order.
+//! prepared reports that are ready, writes up to `BatchLimit::writers` batches at once, and
+//! sends one outcome per command, in order.
 
 use futures_util::{Stream, StreamExt};
 use tokio::sync::mpsc;
@@ -22,11 +23,16 @@ pub type ParseOutcome = Result<(ReportRecord, bool)>;
 pub struct BatchLimit {
     /// Most reports written in one transaction; 1 writes each in its own, as ParseReport does.
     pub reports: usize,
+    /// Batches of one stream written at once (a connection each).
+    pub writers: usize,
 }
 
 impl Default for BatchLimit {
     fn default() -> Self {
-        BatchLimit { reports: 32 }
+        BatchLimit {
+            reports: 32,
+            writers: 2,
+        }
     }
 }
 
@@ -59,11 +65,20 @@ impl Reports {
                 }
             }
         });
-        let this = self.clone();
+        let (this, writers) = (self.clone(), self.batch.writers.max(1));
         tokio::spawn(async move {
-            let mut chunks = ReceiverStream::new(prepared_rx).ready_chunks(batch);
-            while let Some(chunk) = chunks.next().await {
-                for answer in this.write_chunk(chunk).await {
+            // In order, `writers` batches at once.
+            let mut written = Box::pin(
+                ReceiverStream::new(prepared_rx)
+                    .ready_chunks(batch)
+                    .map(move |chunk| {
+                        let this = this.clone();
+                        async move { this.write_chunk(chunk).await }
+                    })
+                    .buffered(writers),
+            );
+            while let Some(answers) = written.next().await {
+                for answer in answers {
                     if out_tx.send(answer).await.is_err() {
                         return;
                     }

@@ -1,7 +1,12 @@
 //! ParseReports' writes: several reports per transaction on one connection, each report
 //! inside its own savepoint, so one that fails is rolled back alone and its batch
 //! neighbours are still stored (one commit, and one WAL flush, for the whole batch).
+//! The batch's (name, report year) pairs go in first, in one sorted statement, so batches
+//! written at once take those keys in one order and cannot deadlock on them (each report's
+//! own insert of its pairs then finds them there); a failed report may leave pairs of its
+//! names behind, as a deleted one does, matching no rows.
 
+use super::indicators;
 use super::reports::{write_report, InsertOutcome};
 use super::Store;
 use crate::domain::ReportRecord;
@@ -33,6 +38,7 @@ impl Store {
 
     async fn insert_batch(&self, reports: &[&ReportRecord]) -> Result<Vec<Result<InsertOutcome>>> {
         let mut tx = self.pool.begin().await?;
+        indicators::insert_name_years(&mut tx, reports).await?;
         let mut outcomes = Vec::with_capacity(reports.len());
         for report in reports {
             sqlx::raw_sql("SAVEPOINT report").execute(&mut *tx).await?;

@@ -554,7 +554,7 @@ pub(super) async fn insert_all(
              completion_approx, span_start, span_end, sentence, section_path, rule, canonical_code)",
     )
     .bind(report_id)
-    .bind(rows.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.id.unwrap_or_else(Uuid::new_v4)).collect::<Vec<_>>())
     .bind((0..rows.len() as i32).collect::<Vec<_>>())
     .bind(col(&|r| r.name.clone()))
     .bind(rows.iter().map(|r| r.value).collect::<Vec<_>>())
@@ -594,6 +594,23 @@ pub(super) async fn insert_all(
     .bind(col(&|r| r.name.clone()))
     .bind(report.report_year)
     .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The (name, report year) pairs of all `reports`, sorted, in one statement (ParseReports'
+/// batches, before their reports: see `store/bulk.rs`).
+pub(super) async fn insert_name_years(tx: &mut PgConnection, reports: &[&ReportRecord]) -> Result<()> {
+    let pairs = reports.iter().flat_map(|r| r.indicators.iter().map(|i| (i.name.clone(), r.report_year)));
+    let (names, years): (Vec<String>, Vec<Option<i32>>) = pairs.unzip();
+    sqlx::query(
+        "INSERT INTO indicator_name_years (name, report_year) \
+         SELECT DISTINCT u.name, u.report_year FROM UNNEST($1::text[], $2::int4[]) AS u(name, report_year) \
+         ORDER BY u.name, u.report_year ON CONFLICT DO NOTHING",
+    )
+    .bind(names)
+    .bind(years)
+    .execute(tx)
     .await?;
     Ok(())
 }

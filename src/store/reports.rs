@@ -1,5 +1,6 @@
-//! Reports: insert (one transaction with all rows), read back, list, delete.
+//! Reports: insert (one transaction with all rows), read, list, delete.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
@@ -9,7 +10,8 @@ use crate::domain::{ReportRecord, SectionRecord};
 use crate::error::{Error, Result};
 
 pub enum InsertOutcome {
-    /// Stored by this call, as read back before the commit: once committed, nothing can fail.
+    /// Stored by this call, as written (ids and creation time included), made before the
+    /// commit: once committed, nothing can fail.
     Created(Box<ReportRecord>),
     /// The same text from the same source was already stored under this id.
     Existing(Uuid),
@@ -85,17 +87,18 @@ async fn read_report(conn: &mut PgConnection, id: Uuid) -> Result<Option<ReportR
 }
 
 /// Writes a report with its sections and indicators on `conn`, inside the caller's
-/// transaction, and reads it back there; `Existing` (nothing written) when the same text from
-/// the same source is stored already (or earlier in this transaction).
+/// transaction; `Existing` (nothing written) when the same text from the same source is
+/// stored already (or earlier in this transaction). `Created` holds the record as written,
+/// with the ids and time the database took, so nothing is left to fail after the commit
+/// (and no read-back is needed: the rows are these values).
 pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord) -> Result<InsertOutcome> {
-    let id = Uuid::new_v4();
-    let inserted: Option<Uuid> = sqlx::query_scalar(
+    let inserted: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
         "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
              parser_version, text_length, indicator_count) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id",
+         ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id, created_at",
     )
-    .bind(id)
+    .bind(Uuid::new_v4())
     .bind(&report.sha256)
     .bind(&report.source_uri)
     .bind(&report.title)
@@ -108,12 +111,20 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     .bind(to_i32(report.indicators.len() as u32))
     .fetch_optional(&mut *conn)
     .await?;
-    if inserted.is_none() {
+    let Some((id, created_at)) = inserted else {
         let existing = find_on(conn, &report.sha256, &report.source_uri)
             .await?
             .ok_or_else(|| Error::Internal("report vanished while being stored".into()))?;
         return Ok(InsertOutcome::Existing(existing));
+    };
+    let mut stored = report.clone();
+    stored.id = Some(id);
+    stored.create_time = Some(created_at);
+    stored.indicator_count = stored.indicators.len() as u32;
+    for indicator in &mut stored.indicators {
+        indicator.id = Some(Uuid::new_v4());
     }
+    let report = &stored;
 
     let s = &report.sections;
     sqlx::query(
@@ -133,9 +144,6 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     .await?;
 
     indicators::insert_all(conn, id, report).await?;
-    let stored = read_report(conn, id)
-        .await?
-        .ok_or_else(|| Error::Internal("report not visible in its own transaction".into()))?;
     Ok(InsertOutcome::Created(Box::new(stored)))
 }
 
