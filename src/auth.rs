@@ -55,6 +55,7 @@ const METHOD_SCOPES: &[(&str, Scope)] = &[
     ("CompareIndicators", Scope::Read),
     ("ListIndicatorDefinitions", Scope::Read),
     ("ParseReport", Scope::Ingest),
+    ("ParseReports", Scope::Ingest),
     ("DeleteReport", Scope::Admin),
     ("RelinkIndicators", Scope::Admin),
 ];

@@ -19,6 +19,9 @@ use crate::config::BenchLoadArgs;
 use crate::domain::{self, ChangeRecord, IndicatorRecord, RankRecord, ReportRecord};
 use crate::store::Store;
 
+mod ingest;
+mod text;
+
 /// splitmix64: small, seeded, good enough for synthetic data.
 pub struct Rng(u64);
 
@@ -223,7 +226,11 @@ pub fn synthetic_report(
 }
 
 /// Loads `issuers × years` reports with `writers` concurrent transactions; prints rows/s.
+/// With `--parse-reports`: report texts through ParseReports beside a raw COPY (`ingest`).
 pub async fn load(store: &Store, args: &BenchLoadArgs) -> Result<()> {
+    if args.parse_reports {
+        return ingest::run(store, args).await;
+    }
     let catalog = Catalog::embedded();
     let total_reports = args.issuers as u64 * args.years as u64;
     let next = Arc::new(AtomicU64::new(0));

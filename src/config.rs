@@ -9,7 +9,7 @@ use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sqlx::postgres::PgConnectOptions;
 
-use crate::domain::ParseLimit;
+use crate::domain::{BatchLimit, ParseLimit};
 use crate::embedded_pg::{self, EmbeddedPostgres};
 use crate::rate_limit::RateLimit;
 use crate::store::page_token::TokenKey;
@@ -52,6 +52,9 @@ pub enum Command {
     Relink(DbArgs),
     /// Benchmark data: load seeded synthetic reports (bulk UNNEST inserts) and print rows/s.
     BenchLoad(BenchLoadArgs),
+    /// Send report files (folders walked for .txt, .html, .htm; UTF-8 or GBK) to a running
+    /// server over one ParseReports stream; print created / already stored / failed.
+    Ingest(IngestArgs),
     /// Ask a running server's grpc.health.v1 service; exit 0 when SERVING (for container health checks).
     Healthcheck(HealthcheckArgs),
 }
@@ -106,6 +109,13 @@ pub struct ServeArgs {
     /// How long a ParseReport waits for a parse slot before RESOURCE_EXHAUSTED, in milliseconds.
     #[arg(long, env = "GOVREPORT_PARSE_WAIT_MS", default_value_t = 1000)]
     pub parse_wait_ms: u64,
+    /// Most reports ParseReports writes in one transaction (one savepoint each); 1 writes
+    /// each report in its own transaction.
+    #[arg(long, env = "GOVREPORT_INGEST_BATCH", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
+    pub ingest_batch: u32,
+    /// Batches one ParseReports stream writes at once, a pooled connection each.
+    #[arg(long, env = "GOVREPORT_INGEST_WRITERS", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub ingest_writers: u32,
     /// ReportService calls per second per caller (token name; `anonymous` without
     /// authentication); unset: unlimited.
     #[arg(long, env = "GOVREPORT_RATE_LIMIT")]
@@ -127,6 +137,13 @@ impl ServeArgs {
             per_second,
             burst: self.rate_limit_burst.unwrap_or(per_second.saturating_mul(TWO)),
         })
+    }
+
+    pub fn ingest_batch(&self) -> BatchLimit {
+        BatchLimit {
+            reports: self.ingest_batch as usize,
+            writers: self.ingest_writers as usize,
+        }
     }
 
     pub fn parse_limit(&self) -> ParseLimit {
@@ -232,8 +249,39 @@ pub struct BenchLoadArgs {
     /// Concurrent writers.
     #[arg(long, default_value_t = 4)]
     pub writers: u32,
+    /// Load report texts made from the same data through ParseReports (an in-process server,
+    /// the engine parsing each) into fresh databases, then COPY the rows stored into another
+    /// of the same schema; print rows/s of each.
+    #[arg(long)]
+    pub parse_reports: bool,
+    /// With --parse-reports: the write batch sizes to run, one fresh database each
+    /// (1 = a transaction per report, as ParseReport writes); --writers batches at once.
+    #[arg(long, value_delimiter = ',', default_value = "1,32")]
+    pub batches: Vec<u32>,
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Report files and folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The server (`https://` for TLS).
+    #[arg(long, env = "GOVREPORT_ADDR", default_value = "http://127.0.0.1:50051")]
+    pub addr: String,
+    /// Bearer token with the ingest scope, for a server with authentication.
+    #[arg(long, env = "GOVREPORT_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// source_uri = this prefix + the file's path below the folder given (a file given: its
+    /// name) [default: the file's absolute path].
+    #[arg(long)]
+    pub source_prefix: Option<String>,
+    /// Larger files fail without being sent (keep it under the server's --max-message-bytes).
+    #[arg(long, default_value_t = 16_000_000)]
+    pub max_file_bytes: u64,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,9 @@ use crate::store::page_token::TokenKey;
 use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage};
 use crate::store::Store;
 
+mod bulk;
+pub use bulk::{BatchLimit, ParseOutcome};
+
 /// A report as the service keeps it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportRecord {
@@ -279,6 +282,12 @@ pub struct ParseCommand {
     pub dry_run: bool,
 }
 
+/// A parse before its write: answered already (a dry run, a report stored before), or to store.
+enum Prepared {
+    Done((ReportRecord, bool)),
+    Store(ReportRecord),
+}
+
 /// How many parses run at once, and how long one waits for its turn before RESOURCE_EXHAUSTED.
 #[derive(Debug, Clone, Copy)]
 pub struct ParseLimit {
@@ -305,6 +314,7 @@ pub struct Reports {
     /// One permit per parse that may run now.
     parses: Arc<Semaphore>,
     parse: ParseLimit,
+    batch: BatchLimit,
 }
 
 impl Reports {
@@ -319,26 +329,38 @@ impl Reports {
             token_key,
             parses: Arc::new(Semaphore::new(parse.concurrent)),
             parse,
+            batch: BatchLimit::default(),
         }
     }
 
-    /// Reads a report with the engine on the blocking pool, once a parse slot is free.
+    /// With ParseReports writing batches of this limit.
+    pub fn with_batch(self, batch: BatchLimit) -> Self {
+        Reports { batch, ..self }
+    }
+
+    /// Reads a report with the engine on the blocking pool, once a parse slot is free; a
+    /// call that waits longer than the limit's `wait` gets RESOURCE_EXHAUSTED, unless `patient`
+    /// (ParseReports, which keeps no more parses in flight than there are slots).
     async fn read_bounded(
         &self,
         text: String,
         source_uri: &str,
         hints: &extract::Hints,
+        patient: bool,
     ) -> Result<ReportRecord> {
         let ParseLimit { concurrent, wait } = self.parse;
-        let permit = tokio::time::timeout(wait, self.parses.clone().acquire_owned())
-            .await
-            .map_err(|_| {
+        let slot = self.parses.clone().acquire_owned();
+        let permit = if patient {
+            slot.await
+        } else {
+            tokio::time::timeout(wait, slot).await.map_err(|_| {
                 Error::ResourceExhausted(format!(
                     "the parser is busy ({concurrent} at once) and stayed so for {} ms: retry later",
                     wait.as_millis()
                 ))
             })?
-            .expect("the semaphore is never closed");
+        }
+        .expect("the semaphore is never closed");
         let (uri, hints) = (source_uri.to_owned(), hints.clone());
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -352,6 +374,14 @@ impl Reports {
     /// this call stored it. A text (sha256) already stored from the same source_uri is
     /// returned as stored, hints and all, without parsing again.
     pub async fn parse(&self, cmd: ParseCommand) -> Result<(ReportRecord, bool)> {
+        match self.prepare(cmd, false).await? {
+            Prepared::Done(done) => Ok(done),
+            Prepared::Store(record) => self.stored(self.store.insert_report(&record).await?).await,
+        }
+    }
+
+    /// Everything of a parse before its write: decode, the de-duplication look-up, the engine.
+    async fn prepare(&self, cmd: ParseCommand, patient: bool) -> Result<Prepared> {
         let text = decode(cmd.source)?;
         if !cmd.dry_run {
             if let Some(id) = self
@@ -359,14 +389,19 @@ impl Reports {
                 .find_report(&hex_sha256(&text), &cmd.source_uri)
                 .await?
             {
-                return Ok((self.get(id).await?, false));
+                return Ok(Prepared::Done((self.get(id).await?, false)));
             }
         }
-        let record = self.read_bounded(text, &cmd.source_uri, &cmd.hints).await?;
+        let record = self.read_bounded(text, &cmd.source_uri, &cmd.hints, patient).await?;
         if cmd.dry_run {
-            return Ok((record, false));
+            return Ok(Prepared::Done((record, false)));
         }
-        match self.store.insert_report(&record).await? {
+        Ok(Prepared::Store(record))
+    }
+
+    /// The answer for a report's write: the stored report and whether this call stored it.
+    async fn stored(&self, outcome: InsertOutcome) -> Result<(ReportRecord, bool)> {
+        match outcome {
             InsertOutcome::Created(stored) => Ok((*stored, true)),
             InsertOutcome::Existing(id) => Ok((self.get(id).await?, false)),
         }

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod embedded_pg;
 pub mod error;
 pub mod gate;
+pub mod ingest;
 pub mod proto;
 pub mod rate_limit;
 pub mod server;

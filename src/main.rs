@@ -41,6 +41,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 tls,
                 token_key,
                 parse_limit: args.parse_limit(),
+                ingest_batch: args.ingest_batch(),
                 rate_limit: args.rate_limit(),
             };
             let served = server::serve(
@@ -77,6 +78,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             result
         }
         Command::Healthcheck(args) => cli::healthcheck(&args).await,
+        Command::Ingest(args) => govreport::ingest::ingest(&args).await,
         Command::Parse(_) | Command::Quantities => unreachable!("handled without a runtime"),
     }
 }

@@ -15,7 +15,7 @@ use tonic::transport::{Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
 use crate::auth::{self, Verifier};
-use crate::domain::{ParseLimit, Reports};
+use crate::domain::{BatchLimit, ParseLimit, Reports};
 use crate::proto;
 use crate::rate_limit::{self, RateLimit};
 use crate::service::{ReportService, ReportServiceServer};
@@ -40,6 +40,8 @@ pub struct ServerConfig {
     /// Signs page tokens.
     pub token_key: TokenKey,
     pub parse_limit: ParseLimit,
+    /// How ParseReports batches its writes.
+    pub ingest_batch: BatchLimit,
     /// Calls per caller; `None`: unlimited.
     pub rate_limit: Option<RateLimit>,
 }
@@ -53,6 +55,7 @@ impl Default for ServerConfig {
             tls: None,
             token_key: TokenKey::random(),
             parse_limit: ParseLimit::default(),
+            ingest_batch: BatchLimit::default(),
             rate_limit: None,
         }
     }
@@ -137,7 +140,8 @@ pub async fn serve(
     } else {
         (None, None)
     };
-    let reports = Reports::with_limits(store, config.token_key, config.parse_limit);
+    let reports = Reports::with_limits(store, config.token_key, config.parse_limit)
+        .with_batch(config.ingest_batch);
     let reports = ReportServiceServer::new(ReportService::new(reports))
         .max_decoding_message_size(config.max_message_bytes)
         .max_encoding_message_size(config.max_message_bytes)

@@ -74,16 +74,29 @@ impl ClientTlsArgs {
         self.tls_ca.is_some() || self.tls_cert.is_some() || self.tls_domain.is_some()
     }
 
-    /// A channel to `addr` (`http://` or `https://`), connected within `timeout`.
+    /// A channel to `addr` (`http://` or `https://`), connected within `timeout`, each call
+    /// limited to `timeout` too.
     pub async fn connect(&self, addr: &str, timeout: Duration) -> Result<Channel> {
-        let mut endpoint = Endpoint::from_shared(addr.to_owned())?
-            .connect_timeout(timeout)
-            .timeout(timeout);
+        self.open(self.endpoint(addr, timeout)?.timeout(timeout), addr).await
+    }
+
+    /// A channel to `addr` connected within `timeout`, its calls unlimited in time (a
+    /// stream that runs as long as its input: `ingest`).
+    pub async fn connect_for_streams(&self, addr: &str, timeout: Duration) -> Result<Channel> {
+        self.open(self.endpoint(addr, timeout)?, addr).await
+    }
+
+    fn endpoint(&self, addr: &str, timeout: Duration) -> Result<Endpoint> {
+        let endpoint = Endpoint::from_shared(addr.to_owned())?.connect_timeout(timeout);
         if addr.starts_with("https://") {
-            endpoint = endpoint.tls_config(self.config()?)?;
+            return Ok(endpoint.tls_config(self.config()?)?);
         } else if self.any() {
             bail!("TLS options given for {addr}: use an https:// address");
         }
+        Ok(endpoint)
+    }
+
+    async fn open(&self, endpoint: Endpoint, addr: &str) -> Result<Channel> {
         endpoint
             .connect()
             .await

@@ -170,7 +170,7 @@ fn credentials(trusted: &KeyPair, untrusted: &KeyPair) -> Vec<Credential> {
 
 fn scope_of(rpc: Rpc) -> &'static str {
     match rpc {
-        Rpc::ParseReport | Rpc::ParseReportDryRun => "ingest",
+        Rpc::ParseReport | Rpc::ParseReportDryRun | Rpc::ParseReports => "ingest",
         Rpc::DeleteReport | Rpc::RelinkIndicators => "admin",
         _ => "read",
     }
@@ -208,7 +208,7 @@ async fn every_rpc_answers_each_credential_with_the_exact_code() {
             let auth = credential.authorization.as_deref();
             let got = call(&mut server, rpc, auth, &target).await;
             assert_eq!(got, want, "{rpc:?} with {}", credential.what);
-            let wrote = want == Code::Ok && rpc == Rpc::ParseReport;
+            let wrote = want == Code::Ok && matches!(rpc, Rpc::ParseReport | Rpc::ParseReports);
             let deleted = want == Code::Ok && rpc == Rpc::DeleteReport;
             stored += i64::from(wrote) - i64::from(deleted);
             assert_eq!(

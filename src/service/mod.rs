@@ -1,5 +1,6 @@
 //! gRPC handlers: validate, convert, call the domain, convert back.
 
+mod bulk;
 mod input;
 mod status;
 
@@ -343,6 +344,15 @@ impl pb::report_service_server::ReportService for ReportService {
             report: Some(convert::report(&report)),
             created,
         }))
+    }
+
+    type ParseReportsStream = bulk::ResultStream;
+
+    async fn parse_reports(
+        &self,
+        request: Request<tonic::Streaming<pb::ParseReportRequest>>,
+    ) -> Result<Response<Self::ParseReportsStream>, Status> {
+        bulk::parse_reports(&self.reports, request).await
     }
 
     async fn query_indicators(

@@ -4,6 +4,7 @@ use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
 use crate::error::Error;
+use crate::proto::v1 as pb;
 
 impl From<Error> for Status {
     fn from(e: Error) -> Status {
@@ -27,5 +28,23 @@ impl From<Error> for Status {
                 Status::new(Code::Internal, "internal error")
             }
         }
+    }
+}
+
+/// The status of one item of a streamed answer (ParseReports): the code and message the
+/// unary call would have answered, and for INVALID_ARGUMENT the field.
+pub fn result_status(outcome: Result<(), Error>) -> pb::ResultStatus {
+    let Err(e) = outcome else {
+        return pb::ResultStatus::default();
+    };
+    let field = match &e {
+        Error::InvalidArgument { field, .. } => (*field).to_owned(),
+        _ => String::new(),
+    };
+    let status = Status::from(e);
+    pb::ResultStatus {
+        code: status.code() as i32,
+        message: status.message().to_owned(),
+        field,
     }
 }

@@ -7,7 +7,7 @@
 use govreport_extract::IndicatorKind;
 use serde::Serialize;
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, Postgres, QueryBuilder, Row, Transaction};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{codes, page_token, Store};
@@ -525,7 +525,7 @@ fn sourced_indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
 
 /// Inserts a report's indicators in one statement, in the caller's transaction.
 pub(super) async fn insert_all(
-    tx: &mut Transaction<'_, Postgres>,
+    tx: &mut PgConnection,
     report_id: Uuid,
     report: &ReportRecord,
 ) -> Result<()> {
@@ -554,7 +554,7 @@ pub(super) async fn insert_all(
              completion_approx, span_start, span_end, sentence, section_path, rule, canonical_code)",
     )
     .bind(report_id)
-    .bind(rows.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.id.unwrap_or_else(Uuid::new_v4)).collect::<Vec<_>>())
     .bind((0..rows.len() as i32).collect::<Vec<_>>())
     .bind(col(&|r| r.name.clone()))
     .bind(rows.iter().map(|r| r.value).collect::<Vec<_>>())
@@ -583,7 +583,7 @@ pub(super) async fn insert_all(
     .bind(&report.title)
     .bind(report.published)
     .bind(&report.parser_version)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     // In sorted order, so two reports adding the same new names cannot deadlock.
     sqlx::query(
@@ -593,7 +593,24 @@ pub(super) async fn insert_all(
     )
     .bind(col(&|r| r.name.clone()))
     .bind(report.report_year)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The (name, report year) pairs of all `reports`, sorted, in one statement (ParseReports'
+/// batches, before their reports: see `store/bulk.rs`).
+pub(super) async fn insert_name_years(tx: &mut PgConnection, reports: &[&ReportRecord]) -> Result<()> {
+    let pairs = reports.iter().flat_map(|r| r.indicators.iter().map(|i| (i.name.clone(), r.report_year)));
+    let (names, years): (Vec<String>, Vec<Option<i32>>) = pairs.unzip();
+    sqlx::query(
+        "INSERT INTO indicator_name_years (name, report_year) \
+         SELECT DISTINCT u.name, u.report_year FROM UNNEST($1::text[], $2::int4[]) AS u(name, report_year) \
+         ORDER BY u.name, u.report_year ON CONFLICT DO NOTHING",
+    )
+    .bind(names)
+    .bind(years)
+    .execute(tx)
     .await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! PostgreSQL storage. Works on domain records only; never sees proto types.
 
+mod bulk;
 pub mod codes;
 pub mod indicators;
 pub mod page_token;

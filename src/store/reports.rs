@@ -1,5 +1,6 @@
-//! Reports: insert (one transaction with all rows), read back, list, delete.
+//! Reports: insert (one transaction with all rows), read, list, delete.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
@@ -9,7 +10,8 @@ use crate::domain::{ReportRecord, SectionRecord};
 use crate::error::{Error, Result};
 
 pub enum InsertOutcome {
-    /// Stored by this call, as read back before the commit: once committed, nothing can fail.
+    /// Stored by this call, as written (ids and creation time included), made before the
+    /// commit: once committed, nothing can fail.
     Created(Box<ReportRecord>),
     /// The same text from the same source was already stored under this id.
     Existing(Uuid),
@@ -84,6 +86,77 @@ async fn read_report(conn: &mut PgConnection, id: Uuid) -> Result<Option<ReportR
     Ok(Some(report))
 }
 
+/// Writes a report with its sections and indicators on `conn`, inside the caller's
+/// transaction; `Existing` (nothing written) when the same text from the same source is
+/// stored already (or earlier in this transaction). `Created` holds the record as written,
+/// with the ids and time the database took, so nothing is left to fail after the commit
+/// (and no read-back is needed: the rows are these values).
+pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord) -> Result<InsertOutcome> {
+    let inserted: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
+        "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
+             parser_version, text_length, indicator_count) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id, created_at",
+    )
+    .bind(Uuid::new_v4())
+    .bind(&report.sha256)
+    .bind(&report.source_uri)
+    .bind(&report.title)
+    .bind(&report.issuer)
+    .bind(&report.index_no)
+    .bind(report.published)
+    .bind(report.report_year)
+    .bind(&report.parser_version)
+    .bind(to_i32(report.text_length))
+    .bind(to_i32(report.indicators.len() as u32))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, created_at)) = inserted else {
+        let existing = find_on(conn, &report.sha256, &report.source_uri)
+            .await?
+            .ok_or_else(|| Error::Internal("report vanished while being stored".into()))?;
+        return Ok(InsertOutcome::Existing(existing));
+    };
+    let mut stored = report.clone();
+    stored.id = Some(id);
+    stored.create_time = Some(created_at);
+    stored.indicator_count = stored.indicators.len() as u32;
+    for indicator in &mut stored.indicators {
+        indicator.id = Some(Uuid::new_v4());
+    }
+    let report = &stored;
+
+    let s = &report.sections;
+    sqlx::query(
+        "INSERT INTO sections (report_id, ord, title, marker, level, kind, span_start, span_end) \
+         SELECT $1, u.* FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int2[], $6::text[], $7::int4[], $8::int4[]) \
+             AS u(ord, title, marker, level, kind, span_start, span_end)",
+    )
+    .bind(id)
+    .bind((0..s.len() as i32).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| x.title.clone()).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| x.marker.clone()).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| x.level as i16).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| codes::section_kind(x.kind)).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| to_i32(x.span.0)).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| to_i32(x.span.1)).collect::<Vec<_>>())
+    .execute(&mut *conn)
+    .await?;
+
+    indicators::insert_all(conn, id, report).await?;
+    Ok(InsertOutcome::Created(Box::new(stored)))
+}
+
+async fn find_on(conn: &mut PgConnection, sha256: &str, source_uri: &str) -> Result<Option<Uuid>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM reports WHERE sha256 = $1 AND source_uri = $2")
+            .bind(sha256)
+            .bind(source_uri)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
 fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -91,70 +164,18 @@ fn to_i32(n: u32) -> i32 {
 impl Store {
     /// The id of the report stored for this text and source, if any.
     pub async fn find_report(&self, sha256: &str, source_uri: &str) -> Result<Option<Uuid>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM reports WHERE sha256 = $1 AND source_uri = $2")
-                .bind(sha256)
-                .bind(source_uri)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        find_on(&mut *self.pool.acquire().await?, sha256, source_uri).await
     }
 
     /// Writes a report with its sections and indicators in one transaction.
     pub async fn insert_report(&self, report: &ReportRecord) -> Result<InsertOutcome> {
-        let id = Uuid::new_v4();
         let mut tx = self.pool.begin().await?;
-        let inserted: Option<Uuid> = sqlx::query_scalar(
-            "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
-                 parser_version, text_length, indicator_count) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id",
-        )
-        .bind(id)
-        .bind(&report.sha256)
-        .bind(&report.source_uri)
-        .bind(&report.title)
-        .bind(&report.issuer)
-        .bind(&report.index_no)
-        .bind(report.published)
-        .bind(report.report_year)
-        .bind(&report.parser_version)
-        .bind(to_i32(report.text_length))
-        .bind(to_i32(report.indicators.len() as u32))
-        .fetch_optional(&mut *tx)
-        .await?;
-        if inserted.is_none() {
-            tx.rollback().await?;
-            let existing = self
-                .find_report(&report.sha256, &report.source_uri)
-                .await?
-                .ok_or_else(|| Error::Internal("report vanished while being stored".into()))?;
-            return Ok(InsertOutcome::Existing(existing));
+        let outcome = write_report(&mut tx, report).await?;
+        match outcome {
+            InsertOutcome::Created(_) => tx.commit().await?,
+            InsertOutcome::Existing(_) => tx.rollback().await?,
         }
-
-        let s = &report.sections;
-        sqlx::query(
-            "INSERT INTO sections (report_id, ord, title, marker, level, kind, span_start, span_end) \
-             SELECT $1, u.* FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int2[], $6::text[], $7::int4[], $8::int4[]) \
-                 AS u(ord, title, marker, level, kind, span_start, span_end)",
-        )
-        .bind(id)
-        .bind((0..s.len() as i32).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| x.title.clone()).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| x.marker.clone()).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| x.level as i16).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| codes::section_kind(x.kind)).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| to_i32(x.span.0)).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| to_i32(x.span.1)).collect::<Vec<_>>())
-        .execute(&mut *tx)
-        .await?;
-
-        indicators::insert_all(&mut tx, id, report).await?;
-        let stored = read_report(&mut tx, id)
-            .await?
-            .ok_or_else(|| Error::Internal("report not visible in its own transaction".into()))?;
-        tx.commit().await?;
-        Ok(InsertOutcome::Created(Box::new(stored)))
+        Ok(outcome)
     }
 
     /// A report with its sections and indicators.

@@ -21,9 +21,10 @@ pub enum Rpc {
     RelinkIndicators,
     GetIndicatorSeries,
     CompareIndicators,
+    ParseReports,
 }
 
-pub const RPCS: [Rpc; 10] = [
+pub const RPCS: [Rpc; 11] = [
     Rpc::ParseReport,
     Rpc::ParseReportDryRun,
     Rpc::QueryIndicators,
@@ -34,6 +35,7 @@ pub const RPCS: [Rpc; 10] = [
     Rpc::RelinkIndicators,
     Rpc::GetIndicatorSeries,
     Rpc::CompareIndicators,
+    Rpc::ParseReports,
 ];
 
 pub fn with_auth<T>(message: T, authorization: Option<&str>) -> tonic::Request<T> {
@@ -76,7 +78,7 @@ pub async fn target(
     ingest: Option<&str>,
 ) -> String {
     match rpc {
-        Rpc::ParseReport | Rpc::ParseReportDryRun => format!("{tag}:{rpc:?}"),
+        Rpc::ParseReport | Rpc::ParseReportDryRun | Rpc::ParseReports => format!("{tag}:{rpc:?}"),
         Rpc::DeleteReport => store_one(server, &format!("delete:{tag}"), ingest).await,
         _ => existing.to_owned(),
     }
@@ -137,6 +139,25 @@ pub async fn call(server: &mut TestServer, rpc: Rpc, auth: Option<&str>, target:
                 .await
                 .map(drop)
         }
+        Rpc::ParseReports => return parse_reports(c, auth, target).await,
     };
     result.err().map_or(Code::Ok, |status| status.code())
+}
+
+/// ParseReports with one request: the call's code, else its one result's.
+async fn parse_reports(
+    c: &mut pb::report_service_client::ReportServiceClient<tonic::transport::Channel>,
+    auth: Option<&str>,
+    target: &str,
+) -> Code {
+    let requests = tokio_stream::iter(vec![parse_request(target, false)]);
+    let mut results = match c.parse_reports(with_auth(requests, auth)).await {
+        Ok(response) => response.into_inner(),
+        Err(status) => return status.code(),
+    };
+    match results.message().await {
+        Ok(Some(result)) => Code::from(result.status.unwrap_or_default().code),
+        Ok(None) => Code::Unknown,
+        Err(status) => status.code(),
+    }
 }
