@@ -184,5 +184,15 @@ pub fn report(r: &ReportRecord) -> pb::Report {
             .unwrap_or_default(),
         indicator_count: r.indicator_count,
         text_length: r.text_length,
+        content_type: r.content_type.clone(),
+        source_kept: r.source_kept,
+        // Only a full read (GetReport, view FULL) returns the text: see `full_report`.
+        text: String::new(),
     }
+}
+
+/// The report with its text, when the record carries it (GetReport, view FULL).
+pub fn full_report(mut r: ReportRecord) -> pb::Report {
+    let text = r.text.take().unwrap_or_default();
+    pb::Report { text, ..report(&r) }
 }

@@ -16,7 +16,7 @@ use crate::store::indicators::{
     DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorPage, IndicatorQuery,
 };
 use crate::store::page_token::TokenKey;
-use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage};
+use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage, ReportView};
 use crate::store::Store;
 
 /// A report as the service keeps it.
@@ -37,6 +37,15 @@ pub struct ReportRecord {
     /// Length of the text in code points.
     pub text_length: u32,
     pub indicator_count: u32,
+    /// The media type the report came with, as the caller gave it (empty when none).
+    pub content_type: String,
+    /// The hints the caller gave (a re-parse reads the text with them again).
+    pub hint_issuer: Option<String>,
+    pub hint_report_year: Option<i32>,
+    /// Whether the store keeps the text (reports stored before it did have none).
+    pub source_kept: bool,
+    /// The text every span points into: set by a parse (to store it) and by a full read.
+    pub text: Option<String>,
     pub sections: Vec<SectionRecord>,
     pub indicators: Vec<IndicatorRecord>,
 }
@@ -248,6 +257,11 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
         create_time: None,
         text_length: to_u32(text.chars().count()),
         indicator_count: to_u32(indicators.len()),
+        content_type: String::new(),
+        hint_issuer: hints.issuer.clone(),
+        hint_report_year: hints.report_year,
+        source_kept: false,
+        text: None,
         sections: report
             .sections
             .iter()
@@ -274,6 +288,8 @@ pub fn hex_sha256(text: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct ParseCommand {
     pub source: Source,
+    /// The media type the caller gave (of `content`, or of `text`), kept with the report.
+    pub content_type: String,
     pub source_uri: String,
     pub hints: extract::Hints,
     pub dry_run: bool,
@@ -342,7 +358,9 @@ impl Reports {
         let (uri, hints) = (source_uri.to_owned(), hints.clone());
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            read_report(&text, &uri, &hints)
+            let mut record = read_report(&text, &uri, &hints);
+            record.text = Some(text);
+            record
         })
         .await
         .map_err(|e| Error::Internal(format!("parser failed: {e}")))
@@ -359,22 +377,24 @@ impl Reports {
                 .find_report(&hex_sha256(&text), &cmd.source_uri)
                 .await?
             {
-                return Ok((self.get(id).await?, false));
+                return Ok((self.get(id, ReportView::Basic).await?, false));
             }
         }
-        let record = self.read_bounded(text, &cmd.source_uri, &cmd.hints).await?;
+        let mut record = self.read_bounded(text, &cmd.source_uri, &cmd.hints).await?;
+        record.content_type = cmd.content_type;
         if cmd.dry_run {
             return Ok((record, false));
         }
         match self.store.insert_report(&record).await? {
             InsertOutcome::Created(stored) => Ok((*stored, true)),
-            InsertOutcome::Existing(id) => Ok((self.get(id).await?, false)),
+            InsertOutcome::Existing(id) => Ok((self.get(id, ReportView::Basic).await?, false)),
         }
     }
 
-    pub async fn get(&self, id: Uuid) -> Result<ReportRecord> {
+    /// A stored report; with [`ReportView::Full`], its text too (when kept).
+    pub async fn get(&self, id: Uuid, view: ReportView) -> Result<ReportRecord> {
         self.store
-            .get_report(id)
+            .get_report(id, view)
             .await?
             .ok_or_else(|| Error::NotFound(format!("report {id}")))
     }

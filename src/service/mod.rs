@@ -12,7 +12,7 @@ use crate::domain::{ParseCommand, Reports, Source};
 use crate::error::{quoted, Error, Result};
 use crate::proto::v1 as pb;
 use crate::store::indicators::{IndicatorFilter, IndicatorOrder, IndicatorQuery};
-use crate::store::reports::ReportFilter;
+use crate::store::reports::{ReportFilter, ReportView};
 use govreport_extract::catalog::Catalog;
 use input::{
     checked, checked_list, filter_text, MAX_CODE_CHARS, MAX_CONTENT_TYPE_CHARS, MAX_ID_CHARS,
@@ -75,6 +75,7 @@ fn check_year(field: &'static str, year: Option<i32>) -> Result<Option<i32>> {
 }
 
 fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
+    let content_type = filter_text("content_type", &req.content_type, MAX_CONTENT_TYPE_CHARS)?;
     let source = match req.source {
         None => return Err(Error::invalid("text", "either text or content is required")),
         Some(pb::parse_report_request::Source::Text(text)) => {
@@ -89,7 +90,7 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
             }
             Source::Bytes {
                 content,
-                content_type: filter_text("content_type", &req.content_type, MAX_CONTENT_TYPE_CHARS)?,
+                content_type: content_type.clone(),
             }
         }
     };
@@ -110,6 +111,7 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
     };
     Ok(ParseCommand {
         source,
+        content_type: content_type.unwrap_or_default(),
         source_uri: req.source_uri,
         hints: govreport_extract::Hints {
             issuer,
@@ -117,6 +119,14 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
         },
         dry_run: req.dry_run,
     })
+}
+
+fn report_view(view: i32) -> Result<ReportView> {
+    match pb::ReportView::try_from(view) {
+        Ok(pb::ReportView::Unspecified | pb::ReportView::Basic) => Ok(ReportView::Basic),
+        Ok(pb::ReportView::Full) => Ok(ReportView::Full),
+        Err(_) => Err(Error::invalid("view", format!("unknown ReportView value {view}"))),
+    }
 }
 
 fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
@@ -371,8 +381,10 @@ impl pb::report_service_server::ReportService for ReportService {
         &self,
         request: Request<pb::GetReportRequest>,
     ) -> Result<Response<pb::Report>, Status> {
-        let id = parse_id("id", &request.get_ref().id)?;
-        Ok(Response::new(convert::report(&self.reports.get(id).await?)))
+        let req = request.into_inner();
+        let id = parse_id("id", &req.id)?;
+        let report = self.reports.get(id, report_view(req.view)?).await?;
+        Ok(Response::new(convert::full_report(report)))
     }
 
     async fn list_reports(

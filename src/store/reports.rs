@@ -15,6 +15,16 @@ pub enum InsertOutcome {
     Existing(Uuid),
 }
 
+/// How much of a report a read returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportView {
+    /// Metadata, sections and indicators.
+    #[default]
+    Basic,
+    /// Also the text (when kept), which can be megabytes.
+    Full,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReportFilter {
     pub issuer: Option<String>,
@@ -30,7 +40,8 @@ pub struct ReportPage {
 
 const REPORT_COLUMNS: &str =
     "r.id, r.seq, r.sha256, r.source_uri, r.title, r.issuer, r.index_no, r.published, \
-     r.report_year, r.parser_version, r.text_length, r.indicator_count, r.created_at";
+     r.report_year, r.parser_version, r.text_length, r.indicator_count, r.created_at, \
+     r.content_type, r.hint_issuer, r.hint_report_year, (r.text IS NOT NULL) AS source_kept";
 
 fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
     Ok(ReportRecord {
@@ -46,14 +57,27 @@ fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
         create_time: Some(row.try_get("created_at")?),
         text_length: row.try_get::<i32, _>("text_length")? as u32,
         indicator_count: row.try_get::<i32, _>("indicator_count")? as u32,
+        content_type: row.try_get("content_type")?,
+        hint_issuer: row.try_get("hint_issuer")?,
+        hint_report_year: row.try_get("hint_report_year")?,
+        source_kept: row.try_get("source_kept")?,
+        text: None,
         sections: Vec::new(),
         indicators: Vec::new(),
     })
 }
 
 /// A report with its sections and indicators, on `conn` (inside a transaction, it sees its writes).
-async fn read_report(conn: &mut PgConnection, id: Uuid) -> Result<Option<ReportRecord>> {
-    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.id = $1");
+async fn read_report(
+    conn: &mut PgConnection,
+    id: Uuid,
+    view: ReportView,
+) -> Result<Option<ReportRecord>> {
+    let text = match view {
+        ReportView::Basic => "NULL::text",
+        ReportView::Full => "r.text",
+    };
+    let sql = format!("SELECT {REPORT_COLUMNS}, {text} AS text FROM reports r WHERE r.id = $1");
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -62,6 +86,7 @@ async fn read_report(conn: &mut PgConnection, id: Uuid) -> Result<Option<ReportR
         return Ok(None);
     };
     let mut report = report_from_row(&row)?;
+    report.text = row.try_get("text")?;
     let rows = sqlx::query(
         "SELECT title, marker, level, kind, span_start, span_end FROM sections WHERE report_id = $1 ORDER BY ord",
     )
@@ -106,8 +131,9 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let inserted: Option<Uuid> = sqlx::query_scalar(
             "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
-                 parser_version, text_length, indicator_count) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 parser_version, text_length, indicator_count, text, content_type, hint_issuer, \
+                 hint_report_year) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
              ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id",
         )
         .bind(id)
@@ -121,6 +147,10 @@ impl Store {
         .bind(&report.parser_version)
         .bind(to_i32(report.text_length))
         .bind(to_i32(report.indicators.len() as u32))
+        .bind(report.text.as_deref())
+        .bind(&report.content_type)
+        .bind(report.hint_issuer.as_deref())
+        .bind(report.hint_report_year)
         .fetch_optional(&mut *tx)
         .await?;
         if inserted.is_none() {
@@ -150,7 +180,7 @@ impl Store {
         .await?;
 
         indicators::insert_all(&mut tx, id, report).await?;
-        let stored = read_report(&mut tx, id)
+        let stored = read_report(&mut tx, id, ReportView::Basic)
             .await?
             .ok_or_else(|| Error::Internal("report not visible in its own transaction".into()))?;
         tx.commit().await?;
@@ -158,9 +188,9 @@ impl Store {
     }
 
     /// A report with its sections and indicators.
-    pub async fn get_report(&self, id: Uuid) -> Result<Option<ReportRecord>> {
+    pub async fn get_report(&self, id: Uuid, view: ReportView) -> Result<Option<ReportRecord>> {
         // One connection for its three statements (see `query_indicators`).
-        read_report(&mut *self.pool.acquire().await?, id).await
+        read_report(&mut *self.pool.acquire().await?, id, view).await
     }
 
     /// Reports newest first, without sections and indicators.

@@ -95,7 +95,7 @@ pub async fn call(server: &mut TestServer, rpc: Rpc, auth: Option<&str>, target:
             c.query_indicators(with_auth(request, auth)).await.map(drop)
         }
         Rpc::GetReport => {
-            let request = pb::GetReportRequest { id: target.into() };
+            let request = pb::GetReportRequest { id: target.into(), ..Default::default() };
             c.get_report(with_auth(request, auth)).await.map(drop)
         }
         Rpc::ListReports => {
