@@ -57,6 +57,7 @@ const METHOD_SCOPES: &[(&str, Scope)] = &[
     ("ParseReport", Scope::Ingest),
     ("DeleteReport", Scope::Admin),
     ("RelinkIndicators", Scope::Admin),
+    ("ReparseReports", Scope::Admin),
 ];
 
 /// The scope a call to `path` needs; `None` for health and reflection, which stay open

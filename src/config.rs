@@ -54,6 +54,8 @@ pub enum Command {
     BenchLoad(BenchLoadArgs),
     /// Ask a running server's grpc.health.v1 service; exit 0 when SERVING (for container health checks).
     Healthcheck(HealthcheckArgs),
+    /// Re-read stored reports with a running server's engine (ReparseReports, admin), with a progress bar.
+    Reparse(ReparseArgs),
 }
 
 /// Queries beyond about two per core wait for the CPU inside PostgreSQL rather than in the
@@ -247,6 +249,42 @@ pub struct HealthcheckArgs {
     pub addr: String,
     #[command(flatten)]
     pub tls: ClientTlsArgs,
+}
+
+/// How a command reaches a running server.
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// The server (`http://` or `https://`).
+    #[arg(long, env = "GOVREPORT_ADDR", default_value = "http://127.0.0.1:50051")]
+    pub addr: String,
+    /// Bearer token for a server with authentication (with the scope the command needs).
+    #[arg(long, env = "GOVREPORT_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReparseArgs {
+    /// Only these reports (repeatable). With no filter: the reports of another parser version.
+    #[arg(long = "report-id")]
+    pub report_ids: Vec<String>,
+    /// Only reports of this exact issuer.
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// Only reports of these years (inclusive).
+    #[arg(long)]
+    pub report_year_from: Option<i32>,
+    #[arg(long)]
+    pub report_year_to: Option<i32>,
+    /// Re-read and count, replace nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Reports per call (each call's reports are each committed on their own).
+    #[arg(long, default_value_t = 20)]
+    pub batch: u32,
+    #[command(flatten)]
+    pub client: ClientArgs,
 }
 
 /// An open database: the pool, and the embedded server behind it if we started one.

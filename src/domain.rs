@@ -19,6 +19,9 @@ use crate::store::page_token::TokenKey;
 use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage, ReportView};
 use crate::store::Store;
 
+mod reparse;
+pub use reparse::{diff, IndicatorDiff, ReparseCommand, ReparseOutcome, ReparseScope};
+
 /// A report as the service keeps it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportRecord {
@@ -312,6 +315,24 @@ impl Default for ParseLimit {
     }
 }
 
+/// Reads a report on the blocking pool, holding a parse slot; the record keeps the text.
+async fn read_with(
+    permit: tokio::sync::OwnedSemaphorePermit,
+    text: String,
+    source_uri: &str,
+    hints: &extract::Hints,
+) -> Result<ReportRecord> {
+    let (uri, hints) = (source_uri.to_owned(), hints.clone());
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let mut record = read_report(&text, &uri, &hints);
+        record.text = Some(text);
+        record
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("parser failed: {e}")))
+}
+
 /// The operations behind the RPCs.
 #[derive(Clone)]
 pub struct Reports {
@@ -338,7 +359,8 @@ impl Reports {
         }
     }
 
-    /// Reads a report with the engine on the blocking pool, once a parse slot is free.
+    /// Reads a report with the engine on the blocking pool, once a parse slot is free
+    /// (RESOURCE_EXHAUSTED when none is within the parse limit's wait).
     async fn read_bounded(
         &self,
         text: String,
@@ -355,15 +377,19 @@ impl Reports {
                 ))
             })?
             .expect("the semaphore is never closed");
-        let (uri, hints) = (source_uri.to_owned(), hints.clone());
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let mut record = read_report(&text, &uri, &hints);
-            record.text = Some(text);
-            record
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("parser failed: {e}")))
+        read_with(permit, text, source_uri, hints).await
+    }
+
+    /// Reads a report with the engine once a parse slot is free, however long that takes
+    /// (re-parses queue behind the callers' parses, which the semaphore serves in turn).
+    async fn read_queued(
+        &self,
+        text: String,
+        source_uri: &str,
+        hints: &extract::Hints,
+    ) -> Result<ReportRecord> {
+        let permit = self.parses.clone().acquire_owned().await.expect("the semaphore is never closed");
+        read_with(permit, text, source_uri, hints).await
     }
 
     /// Parses and, unless a dry run, stores the report. Returns the report and whether

@@ -16,6 +16,7 @@ pub mod error;
 pub mod gate;
 pub mod proto;
 pub mod rate_limit;
+pub mod remote;
 pub mod server;
 pub mod service;
 pub mod store;

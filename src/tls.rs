@@ -74,11 +74,24 @@ impl ClientTlsArgs {
         self.tls_ca.is_some() || self.tls_cert.is_some() || self.tls_domain.is_some()
     }
 
-    /// A channel to `addr` (`http://` or `https://`), connected within `timeout`.
+    /// A channel to `addr` (`http://` or `https://`), connected within `timeout`, each call
+    /// answered within it too.
     pub async fn connect(&self, addr: &str, timeout: Duration) -> Result<Channel> {
-        let mut endpoint = Endpoint::from_shared(addr.to_owned())?
-            .connect_timeout(timeout)
-            .timeout(timeout);
+        self.connect_for(addr, timeout, Some(timeout)).await
+    }
+
+    /// A channel to `addr`, connected within `timeout`, each call answered within `calls`
+    /// (`None`: no limit, for streams that run as long as there is data).
+    pub async fn connect_for(
+        &self,
+        addr: &str,
+        timeout: Duration,
+        calls: Option<Duration>,
+    ) -> Result<Channel> {
+        let mut endpoint = Endpoint::from_shared(addr.to_owned())?.connect_timeout(timeout);
+        if let Some(calls) = calls {
+            endpoint = endpoint.timeout(calls);
+        }
         if addr.starts_with("https://") {
             endpoint = endpoint.tls_config(self.config()?)?;
         } else if self.any() {

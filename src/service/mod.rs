@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::auth::caller;
 use crate::convert;
-use crate::domain::{ParseCommand, Reports, Source};
+use crate::domain::{ParseCommand, ReparseCommand, ReparseScope, Reports, Source};
 use crate::error::{quoted, Error, Result};
 use crate::proto::v1 as pb;
 use crate::store::indicators::{IndicatorFilter, IndicatorOrder, IndicatorQuery};
@@ -29,6 +29,8 @@ const DEFAULT_SERIES_POINTS: u32 = 1000;
 const MAX_SERIES_POINTS: u32 = 10_000;
 const DEFAULT_COMPARE_LIMIT: u32 = 50;
 const MAX_COMPARE_LIMIT: u32 = 1000;
+const DEFAULT_REPARSE_BATCH: u32 = 20;
+const MAX_REPARSE_BATCH: u32 = 500;
 
 pub struct ReportService {
     reports: Reports,
@@ -335,6 +337,27 @@ fn compare_filter(req: &pb::CompareIndicatorsRequest) -> Result<IndicatorFilter>
     })
 }
 
+fn reparse_command(req: pb::ReparseReportsRequest) -> Result<ReparseCommand> {
+    let report_ids = checked_list("report_ids", &req.report_ids, MAX_ID_CHARS)?
+        .iter()
+        .map(|id| parse_id("report_ids", id))
+        .collect::<Result<Vec<_>>>()?;
+    let from = check_year("report_year_from", req.report_year_from)?;
+    let to = check_year("report_year_to", req.report_year_to)?;
+    check_range("report_year_from", from, "report_year_to", to)?;
+    Ok(ReparseCommand {
+        scope: ReparseScope {
+            report_ids,
+            issuer: filter_text("issuer", &req.issuer, MAX_NAME_CHARS)?,
+            report_year_from: from,
+            report_year_to: to,
+        },
+        dry_run: req.dry_run,
+        batch: bounded("page_size", req.page_size, DEFAULT_REPARSE_BATCH, MAX_REPARSE_BATCH)?,
+        page_token: page_token(&req.page_token)?.to_owned(),
+    })
+}
+
 #[tonic::async_trait]
 impl pb::report_service_server::ReportService for ReportService {
     async fn parse_report(
@@ -489,5 +512,19 @@ impl pb::report_service_server::ReportService for ReportService {
                 .collect(),
             total_issuers: section.total_issuers,
         }))
+    }
+
+    async fn reparse_reports(
+        &self,
+        request: Request<pb::ReparseReportsRequest>,
+    ) -> Result<Response<pb::ReparseReportsResponse>, Status> {
+        let token = caller(&request);
+        let cmd = reparse_command(request.into_inner())?;
+        let dry_run = cmd.dry_run;
+        let done = self.reports.reparse(cmd).await?;
+        let d = done.indicators;
+        tracing::info!(%token, dry_run, reports = done.done, skipped = done.skipped,
+            added = d.added, removed = d.removed, changed = d.changed, "reports re-parsed");
+        Ok(Response::new(convert::reparse_outcome(&done)))
     }
 }

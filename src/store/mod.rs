@@ -3,6 +3,7 @@
 pub mod codes;
 pub mod indicators;
 pub mod page_token;
+pub mod reparse;
 pub mod reports;
 
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Reports: insert (one transaction with all rows), read back, list, delete.
 
 use serde::Serialize;
-use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row, Transaction};
 use uuid::Uuid;
 
 use super::{codes, indicators, page_token, Store};
@@ -109,6 +109,30 @@ async fn read_report(
     Ok(Some(report))
 }
 
+/// Inserts a report's sections in one statement, in the caller's transaction.
+pub(super) async fn insert_sections(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+    s: &[SectionRecord],
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sections (report_id, ord, title, marker, level, kind, span_start, span_end) \
+         SELECT $1, u.* FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int2[], $6::text[], $7::int4[], $8::int4[]) \
+             AS u(ord, title, marker, level, kind, span_start, span_end)",
+    )
+    .bind(id)
+    .bind((0..s.len() as i32).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| x.title.clone()).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| x.marker.clone()).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| x.level as i16).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| codes::section_kind(x.kind)).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| to_i32(x.span.0)).collect::<Vec<_>>())
+    .bind(s.iter().map(|x| to_i32(x.span.1)).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -162,23 +186,7 @@ impl Store {
             return Ok(InsertOutcome::Existing(existing));
         }
 
-        let s = &report.sections;
-        sqlx::query(
-            "INSERT INTO sections (report_id, ord, title, marker, level, kind, span_start, span_end) \
-             SELECT $1, u.* FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int2[], $6::text[], $7::int4[], $8::int4[]) \
-                 AS u(ord, title, marker, level, kind, span_start, span_end)",
-        )
-        .bind(id)
-        .bind((0..s.len() as i32).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| x.title.clone()).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| x.marker.clone()).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| x.level as i16).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| codes::section_kind(x.kind)).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| to_i32(x.span.0)).collect::<Vec<_>>())
-        .bind(s.iter().map(|x| to_i32(x.span.1)).collect::<Vec<_>>())
-        .execute(&mut *tx)
-        .await?;
-
+        insert_sections(&mut tx, id, &report.sections).await?;
         indicators::insert_all(&mut tx, id, report).await?;
         let stored = read_report(&mut tx, id, ReportView::Basic)
             .await?

@@ -21,9 +21,10 @@ pub enum Rpc {
     RelinkIndicators,
     GetIndicatorSeries,
     CompareIndicators,
+    ReparseReports,
 }
 
-pub const RPCS: [Rpc; 10] = [
+pub const RPCS: [Rpc; 11] = [
     Rpc::ParseReport,
     Rpc::ParseReportDryRun,
     Rpc::QueryIndicators,
@@ -34,6 +35,7 @@ pub const RPCS: [Rpc; 10] = [
     Rpc::RelinkIndicators,
     Rpc::GetIndicatorSeries,
     Rpc::CompareIndicators,
+    Rpc::ReparseReports,
 ];
 
 pub fn with_auth<T>(message: T, authorization: Option<&str>) -> tonic::Request<T> {
@@ -136,6 +138,15 @@ pub async fn call(server: &mut TestServer, rpc: Rpc, auth: Option<&str>, target:
             c.compare_indicators(with_auth(request, auth))
                 .await
                 .map(drop)
+        }
+        Rpc::ReparseReports => {
+            // A dry run: it writes nothing, so the callers' report counts stay.
+            let request = pb::ReparseReportsRequest {
+                report_ids: vec![target.into()],
+                dry_run: true,
+                ..Default::default()
+            };
+            c.reparse_reports(with_auth(request, auth)).await.map(drop)
         }
     };
     result.err().map_or(Code::Ok, |status| status.code())
