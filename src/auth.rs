@@ -58,6 +58,7 @@ const METHOD_SCOPES: &[(&str, Scope)] = &[
     ("DeleteReport", Scope::Admin),
     ("RelinkIndicators", Scope::Admin),
     ("ReparseReports", Scope::Admin),
+    ("ExportIndicators", Scope::Read),
 ];
 
 /// The scope a call to `path` needs; `None` for health and reflection, which stay open

@@ -56,6 +56,8 @@ pub enum Command {
     Healthcheck(HealthcheckArgs),
     /// Re-read stored reports with a running server's engine (ReparseReports, admin), with a progress bar.
     Reparse(ReparseArgs),
+    /// Export a running server's indicators (ExportIndicators) as CSV or JSON lines to stdout or --out.
+    Export(ExportArgs),
 }
 
 /// Queries beyond about two per core wait for the CPU inside PostgreSQL rather than in the
@@ -283,6 +285,36 @@ pub struct ReparseArgs {
     /// Reports per call (each call's reports are each committed on their own).
     #[arg(long, default_value_t = 20)]
     pub batch: u32,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormatArg,
+    /// Write here instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Exact issuers (repeatable).
+    #[arg(long = "issuer")]
+    pub issuers: Vec<String>,
+    /// Catalog codes (repeatable).
+    #[arg(long = "canonical-code")]
+    pub canonical_codes: Vec<String>,
+    #[arg(long)]
+    pub report_year_from: Option<i32>,
+    #[arg(long)]
+    pub report_year_to: Option<i32>,
+    /// Only rows written after this RFC 3339 time (incremental sync).
+    #[arg(long)]
+    pub updated_after: Option<String>,
     #[command(flatten)]
     pub client: ClientArgs,
 }

@@ -15,6 +15,7 @@ use crate::error::{quoted, Error, Result};
 use crate::store::indicators::{
     DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorPage, IndicatorQuery,
 };
+use crate::store::export::RowSink;
 use crate::store::page_token::TokenKey;
 use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage, ReportView};
 use crate::store::Store;
@@ -455,6 +456,11 @@ impl Reports {
         let mut page = self.store.query_indicators(&query, page_size, token).await?;
         page.next_page_token = self.token_key.seal(page.next_page_token);
         Ok(page)
+    }
+
+    /// Every indicator matching `filter`, in storage order, one at a time into `sink`.
+    pub async fn export<S: RowSink + Send>(&self, filter: &IndicatorFilter, sink: &mut S) -> Result<u64> {
+        self.store.export_indicators(filter, sink).await
     }
 
     /// Time series per (issuer, canonical indicator, kind), points in period order.

@@ -13,6 +13,7 @@ pub mod convert;
 pub mod domain;
 pub mod embedded_pg;
 pub mod error;
+pub mod export;
 pub mod gate;
 pub mod proto;
 pub mod rate_limit;

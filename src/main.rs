@@ -78,6 +78,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Healthcheck(args) => cli::healthcheck(&args).await,
         Command::Reparse(args) => remote::reparse(&args).await,
+        Command::Export(args) => remote::export(&args).await,
         Command::Parse(_) | Command::Quantities => unreachable!("handled without a runtime"),
     }
 }

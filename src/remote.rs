@@ -1,5 +1,5 @@
 //! The commands that call a running server: `reparse` (ReparseReports in batches, with a
-//! progress bar). They reach it with `--addr`, TLS as `healthcheck` does, and `--token`.
+//! progress bar) and `export` (ExportIndicators' chunks to a file or stdout). They reach it with `--addr`, TLS as `healthcheck` does, and `--token`.
 
 use std::time::{Duration, Instant};
 
@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::transport::Channel;
 
-use crate::config::{ClientArgs, ReparseArgs};
+use crate::config::{ClientArgs, ExportArgs, ExportFormatArg, ReparseArgs};
 use crate::proto::v1 as pb;
 use pb::report_service_client::ReportServiceClient;
 
@@ -122,6 +122,56 @@ pub async fn reparse(args: &ReparseArgs) -> Result<()> {
         totals.removed,
         totals.changed,
         totals.done as f64 / secs.max(1e-9),
+    );
+    Ok(())
+}
+
+fn export_request(args: &ExportArgs) -> pb::ExportIndicatorsRequest {
+    pb::ExportIndicatorsRequest {
+        query: Some(pb::QueryIndicatorsRequest {
+            issuers: args.issuers.clone(),
+            canonical_codes: args.canonical_codes.clone(),
+            report_year_from: args.report_year_from,
+            report_year_to: args.report_year_to,
+            updated_after: args.updated_after.clone().unwrap_or_default(),
+            ..Default::default()
+        }),
+        format: match args.format {
+            ExportFormatArg::Csv => pb::ExportFormat::Csv,
+            ExportFormatArg::Jsonl => pb::ExportFormat::Jsonl,
+        } as i32,
+    }
+}
+
+/// `govreport export`: writes the chunks as they come; the row count and rate on stderr.
+pub async fn export(args: &ExportArgs) -> Result<()> {
+    use std::io::Write;
+    let remote = Remote::connect(&args.client, None).await?;
+    let mut client = remote.client.clone();
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let started = Instant::now();
+    let mut stream = client
+        .export_indicators(remote.request(export_request(args)))
+        .await
+        .context("ExportIndicators")?
+        .into_inner();
+    let (mut rows, mut bytes) = (0u64, 0u64);
+    while let Some(chunk) = stream.message().await.context("ExportIndicators")? {
+        out.write_all(&chunk.data)?;
+        rows += u64::from(chunk.rows);
+        bytes += chunk.data.len() as u64;
+    }
+    out.flush()?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{rows} rows, {:.1} MB in {secs:.1} s: {:.0} rows/s",
+        bytes as f64 / 1e6,
+        rows as f64 / secs.max(1e-9)
     );
     Ok(())
 }

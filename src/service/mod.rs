@@ -1,8 +1,10 @@
 //! gRPC handlers: validate, convert, call the domain, convert back.
 
+mod export;
 mod input;
 mod status;
 
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
@@ -29,6 +31,7 @@ const DEFAULT_SERIES_POINTS: u32 = 1000;
 const MAX_SERIES_POINTS: u32 = 10_000;
 const DEFAULT_COMPARE_LIMIT: u32 = 50;
 const MAX_COMPARE_LIMIT: u32 = 1000;
+const MAX_TIME_CHARS: usize = 64;
 const DEFAULT_REPARSE_BATCH: u32 = 20;
 const MAX_REPARSE_BATCH: u32 = 500;
 
@@ -121,6 +124,16 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
         },
         dry_run: req.dry_run,
     })
+}
+
+/// An RFC 3339 time (empty: none).
+fn parse_time(field: &'static str, time: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    if checked(field, time, MAX_TIME_CHARS)?.is_empty() {
+        return Ok(None);
+    }
+    chrono::DateTime::parse_from_rfc3339(time)
+        .map(|t| Some(t.to_utc()))
+        .map_err(|e| Error::invalid(field, format!("{} is not an RFC 3339 time ({e})", quoted(time))))
 }
 
 fn report_view(view: i32) -> Result<ReportView> {
@@ -283,6 +296,7 @@ fn indicator_query(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorQuery> {
             has_change: req.has_change,
             has_rank: req.has_rank,
             latest_only: req.latest_only,
+            updated_after: parse_time("updated_after", &req.updated_after)?,
         },
         order,
         descending: req.descending,
@@ -360,6 +374,8 @@ fn reparse_command(req: pb::ReparseReportsRequest) -> Result<ReparseCommand> {
 
 #[tonic::async_trait]
 impl pb::report_service_server::ReportService for ReportService {
+    type ExportIndicatorsStream = ReceiverStream<Result<pb::ExportIndicatorsChunk, Status>>;
+
     async fn parse_report(
         &self,
         request: Request<pb::ParseReportRequest>,
@@ -526,5 +542,28 @@ impl pb::report_service_server::ReportService for ReportService {
         tracing::info!(%token, dry_run, reports = done.done, skipped = done.skipped,
             added = d.added, removed = d.removed, changed = d.changed, "reports re-parsed");
         Ok(Response::new(convert::reparse_outcome(&done)))
+    }
+
+    async fn export_indicators(
+        &self,
+        request: Request<pb::ExportIndicatorsRequest>,
+    ) -> Result<Response<Self::ExportIndicatorsStream>, Status> {
+        let (filter, format) = export::export_request(request.get_ref())?;
+        let token = caller(&request);
+        let (out, chunks) = tokio::sync::mpsc::channel(2);
+        let reports = self.reports.clone();
+        tokio::spawn(async move {
+            let mut sink = export::ChunkSink::new(format, out.clone());
+            match reports.export(&filter, &mut sink).await {
+                Ok(rows) => {
+                    sink.flush().await;
+                    tracing::info!(%token, rows, "indicators exported");
+                }
+                Err(e) => {
+                    let _ = out.send(Err(e.into())).await;
+                }
+            }
+        });
+        Ok(Response::new(ReceiverStream::new(chunks)))
     }
 }

@@ -1,6 +1,7 @@
 //! PostgreSQL storage. Works on domain records only; never sees proto types.
 
 pub mod codes;
+pub mod export;
 pub mod indicators;
 pub mod page_token;
 pub mod reparse;

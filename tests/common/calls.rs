@@ -22,9 +22,10 @@ pub enum Rpc {
     GetIndicatorSeries,
     CompareIndicators,
     ReparseReports,
+    ExportIndicators,
 }
 
-pub const RPCS: [Rpc; 11] = [
+pub const RPCS: [Rpc; 12] = [
     Rpc::ParseReport,
     Rpc::ParseReportDryRun,
     Rpc::QueryIndicators,
@@ -36,6 +37,7 @@ pub const RPCS: [Rpc; 11] = [
     Rpc::GetIndicatorSeries,
     Rpc::CompareIndicators,
     Rpc::ReparseReports,
+    Rpc::ExportIndicators,
 ];
 
 pub fn with_auth<T>(message: T, authorization: Option<&str>) -> tonic::Request<T> {
@@ -147,6 +149,22 @@ pub async fn call(server: &mut TestServer, rpc: Rpc, auth: Option<&str>, target:
                 ..Default::default()
             };
             c.reparse_reports(with_auth(request, auth)).await.map(drop)
+        }
+        Rpc::ExportIndicators => {
+            let request = pb::ExportIndicatorsRequest::default();
+            match c.export_indicators(with_auth(request, auth)).await {
+                Ok(stream) => {
+                    let mut stream = stream.into_inner();
+                    loop {
+                        match stream.message().await {
+                            Ok(Some(_)) => continue,
+                            Ok(None) => break Ok(()),
+                            Err(e) => break Err(e),
+                        }
+                    }
+                }
+                Err(e) => Err(e),
+            }
         }
     };
     result.err().map_or(Code::Ok, |status| status.code())
