@@ -110,6 +110,16 @@ async fn a_filter_rereads_its_reports_whatever_their_version_and_skips_those_wit
     assert_eq!(counts(&reparse(&mut server, by_id).await), (1, 1, 0, 0, 0, 0));
     let stale = reparse(&mut server, pb::ReparseReportsRequest::default()).await;
     assert_eq!(counts(&stale), (0, 1, 0, 0, 0, 0), "kept no text: skipped, and counted");
+    // Counted once per run, by its first batch, and never visited.
+    let c = store(&mut server, &seed("003"), "c", None).await;
+    for id in [&a.id, &c.id] {
+        sql(&server, "UPDATE reports SET parser_version = 'old' WHERE id = $1", id).await;
+    }
+    let one = pb::ReparseReportsRequest { page_size: 1, ..Default::default() };
+    let first = reparse(&mut server, one.clone()).await;
+    assert_eq!(counts(&first), (1, 1, 0, 0, 0, 1));
+    let next = pb::ReparseReportsRequest { page_token: first.next_page_token, ..one };
+    assert_eq!(counts(&reparse(&mut server, next).await), (1, 0, 0, 0, 0, 0));
     server.stop().await.unwrap();
 }
 

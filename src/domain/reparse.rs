@@ -8,7 +8,7 @@ use govreport_extract as extract;
 use uuid::Uuid;
 
 use super::{IndicatorRecord, Reports};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::page_token;
 use crate::store::reparse::ReparseFilter;
 use crate::store::reports::ReportView;
@@ -74,7 +74,8 @@ impl IndicatorDiff {
 pub struct ReparseOutcome {
     /// Reports re-read (in a dry run: that would be replaced).
     pub done: u64,
-    /// Matching reports without a kept text (or deleted meanwhile).
+    /// Matching reports without a kept text (all of them, in a run's first batch), or
+    /// deleted meanwhile.
     pub skipped: u64,
     pub indicators: IndicatorDiff,
     /// Matching reports after this batch.
@@ -121,21 +122,31 @@ impl Reports {
         let after = page_token::decode(self.token_key.open(&cmd.page_token)?, &fp)?;
         let candidates = self.store.reparse_candidates(&filter, after, cmd.batch).await?;
         let mut out = ReparseOutcome::default();
-        for c in &candidates {
-            let diff = match c.text_kept {
-                true => self.reparse_one(c.id, cmd.dry_run).await?,
-                false => None,
-            };
-            match diff {
-                Some(d) => {
-                    out.done += 1;
-                    out.indicators.add(d);
+        // Reports without a kept text are counted once, by a run's first batch, not visited.
+        if after.is_none() {
+            let textless = self.store.count_reparse_candidates(&filter, None, false).await?;
+            out.skipped = u64::try_from(textless).unwrap_or(0);
+        }
+        // As many at once as there are parse slots: each report still commits on its own.
+        for group in candidates.chunks(self.parse.concurrent.max(1)) {
+            let mut set = tokio::task::JoinSet::new();
+            for c in group {
+                let (me, id) = (self.clone(), c.id);
+                set.spawn(async move { me.reparse_one(id, cmd.dry_run).await });
+            }
+            while let Some(done) = set.join_next().await {
+                let done = done.map_err(|e| Error::Internal(format!("re-parse failed: {e}")))?;
+                match done? {
+                    Some(d) => {
+                        out.done += 1;
+                        out.indicators.add(d);
+                    }
+                    None => out.skipped += 1,
                 }
-                None => out.skipped += 1,
             }
         }
         let last = candidates.last().map_or(after, |c| Some(c.seq));
-        out.remaining = self.store.count_reparse_candidates(&filter, last).await?;
+        out.remaining = self.store.count_reparse_candidates(&filter, last, true).await?;
         if let (true, Some(last)) = (out.remaining > 0, last) {
             out.next_page_token = self.token_key.seal(page_token::encode(&fp, last));
         }

@@ -22,13 +22,11 @@ pub struct ReparseFilter {
     pub parser_version_not: Option<String>,
 }
 
-/// A report a re-parse visits.
+/// A report a re-parse visits (one with a kept text).
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub id: Uuid,
     pub seq: i64,
-    /// False for reports stored before the text was kept: they cannot be re-read.
-    pub text_kept: bool,
 }
 
 /// What a report is re-read from: its text, source and the caller's hints.
@@ -40,8 +38,13 @@ pub struct KeptSource {
     pub hint_report_year: Option<i32>,
 }
 
-fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &ReparseFilter, after: Option<i64>) {
-    qb.push(" FROM reports r WHERE TRUE");
+/// The matching reports with (`kept`) or without a kept text.
+fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &ReparseFilter, after: Option<i64>, kept: bool) {
+    qb.push(if kept {
+        " FROM reports r WHERE r.text IS NOT NULL"
+    } else {
+        " FROM reports r WHERE r.text IS NULL"
+    });
     if !f.report_ids.is_empty() {
         qb.push(" AND r.id = ANY(").push_bind(f.report_ids.clone()).push(")");
     }
@@ -70,8 +73,8 @@ impl Store {
         after: Option<i64>,
         limit: u32,
     ) -> Result<Vec<Candidate>> {
-        let mut qb = QueryBuilder::new("SELECT r.id, r.seq, (r.text IS NOT NULL) AS text_kept");
-        push_filter(&mut qb, filter, after);
+        let mut qb = QueryBuilder::new("SELECT r.id, r.seq");
+        push_filter(&mut qb, filter, after, true);
         qb.push(" ORDER BY r.seq LIMIT ").push_bind(i64::from(limit));
         let rows = qb.build().fetch_all(&self.pool).await?;
         rows.iter()
@@ -79,20 +82,21 @@ impl Store {
                 Ok(Candidate {
                     id: row.try_get("id")?,
                     seq: row.try_get("seq")?,
-                    text_kept: row.try_get("text_kept")?,
                 })
             })
             .collect()
     }
 
-    /// How many matching reports come after `after` (a seq).
+    /// How many matching reports with a kept text come after `after` (a seq), or (`kept`
+    /// false) how many match without one.
     pub async fn count_reparse_candidates(
         &self,
         filter: &ReparseFilter,
         after: Option<i64>,
+        kept: bool,
     ) -> Result<i64> {
         let mut qb = QueryBuilder::new("SELECT count(*)");
-        push_filter(&mut qb, filter, after);
+        push_filter(&mut qb, filter, after, kept);
         Ok(qb.build_query_scalar().fetch_one(&self.pool).await?)
     }
 
