@@ -95,8 +95,9 @@ fn same_reading(a: &IndicatorRecord, b: &IndicatorRecord) -> bool {
 /// The difference between a report's old and new indicators (several at one span pair up
 /// in document order).
 pub fn diff(old: &[IndicatorRecord], new: &[IndicatorRecord]) -> IndicatorDiff {
-    let mut by_span: BTreeMap<(u32, u32), (Vec<&IndicatorRecord>, Vec<&IndicatorRecord>)> =
-        BTreeMap::new();
+    // Per span: its old readings and its new ones.
+    type Readings<'a> = (Vec<&'a IndicatorRecord>, Vec<&'a IndicatorRecord>);
+    let mut by_span: BTreeMap<(u32, u32), Readings> = BTreeMap::new();
     for o in old {
         by_span.entry(o.span).or_default().0.push(o);
     }
