@@ -58,6 +58,8 @@ const METHOD_SCOPES: &[(&str, Scope)] = &[
     ("ParseReports", Scope::Ingest),
     ("DeleteReport", Scope::Admin),
     ("RelinkIndicators", Scope::Admin),
+    ("ReparseReports", Scope::Admin),
+    ("ExportIndicators", Scope::Read),
 ];
 
 /// The scope a call to `path` needs; `None` for health and reflection, which stay open

@@ -57,6 +57,10 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Ask a running server's grpc.health.v1 service; exit 0 when SERVING (for container health checks).
     Healthcheck(HealthcheckArgs),
+    /// Re-read stored reports with a running server's engine (ReparseReports, admin), with a progress bar.
+    Reparse(ReparseArgs),
+    /// Export a running server's indicators (ExportIndicators) as CSV or JSON lines to stdout or --out.
+    Export(ExportArgs),
 }
 
 /// Queries beyond about two per core wait for the CPU inside PostgreSQL rather than in the
@@ -295,6 +299,72 @@ pub struct HealthcheckArgs {
     pub addr: String,
     #[command(flatten)]
     pub tls: ClientTlsArgs,
+}
+
+/// How a command reaches a running server.
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// The server (`http://` or `https://`).
+    #[arg(long, env = "GOVREPORT_ADDR", default_value = "http://127.0.0.1:50051")]
+    pub addr: String,
+    /// Bearer token for a server with authentication (with the scope the command needs).
+    #[arg(long, env = "GOVREPORT_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReparseArgs {
+    /// Only these reports (repeatable). With no filter: the reports of another parser version.
+    #[arg(long = "report-id")]
+    pub report_ids: Vec<String>,
+    /// Only reports of this exact issuer.
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// Only reports of these years (inclusive).
+    #[arg(long)]
+    pub report_year_from: Option<i32>,
+    #[arg(long)]
+    pub report_year_to: Option<i32>,
+    /// Re-read and count, replace nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Reports per call (each call's reports are each committed on their own).
+    #[arg(long, default_value_t = 20)]
+    pub batch: u32,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormatArg,
+    /// Write here instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Exact issuers (repeatable).
+    #[arg(long = "issuer")]
+    pub issuers: Vec<String>,
+    /// Catalog codes (repeatable).
+    #[arg(long = "canonical-code")]
+    pub canonical_codes: Vec<String>,
+    #[arg(long)]
+    pub report_year_from: Option<i32>,
+    #[arg(long)]
+    pub report_year_to: Option<i32>,
+    /// Only rows written after this RFC 3339 time (incremental sync).
+    #[arg(long)]
+    pub updated_after: Option<String>,
+    #[command(flatten)]
+    pub client: ClientArgs,
 }
 
 /// An open database: the pool, and the embedded server behind it if we started one.

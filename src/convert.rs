@@ -4,7 +4,7 @@ use govreport_extract::{Approx, ChangeUnit, IndicatorKind, SectionKind};
 
 use govreport_extract::catalog::Definition;
 
-use crate::domain::{IndicatorRecord, ReportRecord, SectionRecord, Series};
+use crate::domain::{IndicatorRecord, ReparseOutcome, ReportRecord, SectionRecord, Series};
 use crate::store::indicators::DefinitionStats;
 use crate::proto::v1 as pb;
 
@@ -184,5 +184,29 @@ pub fn report(r: &ReportRecord) -> pb::Report {
             .unwrap_or_default(),
         indicator_count: r.indicator_count,
         text_length: r.text_length,
+        content_type: r.content_type.clone(),
+        source_kept: r.source_kept,
+        // Only a full read (GetReport, view FULL) returns the text: see `full_report`.
+        text: String::new(),
+    }
+}
+
+/// The report with its text, when the record carries it (GetReport, view FULL).
+pub fn full_report(mut r: ReportRecord) -> pb::Report {
+    let text = r.text.take().unwrap_or_default();
+    pb::Report { text, ..report(&r) }
+}
+
+pub fn reparse_outcome(o: &ReparseOutcome) -> pb::ReparseReportsResponse {
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    pb::ReparseReportsResponse {
+        parser_version: govreport_extract::PARSER_VERSION.to_owned(),
+        reports_done: count(o.done),
+        reports_skipped: count(o.skipped),
+        indicators_added: count(o.indicators.added),
+        indicators_removed: count(o.indicators.removed),
+        indicators_changed: count(o.indicators.changed),
+        reports_remaining: o.remaining,
+        next_page_token: o.next_page_token.clone(),
     }
 }

@@ -15,12 +15,15 @@ use crate::error::{quoted, Error, Result};
 use crate::store::indicators::{
     DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorPage, IndicatorQuery,
 };
+use crate::store::export::RowSink;
 use crate::store::page_token::TokenKey;
-use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage};
+use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage, ReportView};
 use crate::store::Store;
 
 mod bulk;
 pub use bulk::{BatchLimit, ParseOutcome};
+mod reparse;
+pub use reparse::{diff, IndicatorDiff, ReparseCommand, ReparseOutcome, ReparseScope};
 
 /// A report as the service keeps it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -40,6 +43,15 @@ pub struct ReportRecord {
     /// Length of the text in code points.
     pub text_length: u32,
     pub indicator_count: u32,
+    /// The media type the report came with, as the caller gave it (empty when none).
+    pub content_type: String,
+    /// The hints the caller gave (a re-parse reads the text with them again).
+    pub hint_issuer: Option<String>,
+    pub hint_report_year: Option<i32>,
+    /// Whether the store keeps the text (reports stored before it did have none).
+    pub source_kept: bool,
+    /// The text every span points into: set by a parse (to store it) and by a full read.
+    pub text: Option<String>,
     pub sections: Vec<SectionRecord>,
     pub indicators: Vec<IndicatorRecord>,
 }
@@ -251,6 +263,11 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
         create_time: None,
         text_length: to_u32(text.chars().count()),
         indicator_count: to_u32(indicators.len()),
+        content_type: String::new(),
+        hint_issuer: hints.issuer.clone(),
+        hint_report_year: hints.report_year,
+        source_kept: false,
+        text: None,
         sections: report
             .sections
             .iter()
@@ -277,6 +294,8 @@ pub fn hex_sha256(text: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct ParseCommand {
     pub source: Source,
+    /// The media type the caller gave (of `content`, or of `text`), kept with the report.
+    pub content_type: String,
     pub source_uri: String,
     pub hints: extract::Hints,
     pub dry_run: bool,
@@ -303,6 +322,24 @@ impl Default for ParseLimit {
             wait: Duration::from_secs(1),
         }
     }
+}
+
+/// Reads a report on the blocking pool, holding a parse slot; the record keeps the text.
+async fn read_with(
+    permit: tokio::sync::OwnedSemaphorePermit,
+    text: String,
+    source_uri: &str,
+    hints: &extract::Hints,
+) -> Result<ReportRecord> {
+    let (uri, hints) = (source_uri.to_owned(), hints.clone());
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let mut record = read_report(&text, &uri, &hints);
+        record.text = Some(text);
+        record
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("parser failed: {e}")))
 }
 
 /// The operations behind the RPCs.
@@ -340,7 +377,8 @@ impl Reports {
 
     /// Reads a report with the engine on the blocking pool, once a parse slot is free; a
     /// call that waits longer than the limit's `wait` gets RESOURCE_EXHAUSTED, unless `patient`
-    /// (ParseReports, which keeps no more parses in flight than there are slots).
+    /// (ParseReports, which keeps no more parses in flight than there are slots, and re-parses, which
+    /// queue behind the callers' parses).
     async fn read_bounded(
         &self,
         text: String,
@@ -361,13 +399,7 @@ impl Reports {
             })?
         }
         .expect("the semaphore is never closed");
-        let (uri, hints) = (source_uri.to_owned(), hints.clone());
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            read_report(&text, &uri, &hints)
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("parser failed: {e}")))
+        read_with(permit, text, source_uri, hints).await
     }
 
     /// Parses and, unless a dry run, stores the report. Returns the report and whether
@@ -389,10 +421,11 @@ impl Reports {
                 .find_report(&hex_sha256(&text), &cmd.source_uri)
                 .await?
             {
-                return Ok(Prepared::Done((self.get(id).await?, false)));
+                return Ok(Prepared::Done((self.get(id, ReportView::Basic).await?, false)));
             }
         }
-        let record = self.read_bounded(text, &cmd.source_uri, &cmd.hints, patient).await?;
+        let mut record = self.read_bounded(text, &cmd.source_uri, &cmd.hints, patient).await?;
+        record.content_type = cmd.content_type;
         if cmd.dry_run {
             return Ok(Prepared::Done((record, false)));
         }
@@ -403,13 +436,14 @@ impl Reports {
     async fn stored(&self, outcome: InsertOutcome) -> Result<(ReportRecord, bool)> {
         match outcome {
             InsertOutcome::Created(stored) => Ok((*stored, true)),
-            InsertOutcome::Existing(id) => Ok((self.get(id).await?, false)),
+            InsertOutcome::Existing(id) => Ok((self.get(id, ReportView::Basic).await?, false)),
         }
     }
 
-    pub async fn get(&self, id: Uuid) -> Result<ReportRecord> {
+    /// A stored report; with [`ReportView::Full`], its text too (when kept).
+    pub async fn get(&self, id: Uuid, view: ReportView) -> Result<ReportRecord> {
         self.store
-            .get_report(id)
+            .get_report(id, view)
             .await?
             .ok_or_else(|| Error::NotFound(format!("report {id}")))
     }
@@ -444,6 +478,11 @@ impl Reports {
         let mut page = self.store.query_indicators(&query, page_size, token).await?;
         page.next_page_token = self.token_key.seal(page.next_page_token);
         Ok(page)
+    }
+
+    /// Every indicator matching `filter`, in storage order, one at a time into `sink`.
+    pub async fn export<S: RowSink + Send>(&self, filter: &IndicatorFilter, sink: &mut S) -> Result<u64> {
+        self.store.export_indicators(filter, sink).await
     }
 
     /// Time series per (issuer, canonical indicator, kind), points in period order.

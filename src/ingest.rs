@@ -156,7 +156,7 @@ pub async fn ingest(args: &IngestArgs) -> Result<()> {
     let files = collect(&args.paths, args.source_prefix.as_deref())?;
     let channel = args
         .tls
-        .connect_for_streams(&args.addr, Duration::from_secs(10))
+        .connect_for(&args.addr, Duration::from_secs(10), None)
         .await?;
     let mut client = ReportServiceClient::new(channel).max_decoding_message_size(usize::MAX);
     let bar = progress_bar(files.len());

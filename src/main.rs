@@ -4,7 +4,7 @@ use std::sync::Arc;
 use clap::Parser;
 use govreport::config::{Cli, Command};
 use govreport::auth::{self, Verifier};
-use govreport::{cli, server, telemetry};
+use govreport::{cli, remote, server, telemetry};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
@@ -79,6 +79,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Healthcheck(args) => cli::healthcheck(&args).await,
         Command::Ingest(args) => govreport::ingest::ingest(&args).await,
+        Command::Reparse(args) => remote::reparse(&args).await,
+        Command::Export(args) => remote::export(&args).await,
         Command::Parse(_) | Command::Quantities => unreachable!("handled without a runtime"),
     }
 }

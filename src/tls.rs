@@ -75,28 +75,28 @@ impl ClientTlsArgs {
     }
 
     /// A channel to `addr` (`http://` or `https://`), connected within `timeout`, each call
-    /// limited to `timeout` too.
+    /// answered within it too.
     pub async fn connect(&self, addr: &str, timeout: Duration) -> Result<Channel> {
-        self.open(self.endpoint(addr, timeout)?.timeout(timeout), addr).await
+        self.connect_for(addr, timeout, Some(timeout)).await
     }
 
-    /// A channel to `addr` connected within `timeout`, its calls unlimited in time (a
-    /// stream that runs as long as its input: `ingest`).
-    pub async fn connect_for_streams(&self, addr: &str, timeout: Duration) -> Result<Channel> {
-        self.open(self.endpoint(addr, timeout)?, addr).await
-    }
-
-    fn endpoint(&self, addr: &str, timeout: Duration) -> Result<Endpoint> {
-        let endpoint = Endpoint::from_shared(addr.to_owned())?.connect_timeout(timeout);
+    /// A channel to `addr`, connected within `timeout`, each call answered within `calls`
+    /// (`None`: no limit, for streams that run as long as there is data).
+    pub async fn connect_for(
+        &self,
+        addr: &str,
+        timeout: Duration,
+        calls: Option<Duration>,
+    ) -> Result<Channel> {
+        let mut endpoint = Endpoint::from_shared(addr.to_owned())?.connect_timeout(timeout);
+        if let Some(calls) = calls {
+            endpoint = endpoint.timeout(calls);
+        }
         if addr.starts_with("https://") {
-            return Ok(endpoint.tls_config(self.config()?)?);
+            endpoint = endpoint.tls_config(self.config()?)?;
         } else if self.any() {
             bail!("TLS options given for {addr}: use an https:// address");
         }
-        Ok(endpoint)
-    }
-
-    async fn open(&self, endpoint: Endpoint, addr: &str) -> Result<Channel> {
         endpoint
             .connect()
             .await

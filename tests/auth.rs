@@ -171,7 +171,7 @@ fn credentials(trusted: &KeyPair, untrusted: &KeyPair) -> Vec<Credential> {
 fn scope_of(rpc: Rpc) -> &'static str {
     match rpc {
         Rpc::ParseReport | Rpc::ParseReportDryRun | Rpc::ParseReports => "ingest",
-        Rpc::DeleteReport | Rpc::RelinkIndicators => "admin",
+        Rpc::DeleteReport | Rpc::RelinkIndicators | Rpc::ReparseReports => "admin",
         _ => "read",
     }
 }

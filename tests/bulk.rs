@@ -125,6 +125,7 @@ async fn each_request_gets_its_own_status_in_order_and_only_the_good_ones_are_st
             .client
             .get_report(pb::GetReportRequest {
                 id: streamed.id.clone(),
+                ..Default::default()
             })
             .await
             .unwrap()

@@ -181,6 +181,7 @@ async fn serve_keeps_reports_across_a_restart_and_stops_its_postgres() {
     let again = client
         .get_report(pb::GetReportRequest {
             id: stored.id.clone(),
+            ..Default::default()
         })
         .await
         .unwrap()

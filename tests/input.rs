@@ -198,7 +198,7 @@ async fn every_string_filter_refuses_controls_and_long_values() {
         } else {
             CONTROL
         };
-        let get = pb::GetReportRequest { id: id.clone() };
+        let get = pb::GetReportRequest { id: id.clone(), ..Default::default() };
         assert_refused(c.get_report(get).await, "id", limit);
         let delete = pb::DeleteReportRequest { id };
         assert_refused(c.delete_report(delete).await, "id", limit);

@@ -156,7 +156,7 @@ async fn a_killed_embedded_postgres_comes_back_and_leaves_no_partial_report() {
         assert!(!report.indicators.is_empty(), "{uri} has indicators");
         let id = report.id.clone();
         let again = client
-            .get_report(pb::GetReportRequest { id })
+            .get_report(pb::GetReportRequest { id, ..Default::default() })
             .await
             .unwrap();
         assert_eq!(&again.into_inner(), report, "{uri} is stored whole");

@@ -82,6 +82,7 @@ async fn parse_report_stores_a_seed_and_get_report_reads_it_back() {
             .client
             .get_report(pb::GetReportRequest {
                 id: report.id.clone(),
+                ..Default::default()
             })
             .await
             .unwrap()
@@ -592,7 +593,7 @@ async fn delete_report_removes_it_and_its_indicators() {
     assert_eq!(deleted.deleted_indicators, 5);
     let gone = server
         .client
-        .get_report(pb::GetReportRequest { id: id.clone() })
+        .get_report(pb::GetReportRequest { id: id.clone(), ..Default::default() })
         .await
         .unwrap_err();
     assert_eq!(gone.code(), Code::NotFound);
@@ -718,7 +719,7 @@ async fn bad_input_is_invalid_argument_and_stores_nothing() {
         assert_invalid(c.query_indicators(request).await.unwrap_err(), field);
     }
     assert_invalid(
-        c.get_report(pb::GetReportRequest { id: "123".into() })
+        c.get_report(pb::GetReportRequest { id: "123".into(), ..Default::default() })
             .await
             .unwrap_err(),
         "id",
@@ -747,6 +748,7 @@ async fn bad_input_is_invalid_argument_and_stores_nothing() {
     let missing = c
         .get_report(pb::GetReportRequest {
             id: uuid::Uuid::new_v4().to_string(),
+            ..Default::default()
         })
         .await
         .unwrap_err();

@@ -1,19 +1,21 @@
 //! gRPC handlers: validate, convert, call the domain, convert back.
 
 mod bulk;
+mod export;
 mod input;
 mod status;
 
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::auth::caller;
 use crate::convert;
-use crate::domain::{ParseCommand, Reports, Source};
+use crate::domain::{ParseCommand, ReparseCommand, ReparseScope, Reports, Source};
 use crate::error::{quoted, Error, Result};
 use crate::proto::v1 as pb;
 use crate::store::indicators::{IndicatorFilter, IndicatorOrder, IndicatorQuery};
-use crate::store::reports::ReportFilter;
+use crate::store::reports::{ReportFilter, ReportView};
 use govreport_extract::catalog::Catalog;
 use input::{
     checked, checked_list, filter_text, MAX_CODE_CHARS, MAX_CONTENT_TYPE_CHARS, MAX_ID_CHARS,
@@ -30,6 +32,9 @@ const DEFAULT_SERIES_POINTS: u32 = 1000;
 const MAX_SERIES_POINTS: u32 = 10_000;
 const DEFAULT_COMPARE_LIMIT: u32 = 50;
 const MAX_COMPARE_LIMIT: u32 = 1000;
+const MAX_TIME_CHARS: usize = 64;
+const DEFAULT_REPARSE_BATCH: u32 = 20;
+const MAX_REPARSE_BATCH: u32 = 500;
 
 pub struct ReportService {
     reports: Reports,
@@ -76,6 +81,7 @@ fn check_year(field: &'static str, year: Option<i32>) -> Result<Option<i32>> {
 }
 
 fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
+    let content_type = filter_text("content_type", &req.content_type, MAX_CONTENT_TYPE_CHARS)?;
     let source = match req.source {
         None => return Err(Error::invalid("text", "either text or content is required")),
         Some(pb::parse_report_request::Source::Text(text)) => {
@@ -90,7 +96,7 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
             }
             Source::Bytes {
                 content,
-                content_type: filter_text("content_type", &req.content_type, MAX_CONTENT_TYPE_CHARS)?,
+                content_type: content_type.clone(),
             }
         }
     };
@@ -111,6 +117,7 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
     };
     Ok(ParseCommand {
         source,
+        content_type: content_type.unwrap_or_default(),
         source_uri: req.source_uri,
         hints: govreport_extract::Hints {
             issuer,
@@ -118,6 +125,24 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
         },
         dry_run: req.dry_run,
     })
+}
+
+/// An RFC 3339 time (empty: none).
+fn parse_time(field: &'static str, time: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    if checked(field, time, MAX_TIME_CHARS)?.is_empty() {
+        return Ok(None);
+    }
+    chrono::DateTime::parse_from_rfc3339(time)
+        .map(|t| Some(t.to_utc()))
+        .map_err(|e| Error::invalid(field, format!("{} is not an RFC 3339 time ({e})", quoted(time))))
+}
+
+fn report_view(view: i32) -> Result<ReportView> {
+    match pb::ReportView::try_from(view) {
+        Ok(pb::ReportView::Unspecified | pb::ReportView::Basic) => Ok(ReportView::Basic),
+        Ok(pb::ReportView::Full) => Ok(ReportView::Full),
+        Err(_) => Err(Error::invalid("view", format!("unknown ReportView value {view}"))),
+    }
 }
 
 fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
@@ -272,6 +297,7 @@ fn indicator_query(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorQuery> {
             has_change: req.has_change,
             has_rank: req.has_rank,
             latest_only: req.latest_only,
+            updated_after: parse_time("updated_after", &req.updated_after)?,
         },
         order,
         descending: req.descending,
@@ -326,8 +352,31 @@ fn compare_filter(req: &pb::CompareIndicatorsRequest) -> Result<IndicatorFilter>
     })
 }
 
+fn reparse_command(req: pb::ReparseReportsRequest) -> Result<ReparseCommand> {
+    let report_ids = checked_list("report_ids", &req.report_ids, MAX_ID_CHARS)?
+        .iter()
+        .map(|id| parse_id("report_ids", id))
+        .collect::<Result<Vec<_>>>()?;
+    let from = check_year("report_year_from", req.report_year_from)?;
+    let to = check_year("report_year_to", req.report_year_to)?;
+    check_range("report_year_from", from, "report_year_to", to)?;
+    Ok(ReparseCommand {
+        scope: ReparseScope {
+            report_ids,
+            issuer: filter_text("issuer", &req.issuer, MAX_NAME_CHARS)?,
+            report_year_from: from,
+            report_year_to: to,
+        },
+        dry_run: req.dry_run,
+        batch: bounded("page_size", req.page_size, DEFAULT_REPARSE_BATCH, MAX_REPARSE_BATCH)?,
+        page_token: page_token(&req.page_token)?.to_owned(),
+    })
+}
+
 #[tonic::async_trait]
 impl pb::report_service_server::ReportService for ReportService {
+    type ExportIndicatorsStream = ReceiverStream<Result<pb::ExportIndicatorsChunk, Status>>;
+
     async fn parse_report(
         &self,
         request: Request<pb::ParseReportRequest>,
@@ -381,8 +430,10 @@ impl pb::report_service_server::ReportService for ReportService {
         &self,
         request: Request<pb::GetReportRequest>,
     ) -> Result<Response<pb::Report>, Status> {
-        let id = parse_id("id", &request.get_ref().id)?;
-        Ok(Response::new(convert::report(&self.reports.get(id).await?)))
+        let req = request.into_inner();
+        let id = parse_id("id", &req.id)?;
+        let report = self.reports.get(id, report_view(req.view)?).await?;
+        Ok(Response::new(convert::full_report(report)))
     }
 
     async fn list_reports(
@@ -487,5 +538,42 @@ impl pb::report_service_server::ReportService for ReportService {
                 .collect(),
             total_issuers: section.total_issuers,
         }))
+    }
+
+    async fn reparse_reports(
+        &self,
+        request: Request<pb::ReparseReportsRequest>,
+    ) -> Result<Response<pb::ReparseReportsResponse>, Status> {
+        let token = caller(&request);
+        let cmd = reparse_command(request.into_inner())?;
+        let dry_run = cmd.dry_run;
+        let done = self.reports.reparse(cmd).await?;
+        let d = done.indicators;
+        tracing::info!(%token, dry_run, reports = done.done, skipped = done.skipped,
+            added = d.added, removed = d.removed, changed = d.changed, "reports re-parsed");
+        Ok(Response::new(convert::reparse_outcome(&done)))
+    }
+
+    async fn export_indicators(
+        &self,
+        request: Request<pb::ExportIndicatorsRequest>,
+    ) -> Result<Response<Self::ExportIndicatorsStream>, Status> {
+        let (filter, format) = export::export_request(request.get_ref())?;
+        let token = caller(&request);
+        let (out, chunks) = tokio::sync::mpsc::channel(2);
+        let reports = self.reports.clone();
+        tokio::spawn(async move {
+            let mut sink = export::ChunkSink::new(format, out.clone());
+            match reports.export(&filter, &mut sink).await {
+                Ok(rows) => {
+                    sink.flush().await;
+                    tracing::info!(%token, rows, "indicators exported");
+                }
+                Err(e) => {
+                    let _ = out.send(Err(e.into())).await;
+                }
+            }
+        });
+        Ok(Response::new(ReceiverStream::new(chunks)))
     }
 }

@@ -48,6 +48,9 @@ pub struct IndicatorFilter {
     pub has_rank: Option<bool>,
     /// Only the most recent observation per (issuer, indicator).
     pub latest_only: bool,
+    /// Only rows written (stored or re-parsed) after this time.
+    #[serde(serialize_with = "super::export::serialize_time")]
+    pub updated_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What a page is sorted by; `seq` (storage order) breaks ties in the same direction.
@@ -98,14 +101,14 @@ pub struct DefinitionRow {
     pub additive: bool,
 }
 
-const INDICATOR_COLUMNS: &str = "i.id, i.seq, i.report_id, i.name, i.value, i.unit, i.value_text, i.approx, \
+pub(super) const INDICATOR_COLUMNS: &str = "i.id, i.seq, i.report_id, i.name, i.value, i.unit, i.value_text, i.approx, \
      i.period_year, i.from_month, i.to_month, i.kind, i.change_pct, i.change_approx, i.change_unit, \
      i.rank_position, i.rank_scope, i.completion_pct, i.completion_approx, i.span_start, i.span_end, \
      i.sentence, i.section_path, i.rule, i.canonical_code, i.issuer, i.report_year, i.period_key";
 
 /// An indicator's report, copied onto its row at insert (reports are immutable), so a page
 /// needs no join. (The catalog entry comes from the embedded catalog, `domain::canonical_ref`.)
-const PROVENANCE_COLUMNS: &str = "i.report_title, i.report_published, i.report_parser_version";
+pub(super) const PROVENANCE_COLUMNS: &str = "i.report_title, i.report_published, i.report_parser_version";
 
 fn escape_like(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -251,12 +254,15 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
         }
         None => {}
     }
+    if let Some(after) = f.updated_after {
+        qb.push(" AND i.ingested_at > ").push_bind(after);
+    }
 }
 
 /// `FROM … WHERE filters` of the rows a query ranges over, as relation `i`: the matching
 /// indicators, or with `latest_only` the most recent of them per (issuer, indicator):
 /// latest period, then latest report year, then latest stored.
-fn push_source(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
+pub(super) fn push_source(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
     if f.latest_only {
         qb.push(
             " FROM (SELECT DISTINCT ON (i.issuer, COALESCE(i.canonical_code, i.name)) i.* FROM indicators i",
@@ -510,7 +516,7 @@ fn window_total(rows: &[PgRow]) -> Result<i64> {
 }
 
 /// An indicator row with its `PROVENANCE_COLUMNS`.
-fn sourced_indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
+pub(super) fn sourced_indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
     let mut ind = indicator_from_row(row)?;
     ind.report = Some(ReportRef {
         id: row.try_get("report_id")?,

@@ -2,8 +2,10 @@
 
 mod bulk;
 pub mod codes;
+pub mod export;
 pub mod indicators;
 pub mod page_token;
+pub mod reparse;
 pub mod reports;
 
 use std::time::Duration;

@@ -17,6 +17,16 @@ pub enum InsertOutcome {
     Existing(Uuid),
 }
 
+/// How much of a report a read returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportView {
+    /// Metadata, sections and indicators.
+    #[default]
+    Basic,
+    /// Also the text (when kept), which can be megabytes.
+    Full,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReportFilter {
     pub issuer: Option<String>,
@@ -32,7 +42,8 @@ pub struct ReportPage {
 
 const REPORT_COLUMNS: &str =
     "r.id, r.seq, r.sha256, r.source_uri, r.title, r.issuer, r.index_no, r.published, \
-     r.report_year, r.parser_version, r.text_length, r.indicator_count, r.created_at";
+     r.report_year, r.parser_version, r.text_length, r.indicator_count, r.created_at, \
+     r.content_type, r.hint_issuer, r.hint_report_year, (r.text IS NOT NULL) AS source_kept";
 
 fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
     Ok(ReportRecord {
@@ -48,14 +59,27 @@ fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
         create_time: Some(row.try_get("created_at")?),
         text_length: row.try_get::<i32, _>("text_length")? as u32,
         indicator_count: row.try_get::<i32, _>("indicator_count")? as u32,
+        content_type: row.try_get("content_type")?,
+        hint_issuer: row.try_get("hint_issuer")?,
+        hint_report_year: row.try_get("hint_report_year")?,
+        source_kept: row.try_get("source_kept")?,
+        text: None,
         sections: Vec::new(),
         indicators: Vec::new(),
     })
 }
 
 /// A report with its sections and indicators, on `conn` (inside a transaction, it sees its writes).
-async fn read_report(conn: &mut PgConnection, id: Uuid) -> Result<Option<ReportRecord>> {
-    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.id = $1");
+async fn read_report(
+    conn: &mut PgConnection,
+    id: Uuid,
+    view: ReportView,
+) -> Result<Option<ReportRecord>> {
+    let text = match view {
+        ReportView::Basic => "NULL::text",
+        ReportView::Full => "r.text",
+    };
+    let sql = format!("SELECT {REPORT_COLUMNS}, {text} AS text FROM reports r WHERE r.id = $1");
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -64,6 +88,7 @@ async fn read_report(conn: &mut PgConnection, id: Uuid) -> Result<Option<ReportR
         return Ok(None);
     };
     let mut report = report_from_row(&row)?;
+    report.text = row.try_get("text")?;
     let rows = sqlx::query(
         "SELECT title, marker, level, kind, span_start, span_end FROM sections WHERE report_id = $1 ORDER BY ord",
     )
@@ -90,12 +115,13 @@ async fn read_report(conn: &mut PgConnection, id: Uuid) -> Result<Option<ReportR
 /// transaction; `Existing` (nothing written) when the same text from the same source is
 /// stored already (or earlier in this transaction). `Created` holds the record as written,
 /// with the ids and time the database took, so nothing is left to fail after the commit
-/// (and no read-back is needed: the rows are these values).
+/// (and no read-back is needed: the rows are these values; the text is kept, not echoed).
 pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord) -> Result<InsertOutcome> {
     let inserted: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
         "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
-             parser_version, text_length, indicator_count) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             parser_version, text_length, indicator_count, text, content_type, hint_issuer, \
+             hint_report_year) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
          ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id, created_at",
     )
     .bind(Uuid::new_v4())
@@ -109,6 +135,10 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     .bind(&report.parser_version)
     .bind(to_i32(report.text_length))
     .bind(to_i32(report.indicators.len() as u32))
+    .bind(report.text.as_deref())
+    .bind(&report.content_type)
+    .bind(report.hint_issuer.as_deref())
+    .bind(report.hint_report_year)
     .fetch_optional(&mut *conn)
     .await?;
     let Some((id, created_at)) = inserted else {
@@ -121,12 +151,28 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     stored.id = Some(id);
     stored.create_time = Some(created_at);
     stored.indicator_count = stored.indicators.len() as u32;
+    stored.source_kept = stored.text.is_some();
+    stored.text = None;
     for indicator in &mut stored.indicators {
         indicator.id = Some(Uuid::new_v4());
     }
-    let report = &stored;
+    insert_sections(conn, id, &stored.sections).await?;
+    indicators::insert_all(conn, id, &stored).await?;
+    Ok(InsertOutcome::Created(Box::new(stored)))
+}
 
-    let s = &report.sections;
+async fn find_on(conn: &mut PgConnection, sha256: &str, source_uri: &str) -> Result<Option<Uuid>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM reports WHERE sha256 = $1 AND source_uri = $2")
+            .bind(sha256)
+            .bind(source_uri)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Inserts a report's sections in one statement, in the caller's transaction.
+pub(super) async fn insert_sections(conn: &mut PgConnection, id: Uuid, s: &[SectionRecord]) -> Result<()> {
     sqlx::query(
         "INSERT INTO sections (report_id, ord, title, marker, level, kind, span_start, span_end) \
          SELECT $1, u.* FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int2[], $6::text[], $7::int4[], $8::int4[]) \
@@ -142,19 +188,7 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     .bind(s.iter().map(|x| to_i32(x.span.1)).collect::<Vec<_>>())
     .execute(&mut *conn)
     .await?;
-
-    indicators::insert_all(conn, id, report).await?;
-    Ok(InsertOutcome::Created(Box::new(stored)))
-}
-
-async fn find_on(conn: &mut PgConnection, sha256: &str, source_uri: &str) -> Result<Option<Uuid>> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM reports WHERE sha256 = $1 AND source_uri = $2")
-            .bind(sha256)
-            .bind(source_uri)
-            .fetch_optional(conn)
-            .await?,
-    )
+    Ok(())
 }
 
 fn to_i32(n: u32) -> i32 {
@@ -179,9 +213,9 @@ impl Store {
     }
 
     /// A report with its sections and indicators.
-    pub async fn get_report(&self, id: Uuid) -> Result<Option<ReportRecord>> {
+    pub async fn get_report(&self, id: Uuid, view: ReportView) -> Result<Option<ReportRecord>> {
         // One connection for its three statements (see `query_indicators`).
-        read_report(&mut *self.pool.acquire().await?, id).await
+        read_report(&mut *self.pool.acquire().await?, id, view).await
     }
 
     /// Reports newest first, without sections and indicators.

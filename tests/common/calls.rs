@@ -22,9 +22,11 @@ pub enum Rpc {
     GetIndicatorSeries,
     CompareIndicators,
     ParseReports,
+    ReparseReports,
+    ExportIndicators,
 }
 
-pub const RPCS: [Rpc; 11] = [
+pub const RPCS: [Rpc; 13] = [
     Rpc::ParseReport,
     Rpc::ParseReportDryRun,
     Rpc::QueryIndicators,
@@ -36,6 +38,8 @@ pub const RPCS: [Rpc; 11] = [
     Rpc::GetIndicatorSeries,
     Rpc::CompareIndicators,
     Rpc::ParseReports,
+    Rpc::ReparseReports,
+    Rpc::ExportIndicators,
 ];
 
 pub fn with_auth<T>(message: T, authorization: Option<&str>) -> tonic::Request<T> {
@@ -97,7 +101,7 @@ pub async fn call(server: &mut TestServer, rpc: Rpc, auth: Option<&str>, target:
             c.query_indicators(with_auth(request, auth)).await.map(drop)
         }
         Rpc::GetReport => {
-            let request = pb::GetReportRequest { id: target.into() };
+            let request = pb::GetReportRequest { id: target.into(), ..Default::default() };
             c.get_report(with_auth(request, auth)).await.map(drop)
         }
         Rpc::ListReports => {
@@ -140,6 +144,31 @@ pub async fn call(server: &mut TestServer, rpc: Rpc, auth: Option<&str>, target:
                 .map(drop)
         }
         Rpc::ParseReports => return parse_reports(c, auth, target).await,
+        Rpc::ReparseReports => {
+            // A dry run: it writes nothing, so the callers' report counts stay.
+            let request = pb::ReparseReportsRequest {
+                report_ids: vec![target.into()],
+                dry_run: true,
+                ..Default::default()
+            };
+            c.reparse_reports(with_auth(request, auth)).await.map(drop)
+        }
+        Rpc::ExportIndicators => {
+            let request = pb::ExportIndicatorsRequest::default();
+            match c.export_indicators(with_auth(request, auth)).await {
+                Ok(stream) => {
+                    let mut stream = stream.into_inner();
+                    loop {
+                        match stream.message().await {
+                            Ok(Some(_)) => continue,
+                            Ok(None) => break Ok(()),
+                            Err(e) => break Err(e),
+                        }
+                    }
+                }
+                Err(e) => Err(e),
+            }
+        }
     };
     result.err().map_or(Code::Ok, |status| status.code())
 }

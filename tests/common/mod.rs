@@ -50,6 +50,13 @@ fn cluster() -> &'static Cluster {
 
 /// A new, migrated database in the test cluster.
 pub async fn fresh_store(pool: PoolConfig) -> (Store, String) {
+    let (store, name) = unmigrated_store(pool).await;
+    store.migrate().await.expect("migrate");
+    (store, name)
+}
+
+/// A new, empty database in the test cluster, no migration run (migration tests).
+pub async fn unmigrated_store(pool: PoolConfig) -> (Store, String) {
     let cluster = cluster();
     let name = format!("test_{}", uuid::Uuid::new_v4().simple());
     cluster
@@ -60,7 +67,6 @@ pub async fn fresh_store(pool: PoolConfig) -> (Store, String) {
     let store = Store::connect(cluster.pg.connect_options(&name), &pool)
         .await
         .expect("connect");
-    store.migrate().await.expect("migrate");
     (store, name)
 }
 

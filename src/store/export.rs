@@ -1,0 +1,77 @@
+//! ExportIndicators: every row matching a QueryIndicators filter, in storage order, streamed
+//! from a server-side cursor (sqlx `fetch` inside one read-only transaction: one snapshot,
+//! rows decoded and handed on one at a time, never collected).
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use tokio_stream::StreamExt;
+use sqlx::{QueryBuilder, Row};
+
+use super::indicators::{
+    push_source, sourced_indicator_from_row, IndicatorFilter, INDICATOR_COLUMNS, PROVENANCE_COLUMNS,
+};
+use super::Store;
+use crate::domain::IndicatorRecord;
+use crate::error::Result;
+
+/// An exported row: the indicator with its report, and when the row was written.
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    pub indicator: IndicatorRecord,
+    pub ingested_at: DateTime<Utc>,
+}
+
+/// Where exported rows go, one at a time; `false` stops the export (the caller went away).
+pub trait RowSink {
+    fn row(&mut self, row: ExportRow) -> impl Future<Output = Result<bool>> + Send;
+}
+
+/// `updated_after` in the page-token fingerprint (RFC 3339, microseconds).
+pub fn serialize_time<S: serde::Serializer>(
+    t: &Option<DateTime<Utc>>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_some(&t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+        None => s.serialize_none(),
+    }
+}
+
+impl Store {
+    /// Streams every indicator matching `filter` into `sink`, in storage order; returns how
+    /// many rows went. One REPEATABLE READ transaction: the export is one consistent snapshot
+    /// however long it takes, while writers go on.
+    pub async fn export_indicators<S: RowSink + Send>(
+        &self,
+        filter: &IndicatorFilter,
+        sink: &mut S,
+    ) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {INDICATOR_COLUMNS}, {PROVENANCE_COLUMNS}, i.ingested_at"
+        ));
+        push_source(&mut qb, filter);
+        qb.push(" ORDER BY i.seq");
+        let mut sent = 0;
+        {
+            let mut rows = qb.build().fetch(&mut *tx);
+            while let Some(row) = rows.next().await {
+                let row = row?;
+                let export = ExportRow {
+                    indicator: sourced_indicator_from_row(&row)?,
+                    ingested_at: row.try_get("ingested_at")?,
+                };
+                if !sink.row(export).await? {
+                    break;
+                }
+                sent += 1;
+            }
+        }
+        tx.rollback().await?;
+        Ok(sent)
+    }
+}

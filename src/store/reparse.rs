@@ -1,0 +1,165 @@
+//! Re-parsing stored reports: which reports to re-read (in storage order, after a cursor),
+//! their kept text, and replacing a report's rows in one transaction under the same id.
+
+use serde::Serialize;
+use sqlx::{Postgres, QueryBuilder, Row};
+use uuid::Uuid;
+
+use super::{indicators, reports, Store};
+use crate::domain::{IndicatorRecord, ReportRecord};
+use crate::error::Result;
+
+/// Which stored reports a re-parse reads; empty / `None` matches everything.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReparseFilter {
+    pub report_ids: Vec<Uuid>,
+    /// Exact issuer.
+    pub issuer: Option<String>,
+    /// Inclusive bounds of the report's year.
+    pub report_year_from: Option<i32>,
+    pub report_year_to: Option<i32>,
+    /// Only reports whose parser version differs from this one.
+    pub parser_version_not: Option<String>,
+}
+
+/// A report a re-parse visits (one with a kept text).
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub id: Uuid,
+    pub seq: i64,
+}
+
+/// What a report is re-read from: its text, source and the caller's hints.
+#[derive(Debug, Clone)]
+pub struct KeptSource {
+    pub text: String,
+    pub source_uri: String,
+    pub hint_issuer: Option<String>,
+    pub hint_report_year: Option<i32>,
+}
+
+/// The matching reports with (`kept`) or without a kept text.
+fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &ReparseFilter, after: Option<i64>, kept: bool) {
+    qb.push(if kept {
+        " FROM reports r WHERE r.text IS NOT NULL"
+    } else {
+        " FROM reports r WHERE r.text IS NULL"
+    });
+    if !f.report_ids.is_empty() {
+        qb.push(" AND r.id = ANY(").push_bind(f.report_ids.clone()).push(")");
+    }
+    if let Some(issuer) = &f.issuer {
+        qb.push(" AND r.issuer = ").push_bind(issuer.clone());
+    }
+    if let Some(from) = f.report_year_from {
+        qb.push(" AND r.report_year >= ").push_bind(from);
+    }
+    if let Some(to) = f.report_year_to {
+        qb.push(" AND r.report_year <= ").push_bind(to);
+    }
+    if let Some(version) = &f.parser_version_not {
+        qb.push(" AND r.parser_version <> ").push_bind(version.clone());
+    }
+    if let Some(after) = after {
+        qb.push(" AND r.seq > ").push_bind(after);
+    }
+}
+
+impl Store {
+    /// The first `limit` matching reports after `after` (a seq), in storage order.
+    pub async fn reparse_candidates(
+        &self,
+        filter: &ReparseFilter,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Candidate>> {
+        let mut qb = QueryBuilder::new("SELECT r.id, r.seq");
+        push_filter(&mut qb, filter, after, true);
+        qb.push(" ORDER BY r.seq LIMIT ").push_bind(i64::from(limit));
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Candidate {
+                    id: row.try_get("id")?,
+                    seq: row.try_get("seq")?,
+                })
+            })
+            .collect()
+    }
+
+    /// How many matching reports with a kept text come after `after` (a seq), or (`kept`
+    /// false) how many match without one.
+    pub async fn count_reparse_candidates(
+        &self,
+        filter: &ReparseFilter,
+        after: Option<i64>,
+        kept: bool,
+    ) -> Result<i64> {
+        let mut qb = QueryBuilder::new("SELECT count(*)");
+        push_filter(&mut qb, filter, after, kept);
+        Ok(qb.build_query_scalar().fetch_one(&self.pool).await?)
+    }
+
+    /// A report's kept text, source and hints; `None` when it is gone or has no text.
+    pub async fn kept_source(&self, id: Uuid) -> Result<Option<KeptSource>> {
+        let row = sqlx::query(
+            "SELECT text, source_uri, hint_issuer, hint_report_year FROM reports \
+             WHERE id = $1 AND text IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(KeptSource {
+                text: row.try_get("text")?,
+                source_uri: row.try_get("source_uri")?,
+                hint_issuer: row.try_get("hint_issuer")?,
+                hint_report_year: row.try_get("hint_report_year")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Replaces a stored report's metadata, sections and indicators with `report`'s in one
+    /// transaction, keeping its id, storage order, source, text, hints and creation time.
+    /// Returns the indicators it had, or `None` when the report is gone (deleted meanwhile).
+    pub async fn replace_report(
+        &self,
+        id: Uuid,
+        report: &ReportRecord,
+    ) -> Result<Option<Vec<IndicatorRecord>>> {
+        let mut tx = self.pool.begin().await?;
+        // Holds off a concurrent re-parse or delete of the same report until this one commits.
+        let locked: Option<Uuid> =
+            sqlx::query_scalar("SELECT id FROM reports WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if locked.is_none() {
+            return Ok(None);
+        }
+        let old = indicators::of_report(&mut tx, id).await?;
+        for table in ["sections", "indicators"] {
+            let sql = format!("DELETE FROM {table} WHERE report_id = $1");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut *tx).await?;
+        }
+        sqlx::query(
+            "UPDATE reports SET title = $2, issuer = $3, index_no = $4, published = $5, \
+                 report_year = $6, parser_version = $7, indicator_count = $8 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(&report.title)
+        .bind(&report.issuer)
+        .bind(&report.index_no)
+        .bind(report.published)
+        .bind(report.report_year)
+        .bind(&report.parser_version)
+        .bind(i32::try_from(report.indicators.len()).unwrap_or(i32::MAX))
+        .execute(&mut *tx)
+        .await?;
+        reports::insert_sections(&mut tx, id, &report.sections).await?;
+        indicators::insert_all(&mut tx, id, report).await?;
+        tx.commit().await?;
+        Ok(Some(old))
+    }
+}
