@@ -329,6 +329,7 @@ pub struct FigureWords {
     pub duration_leads: Words,
     pub bridges: Words,
     pub bridge_fillers: Words,
+    pub figure_leads: Words,
     pub action_ends: Chars,
     pub done_verbs: Words,
     pub done_particles: Chars,

@@ -159,7 +159,9 @@ fn measured_noun(ctx: &Ctx, f: &Frame) -> Option<String> {
 /// them, said after 的, are named by that work (垃圾一体化处理乡镇, 垃圾一体化处理村); the verb before goes.
 fn places_of_work(ctx: &Ctx, f: &Frame) -> Option<String> {
     let (text, lex) = (ctx.text, &LEXICON.name);
-    let place = lex.places.iter().find(|p| **p == f.after)?;
+    // 57个村近10万人的…: the word leading into the next figure is not the counted noun's.
+    let counted_only = |rest: &str| rest.is_empty() || LEXICON.figure.figure_leads.has(rest);
+    let place = lex.places.iter().find(|p| f.after.strip_prefix(p.as_str()).is_some_and(counted_only))?;
     let mut at = f.after_skip + place.chars().count();
     // Past the other counts of the list: 、81个村, 41个村, 27346户.
     let mut next = f.qi + 1;
@@ -171,6 +173,8 @@ fn places_of_work(ctx: &Ctx, f: &Frame) -> Option<String> {
             at += w.chars().count();
         } else if LEXICON.figure.item_separators.has(text[at]) {
             at += 1;
+        } else if let Some(w) = leads_into_figure(ctx, at, next) {
+            at += w;
         } else {
             break;
         }
@@ -182,6 +186,12 @@ fn places_of_work(ctx: &Ctx, f: &Frame) -> Option<String> {
     let start = at + possessive.chars().count();
     let work = name::after_words(text, start, ctx.next_cut_start(next.saturating_sub(1), f.ce).max(start));
     (work.chars().count() >= 2).then(|| format!("{work}{place}"))
+}
+
+/// The length of a word at `at` that leads into figure `qi` right after it (近10万人), if one does.
+fn leads_into_figure(ctx: &Ctx, at: usize, qi: usize) -> Option<usize> {
+    let w = word_at(ctx.text, at, &LEXICON.figure.figure_leads)?.chars().count();
+    ctx.sq.get(qi).is_some_and(|q| q.start == at + w).then_some(w)
 }
 
 /// 对95名困难群众实施了有效救助: the things a frame fronts, named by the action done to them (救助困难群众).
@@ -273,6 +283,13 @@ fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
     // 依托8470亩天然富硒地: a frame word alone before the figure sets the scene.
     if words.scene_frames.has(&lead) || (!after.is_empty() && is_relative_clause(ctx, f, &lead)) {
         lead.clear();
+    }
+    // 37个县域特色产业集群营收超450亿元: the word that leads into the next figure is that figure's.
+    if let Some(w) = LEXICON.figure.figure_leads.ending(&after) {
+        let at = f.next_start.saturating_sub(w.chars().count());
+        if ctx.sq.get(f.qi + 1).is_some_and(|n| n.start == f.next_start) && starts_at(ctx.text, at, w) {
+            after.truncate(after.len() - w.len());
+        }
     }
     // 21个村 after a name: the counted noun adds nothing.
     if after.chars().count() == 1 && !lead.is_empty() {
