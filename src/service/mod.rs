@@ -272,6 +272,7 @@ fn indicator_query(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorQuery> {
             has_change: req.has_change,
             has_rank: req.has_rank,
             latest_only: req.latest_only,
+            failed_checks_only: req.failed_checks_only,
         },
         order,
         descending: req.descending,

@@ -32,7 +32,8 @@ pub struct ReportPage {
 
 const REPORT_COLUMNS: &str =
     "r.id, r.seq, r.sha256, r.source_uri, r.title, r.issuer, r.index_no, r.published, \
-     r.report_year, r.parser_version, r.text_length, r.indicator_count, r.created_at";
+     r.report_year, r.parser_version, r.text_length, r.indicator_count, r.created_at, \
+     r.checks::text AS checks";
 
 fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
     Ok(ReportRecord {
@@ -50,6 +51,8 @@ fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
         indicator_count: row.try_get::<i32, _>("indicator_count")? as u32,
         sections: Vec::new(),
         indicators: Vec::new(),
+        checks: serde_json::from_str(row.try_get("checks")?)
+            .map_err(|e| Error::Internal(format!("stored checks do not read: {e}")))?,
     })
 }
 
@@ -94,8 +97,8 @@ async fn read_report(conn: &mut PgConnection, id: Uuid) -> Result<Option<ReportR
 pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord) -> Result<InsertOutcome> {
     let inserted: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
         "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
-             parser_version, text_length, indicator_count) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             parser_version, text_length, indicator_count, checks) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb) \
          ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id, created_at",
     )
     .bind(Uuid::new_v4())
@@ -109,6 +112,7 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     .bind(&report.parser_version)
     .bind(to_i32(report.text_length))
     .bind(to_i32(report.indicators.len() as u32))
+    .bind(serde_json::to_string(&report.checks).expect("checks serialize"))
     .fetch_optional(&mut *conn)
     .await?;
     let Some((id, created_at)) = inserted else {
