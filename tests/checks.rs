@@ -102,3 +102,13 @@ async fn failed_checks_only_returns_the_failing_checks_indicators() {
     assert_eq!(failed.total_size, 2);
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_whole_bounded_above_only_has_no_tolerance_and_passes() {
+    let mut server = TestServer::start().await;
+    let text = "2024年政府工作报告\n一、2023年工作回顾\n全年招引项目超10个，其中亿元以上项目12个。\n";
+    let dry = server.client.parse_report(parse(text, "over", true)).await.unwrap().into_inner();
+    let check = parts_check(dry.report.as_ref().unwrap());
+    assert_eq!((check.stated, check.tolerance, check.pass), (10.0, None, true));
+    server.stop().await.unwrap();
+}
