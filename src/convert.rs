@@ -4,7 +4,7 @@ use govreport_extract::{Approx, ChangeUnit, IndicatorKind, SectionKind};
 
 use govreport_extract::catalog::Definition;
 
-use crate::domain::{IndicatorRecord, ReparseOutcome, ReportRecord, SectionRecord, Series};
+use crate::domain::{CheckRecord, IndicatorRecord, ReparseOutcome, ReportRecord, SectionRecord, Series};
 use crate::store::indicators::DefinitionStats;
 use crate::proto::v1 as pb;
 
@@ -188,6 +188,23 @@ pub fn report(r: &ReportRecord) -> pb::Report {
         source_kept: r.source_kept,
         // Only a full read (GetReport, view FULL) returns the text: see `full_report`.
         text: String::new(),
+        checks: r.checks.iter().map(|c| check(c, &r.indicators)).collect(),
+    }
+}
+
+/// `indicators` are the report's, to name the checked ones by id (when stored).
+pub fn check(c: &CheckRecord, indicators: &[IndicatorRecord]) -> pb::Check {
+    let id = |&ord: &u32| indicators.get(ord as usize).and_then(|i| i.id);
+    pb::Check {
+        kind: c.kind.clone(),
+        indicators: c.indicators.clone(),
+        indicator_ids: c.indicators.iter().filter_map(id).map(|id| id.to_string()).collect(),
+        spans: c.spans.iter().filter_map(|&s| span(s)).collect(),
+        unit: c.unit.clone(),
+        expected: c.expected,
+        stated: c.stated,
+        tolerance: c.tolerance,
+        pass: c.pass,
     }
 }
 

@@ -54,6 +54,39 @@ pub struct ReportRecord {
     pub text: Option<String>,
     pub sections: Vec<SectionRecord>,
     pub indicators: Vec<IndicatorRecord>,
+    /// The engine's consistency checks of the figures, stored with the report.
+    pub checks: Vec<CheckRecord>,
+}
+
+/// One consistency check (`govreport_extract::checks::Check`) as the service keeps it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CheckRecord {
+    /// `CheckKind::as_str`.
+    pub kind: String,
+    /// Indices into `ReportRecord::indicators` (the indicators' `ord`).
+    pub indicators: Vec<u32>,
+    pub spans: Vec<(u32, u32)>,
+    pub unit: String,
+    pub expected: f64,
+    pub stated: f64,
+    /// `None` when the engine's tolerance is infinite (a figure bounded on one side only).
+    pub tolerance: Option<f64>,
+    pub pass: bool,
+}
+
+impl ReportRecord {
+    /// Indices of the indicators that take part in a failing check, ascending.
+    pub fn failed_check_ordinals(&self) -> Vec<u32> {
+        let mut ords: Vec<u32> = self
+            .checks
+            .iter()
+            .filter(|c| !c.pass)
+            .flat_map(|c| c.indicators.iter().copied())
+            .collect();
+        ords.sort_unstable();
+        ords.dedup();
+        ords
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +242,19 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
     let report = extract::parse(text, hints);
     let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let span = |s: extract::Span| (to_u32(s.start), to_u32(s.end));
+    let checks = extract::checks::check(&report)
+        .into_iter()
+        .map(|c| CheckRecord {
+            kind: c.kind.as_str().to_owned(),
+            indicators: c.indicators.iter().map(|&i| to_u32(i)).collect(),
+            spans: c.spans.iter().map(|&s| span(s)).collect(),
+            unit: c.unit,
+            expected: c.expected,
+            stated: c.stated,
+            tolerance: c.tolerance.is_finite().then_some(c.tolerance),
+            pass: c.pass,
+        })
+        .collect();
     let indicators: Vec<IndicatorRecord> = report
         .indicators
         .iter()
@@ -280,6 +326,7 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
             })
             .collect(),
         indicators,
+        checks,
     }
 }
 

@@ -298,6 +298,7 @@ fn indicator_query(req: &pb::QueryIndicatorsRequest) -> Result<IndicatorQuery> {
             has_rank: req.has_rank,
             latest_only: req.latest_only,
             updated_after: parse_time("updated_after", &req.updated_after)?,
+            failed_checks_only: req.failed_checks_only,
         },
         order,
         descending: req.descending,

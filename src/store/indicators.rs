@@ -51,6 +51,8 @@ pub struct IndicatorFilter {
     /// Only rows written (stored or re-parsed) after this time.
     #[serde(serialize_with = "super::export::serialize_time")]
     pub updated_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only indicators in a failing consistency check of their report.
+    pub failed_checks_only: bool,
 }
 
 /// What a page is sorted by; `seq` (storage order) breaks ties in the same direction.
@@ -256,6 +258,9 @@ fn push_filters(qb: &mut QueryBuilder<Postgres>, f: &IndicatorFilter) {
     }
     if let Some(after) = f.updated_after {
         qb.push(" AND i.ingested_at > ").push_bind(after);
+    }
+    if f.failed_checks_only {
+        qb.push(" AND i.failed_check");
     }
 }
 
@@ -545,12 +550,12 @@ pub(super) async fn insert_all(
         "INSERT INTO indicators (id, report_id, issuer, report_year, ord, name, value, unit, value_text, approx, \
              period_year, from_month, to_month, kind, change_pct, change_approx, change_unit, rank_position, \
              rank_scope, completion_pct, completion_approx, span_start, span_end, sentence, section_path, rule, \
-             canonical_code, report_title, report_published, report_parser_version) \
+             canonical_code, report_title, report_published, report_parser_version, failed_check) \
          SELECT u.id, $1, $25, $26, u.ord, u.name, u.value, u.unit, u.value_text, u.approx, u.period_year, \
              u.from_month, u.to_month, u.kind, u.change_pct, u.change_approx, u.change_unit, u.rank_position, \
              u.rank_scope, u.completion_pct, u.completion_approx, u.span_start, u.span_end, u.sentence, \
              ARRAY(SELECT jsonb_array_elements_text(u.section_path::jsonb)), u.rule, u.canonical_code, \
-             $28, $29, $30 \
+             $28, $29, $30, u.ord = ANY($31::int4[]) \
          FROM UNNEST($2::uuid[], $3::int4[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], \
              $9::int4[], $10::int2[], $11::int2[], $12::text[], $13::float8[], $14::text[], $15::text[], \
              $16::int4[], $17::text[], $18::float8[], $19::text[], $20::int4[], $21::int4[], $22::text[], \
@@ -589,6 +594,7 @@ pub(super) async fn insert_all(
     .bind(&report.title)
     .bind(report.published)
     .bind(&report.parser_version)
+    .bind(report.failed_check_ordinals().into_iter().map(clamp).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
     // In sorted order, so two reports adding the same new names cannot deadlock.

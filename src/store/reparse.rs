@@ -145,7 +145,7 @@ impl Store {
         }
         sqlx::query(
             "UPDATE reports SET title = $2, issuer = $3, index_no = $4, published = $5, \
-                 report_year = $6, parser_version = $7, indicator_count = $8 WHERE id = $1",
+                 report_year = $6, parser_version = $7, indicator_count = $8, checks = $9::jsonb WHERE id = $1",
         )
         .bind(id)
         .bind(&report.title)
@@ -155,6 +155,7 @@ impl Store {
         .bind(report.report_year)
         .bind(&report.parser_version)
         .bind(i32::try_from(report.indicators.len()).unwrap_or(i32::MAX))
+        .bind(serde_json::to_string(&report.checks).expect("checks serialize"))
         .execute(&mut *tx)
         .await?;
         reports::insert_sections(&mut tx, id, &report.sections).await?;

@@ -43,7 +43,8 @@ pub struct ReportPage {
 const REPORT_COLUMNS: &str =
     "r.id, r.seq, r.sha256, r.source_uri, r.title, r.issuer, r.index_no, r.published, \
      r.report_year, r.parser_version, r.text_length, r.indicator_count, r.created_at, \
-     r.content_type, r.hint_issuer, r.hint_report_year, (r.text IS NOT NULL) AS source_kept";
+     r.content_type, r.hint_issuer, r.hint_report_year, (r.text IS NOT NULL) AS source_kept, \
+     r.checks::text AS checks";
 
 fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
     Ok(ReportRecord {
@@ -66,6 +67,8 @@ fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
         text: None,
         sections: Vec::new(),
         indicators: Vec::new(),
+        checks: serde_json::from_str(row.try_get("checks")?)
+            .map_err(|e| Error::Internal(format!("stored checks do not read: {e}")))?,
     })
 }
 
@@ -120,8 +123,8 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     let inserted: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
         "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
              parser_version, text_length, indicator_count, text, content_type, hint_issuer, \
-             hint_report_year) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             hint_report_year, checks) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb) \
          ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id, created_at",
     )
     .bind(Uuid::new_v4())
@@ -139,6 +142,7 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     .bind(&report.content_type)
     .bind(report.hint_issuer.as_deref())
     .bind(report.hint_report_year)
+    .bind(serde_json::to_string(&report.checks).expect("checks serialize"))
     .fetch_optional(&mut *conn)
     .await?;
     let Some((id, created_at)) = inserted else {
