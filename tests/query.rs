@@ -22,6 +22,7 @@ struct Obs {
     value: f64,
     unit: &'static str,
     year: i32,
+    from_month: u8,
     to_month: u8,
     kind: IndicatorKind,
     change: Option<f64>,
@@ -34,6 +35,7 @@ fn obs(name: &'static str, value: f64, unit: &'static str, year: i32) -> Obs {
         value,
         unit,
         year,
+        from_month: 1,
         to_month: 12,
         kind: IndicatorKind::Actual,
         change: None,
@@ -55,7 +57,7 @@ fn report(issuer: &str, year: i32, rows: Vec<Obs>) -> ReportRecord {
             value_text: format!("{}{}", o.value, o.unit),
             approx: Approx::Exact,
             period_year: Some(o.year),
-            from_month: 1,
+            from_month: o.from_month,
             to_month: o.to_month,
             kind: o.kind,
             change: o.change.map(|pct| ChangeRecord {
@@ -111,7 +113,11 @@ fn reports() -> Vec<ReportRecord> {
                     to_month: 6,
                     ..obs("固投", 20.0 * E8, "元", 2022)
                 },
-                obs("整治点位", 35.0, "个", 2022),
+                // 下半年: the one period that starts after June, so a month window can exclude it.
+                Obs {
+                    from_month: 7,
+                    ..obs("整治点位", 35.0, "个", 2022)
+                },
                 Obs {
                     kind: IndicatorKind::Target,
                     ..obs("规上工业产值", 60.0 * E8, "元", 2023)
@@ -374,7 +380,9 @@ async fn every_filter_selects_what_it_says() {
         ("period years", pb::QueryIndicatorsRequest { period_year_from: Some(2023), period_year_to: Some(2023), ..q() }, 9),
         ("period_year_to", pb::QueryIndicatorsRequest { period_year_to: Some(2022), ..q() }, 4),
         ("months from 7", pb::QueryIndicatorsRequest { period_month_from: Some(7), ..q() }, 12),
-        ("months to 6", pb::QueryIndicatorsRequest { period_month_from: Some(1), period_month_to: Some(6), ..q() }, 13),
+        ("months to 6", pb::QueryIndicatorsRequest { period_month_from: Some(1), period_month_to: Some(6), ..q() }, 12),
+        ("months 7 to 9", pb::QueryIndicatorsRequest { period_month_from: Some(7), period_month_to: Some(9), ..q() }, 12),
+        ("months 1 to 6 only", pb::QueryIndicatorsRequest { period_month_to: Some(6), ..q() }, 12),
         ("canonical_codes", pb::QueryIndicatorsRequest { canonical_codes: vec!["gdp".into()], ..q() }, 3),
         ("two codes", pb::QueryIndicatorsRequest { canonical_codes: vec!["gdp".into(), "forest_coverage".into()], ..q() }, 4),
         ("categories", pb::QueryIndicatorsRequest { categories: vec!["economy".into()], ..q() }, 3),
