@@ -154,12 +154,11 @@ impl Store {
         .bind(report.published)
         .bind(report.report_year)
         .bind(&report.parser_version)
-        .bind(i32::try_from(report.indicators.len()).unwrap_or(i32::MAX))
-        .bind(serde_json::to_string(&report.checks).expect("checks serialize"))
+        .bind(reports::to_i32(report.indicators.len() as u32))
+        .bind(reports::checks_json(report))
         .execute(&mut *tx)
         .await?;
-        reports::insert_sections(&mut tx, id, &report.sections).await?;
-        indicators::insert_all(&mut tx, id, report).await?;
+        reports::insert_rows(&mut tx, id, report).await?;
         tx.commit().await?;
         Ok(Some(old))
     }

@@ -142,7 +142,7 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     .bind(&report.content_type)
     .bind(report.hint_issuer.as_deref())
     .bind(report.hint_report_year)
-    .bind(serde_json::to_string(&report.checks).expect("checks serialize"))
+    .bind(checks_json(report))
     .fetch_optional(&mut *conn)
     .await?;
     let Some((id, created_at)) = inserted else {
@@ -160,8 +160,7 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     for indicator in &mut stored.indicators {
         indicator.id = Some(Uuid::new_v4());
     }
-    insert_sections(conn, id, &stored.sections).await?;
-    indicators::insert_all(conn, id, &stored).await?;
+    insert_rows(conn, id, &stored).await?;
     Ok(InsertOutcome::Created(Box::new(stored)))
 }
 
@@ -175,8 +174,20 @@ async fn find_on(conn: &mut PgConnection, sha256: &str, source_uri: &str) -> Res
     )
 }
 
+/// A report's checks as the jsonb the `checks` column holds.
+pub(super) fn checks_json(report: &ReportRecord) -> String {
+    serde_json::to_string(&report.checks).expect("checks serialize")
+}
+
+/// Inserts a report's sections and indicators under report `id`, in the caller's transaction
+/// (a new report, or one a re-parse rewrites).
+pub(super) async fn insert_rows(conn: &mut PgConnection, id: Uuid, report: &ReportRecord) -> Result<()> {
+    insert_sections(conn, id, &report.sections).await?;
+    indicators::insert_all(conn, id, report).await
+}
+
 /// Inserts a report's sections in one statement, in the caller's transaction.
-pub(super) async fn insert_sections(conn: &mut PgConnection, id: Uuid, s: &[SectionRecord]) -> Result<()> {
+async fn insert_sections(conn: &mut PgConnection, id: Uuid, s: &[SectionRecord]) -> Result<()> {
     sqlx::query(
         "INSERT INTO sections (report_id, ord, title, marker, level, kind, span_start, span_end) \
          SELECT $1, u.* FROM UNNEST($2::int4[], $3::text[], $4::text[], $5::int2[], $6::text[], $7::int4[], $8::int4[]) \
@@ -195,7 +206,7 @@ pub(super) async fn insert_sections(conn: &mut PgConnection, id: Uuid, s: &[Sect
     Ok(())
 }
 
-fn to_i32(n: u32) -> i32 {
+pub(super) fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
