@@ -286,8 +286,8 @@ fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
     }
     // 37个县域特色产业集群营收超450亿元: the word that leads into the next figure is that figure's.
     if let Some(w) = LEXICON.figure.figure_leads.ending(&after) {
-        let at = f.next_start.saturating_sub(w.chars().count());
-        if ctx.sq.get(f.qi + 1).is_some_and(|n| n.start == f.next_start) && starts_at(ctx.text, at, w) {
+        let n = w.chars().count();
+        if leads_into_figure(ctx, f.next_start.saturating_sub(n), f.qi + 1) == Some(n) {
             after.truncate(after.len() - w.len());
         }
     }
@@ -325,10 +325,10 @@ fn follows_possessive(ctx: &Ctx, f: &Frame) -> bool {
 }
 
 fn is_relative_clause(ctx: &Ctx, f: &Frame, lead: &str) -> bool {
-    let start = ctx.sq[f.qi].start;
-    let Some(de) = start.checked_sub(1).filter(|&p| starts_at(ctx.text, p, &LEXICON.figure.possessive)) else {
+    if !follows_possessive(ctx, f) {
         return false;
-    };
+    }
+    let de = ctx.sq[f.qi].start - LEXICON.figure.possessive.chars().count();
     let last = token::tokens(ctx.text, f.from, de).pop();
     last.is_some_and(|t| t.tag == Tag::Verb) && !LEXICON.name.meaning_verbs.has(lead)
 }
