@@ -7,6 +7,7 @@
 use super::period::months_at;
 use super::values::is_count_numeral;
 use crate::lexicon::{is_han, skip_each, skip_each_back, starts_at, word_at, word_before, LEXICON};
+use crate::token::Tag;
 
 fn s(text: &[char], a: usize, b: usize) -> String {
     text[a..b].iter().collect()
@@ -210,10 +211,14 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     if word_at(text, a, &lex.opening_stops).is_none() && word_at(text, a, &lex.after_stops).is_some() {
         return String::new();
     }
+    let prepositions = preposition_starts(text, a, limit.min(a + AFTER_REACH));
     let mut b = a;
     while b < limit && b < a + AFTER_REACH {
         let c = text[b];
         if !(is_han(c) || c.is_ascii_alphanumeric() || lex.noun_marks.has(c)) {
+            break;
+        }
+        if b > a + 1 && prepositions.contains(&b) {
             break;
         }
         // 2×220吨锅炉投入运行: what became of the thing is no part of its name.
@@ -259,6 +264,20 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         }
     }
     s(text, a, b)
+}
+
+/// Where a preposition opens a phrase of its own after a noun (1117公里保定太行步道以新供给激活新消费):
+/// one with an object in Chinese after it, outside quotes, and not 至/到 of a range (县城至许村段).
+fn preposition_starts(text: &[char], a: usize, b: usize) -> Vec<usize> {
+    let figure = &LEXICON.figure;
+    let quote_open = |at: usize| text[a..at].iter().any(|c| figure.open_quotes.has(*c));
+    crate::token::tokens(text, a, b)
+        .iter()
+        .filter(|t| t.tag == Tag::Preposition && !figure.to_marks.has(text[t.start]))
+        .filter(|t| text.get(t.end).is_some_and(|&c| is_han(c) || figure.open_quotes.has(c)))
+        .filter(|t| !quote_open(t.start))
+        .map(|t| t.start)
+        .collect()
 }
 
 /// 118台工业燃煤锅炉全部拆除 → 拆除工业燃煤锅炉; 47眼地热井全部安装电磁流量计 → 地热井安装电磁流量计:
