@@ -143,6 +143,7 @@ pub struct NameWords {
     pub pursuit_verbs: Words,
     pub lead_words: Words,
     pub scene_ends: Words,
+    pub clause_conjunctions: Words,
     pub after_stops: Words,
     pub money_words: Words,
     pub attributes: Words,

@@ -174,6 +174,8 @@ fn drop_inner_fillers(chars: &[char]) -> String {
 /// The cleaned words before a figure: `[a, b)` is from the clause head (or the previous figure) to the number.
 pub fn before_words(text: &[char], a: usize, b: usize) -> String {
     let lex = &LEXICON.name;
+    // 3条高速贯穿全境且有5个出入口: a clause joined by 且 speaks of its own figure.
+    let a = (a + 1..b).rev().find_map(|i| word_at(text, i, &lex.clause_conjunctions).map(|w| i + w.chars().count())).unwrap_or(a);
     let a2 = strip_head(text, a, b);
     // 地区生产总值由2010年的…, 排放量比2010年…: the comparison is not part of the name.
     let b = (a2 + 2..b)
