@@ -5,6 +5,7 @@ use super::context::{last_end_in_clause, Ctx};
 use super::naming::{self, Named};
 use super::{name, scene, Role};
 use crate::lexicon::{starts_at, word_at, LEXICON};
+use crate::token::{self, Tag};
 
 /// The words around one level figure.
 pub struct Frame {
@@ -74,7 +75,7 @@ fn words_start(ctx: &Ctx, qi: usize, mut from: usize, after_figure: bool) -> usi
     let start = ctx.sq[qi].start;
     if after_figure {
         // 14座铁塔、384个电杆移建: what stands before 、 belongs to the figure before.
-        if let Some(p) = (from..start).rev().find(|&i| words.item_separators.has(text[i])) {
+        if let Some(p) = (from..start).rev().find(|&i| words.item_separators.has(text[i]) && !joins_verbs(text, from, start, i)) {
             from = p + 1;
         }
         // 28天里完成: 里/内 after a duration.
@@ -91,6 +92,17 @@ fn words_start(ctx: &Ctx, qi: usize, mut from: usize, after_figure: bool) -> usi
         }
     }
     from
+}
+
+/// 投资3.9亿元新修和改造道路7.1万平米: 和 between two verbs joins the actions of one item.
+fn joins_verbs(text: &[char], from: usize, to: usize, at: usize) -> bool {
+    if !LEXICON.name.verb_joiners.iter().any(|w| w.chars().eq([text[at]])) {
+        return false;
+    }
+    let words = token::tokens(text, from, to);
+    let Some(i) = words.iter().position(|t| t.start == at && t.end == at + 1) else { return false };
+    let verb = |t: Option<&token::Token>| t.is_some_and(|t| t.tag == Tag::Verb);
+    i > 0 && verb(words.get(i - 1)) && verb(words.get(i + 1))
 }
 
 /// The words before a figure, without the issuer at their head (稠江街道共实现… → 规上工业总产值).
