@@ -27,6 +27,19 @@ fn han_run_end(text: &[char], at: usize, limit: usize) -> usize {
     (at..limit).find(|&i| !is_han(text[i])).unwrap_or(at.max(limit))
 }
 
+/// Like [`han_run_end`], through a quoted phrase (“最多跑一次”) as well.
+fn quoted_run_end(text: &[char], at: usize, limit: usize) -> usize {
+    let lex = &LEXICON.name;
+    let mut e = han_run_end(text, at, limit);
+    while e < limit && lex.open_quote.has(text[e]) {
+        match (e + 1..limit).find(|&i| lex.close_quote.has(text[i])) {
+            Some(close) => e = han_run_end(text, close + 1, limit),
+            None => break,
+        }
+    }
+    e
+}
+
 /// Strips what sets the scene from the head of `[a, b)`: time phrases, lead words, filler verbs.
 fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
     let lex = &LEXICON.name;
@@ -313,10 +326,11 @@ pub fn counted_action(text: &[char], a: usize, limit: usize, clause_end: usize) 
     let (at, limit) = if b < limit && all_at(b).is_some() {
         (b, limit)
     } else if let Some(result) = achieved_end(b).filter(|_| !noun.is_empty()) {
-        // 42家印染企业实现工业用汽: a short result achieved names them (实现工业用汽印染企业).
-        let e = han_run_end(text, result, limit);
-        let ends_clause = e >= limit || !text[e].is_ascii_digit();
-        return (ends_clause && (4..=10).contains(&(e - b))).then(|| format!("{}{noun}", s(text, b, e)));
+        // 42家印染企业实现工业用汽: a short result achieved names them (实现工业用汽印染企业); a quoted
+        // one too (审批事项实现“最多跑一次”).
+        let e = quoted_run_end(text, result, limit);
+        let ends_clause = e >= clause_end || !text[e].is_ascii_digit();
+        return (ends_clause && (4..=14).contains(&(e - b))).then(|| format!("{}{noun}", s(text, b, e)));
     } else if let Some(task) = done_at(text, b).filter(|_| !noun.is_empty()) {
         // 456个小区完成临时用电治理: a short task done names the things counted (临时用电治理小区; 完成 is
         // filler here); adverbs between them go (23条主干道已基本完成…).
@@ -325,7 +339,7 @@ pub fn counted_action(text: &[char], a: usize, limit: usize, clause_end: usize) 
             .find(|&i| word_at(text, i, &lex.after_stops).is_some() || word_at(text, i, &lex.done_adverbs).is_some());
         let noun = noun_end.map_or(noun, |n| s(text, a, n));
         let e = han_run_end(text, task, limit);
-        let ends_clause = e >= limit || !text[e].is_ascii_digit();
+        let ends_clause = e >= clause_end || !text[e].is_ascii_digit();
         return (counted && ends_clause && (3..=6).contains(&(e - task)))
             .then(|| format!("{}{noun}", s(text, task, e)));
     } else if b < limit && lex.list_joiners.has(text[b]) {
