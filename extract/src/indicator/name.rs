@@ -7,6 +7,7 @@
 use super::period::months_at;
 use super::values::is_count_numeral;
 use crate::lexicon::{is_han, skip_each, skip_each_back, starts_at, word_at, word_before, LEXICON};
+use super::subject;
 use crate::token::Tag;
 
 fn s(text: &[char], a: usize, b: usize) -> String {
@@ -203,6 +204,32 @@ pub fn before_words(text: &[char], a: usize, b: usize) -> String {
     }
     let b2 = strip_tail(text, a2, b2);
     drop_inner_fillers(&text[a2..b2])
+}
+
+/// 储备力达阳极管束等亿元项目, 配合制定《…条例》等地方性法规: the examples between the verbs that open a
+/// name and the 等 that ends them go; the verbs (新建、改造) and the noun after 等 say what is counted.
+pub fn without_examples(name: &str) -> String {
+    let text: Vec<char> = name.chars().collect();
+    let words = crate::token::tokens(&text, 0, text.len());
+    let verbal = |i: usize| words.get(i).is_some_and(|t| matches!(t.tag, Tag::Verb | Tag::VerbNoun));
+    // After the first verb, only verbs that say what was done (新建、改造; not 胜利 of 胜利大街).
+    let meaning = |i: usize| i == 0 || word_at(&text, words[i].start, &LEXICON.name.meaning_verbs).is_some();
+    let joiner = |i: usize| {
+        words.get(i).is_some_and(|t| {
+            t.end == t.start + 1 && (LEXICON.name.item_joiners.has(text[t.start]) || LEXICON.name.marks.has(text[t.start]))
+        })
+    };
+    let mut verbs = 0;
+    while (verbal(verbs) && meaning(verbs)) || (verbs > 0 && joiner(verbs) && verbal(verbs + 1) && meaning(verbs + 1)) {
+        verbs += 1;
+    }
+    let list_end = words.iter().rposition(|t| t.end == t.start + 1 && LEXICON.figure.list_ends.has(text[t.start]));
+    match list_end {
+        Some(e) if verbs > 0 && e > verbs && words[e + 1..].iter().any(|t| subject::is_noun(t.tag)) => {
+            text[..words[verbs - 1].end].iter().chain(&text[words[e].end..]).collect()
+        }
+        _ => name.to_string(),
+    }
 }
 
 /// Where the word of a task done (完成) that starts at `at` ends, if one does.

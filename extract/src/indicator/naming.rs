@@ -87,7 +87,7 @@ fn word_after(ctx: &Ctx, f: &Frame, word: &str) -> bool {
 // ---- first names ----
 
 fn words_before(_: &Ctx, f: &Frame) -> Option<String> {
-    f.after.is_empty().then(|| f.before.clone())
+    f.after.is_empty().then(|| name::without_examples(&f.before))
 }
 
 /// 投资1070万元的3个农村水厂建设: money spent on things counted right after 的 is named by what they are
