@@ -257,6 +257,11 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     let mut b = a;
     while b < limit && b < a + AFTER_REACH {
         let c = text[b];
+        // 中国汽车零部件（保定）产业基地: a short bracket inside a noun belongs to it.
+        if let Some(close) = inner_bracket_end(text, a, b, limit) {
+            b = close;
+            continue;
+        }
         if !(is_han(c) || c.is_ascii_alphanumeric() || lex.noun_marks.has(c)) {
             break;
         }
@@ -306,6 +311,20 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         }
     }
     s(text, a, b)
+}
+
+/// Past a short bracket at `b` that stands inside a noun (Chinese before and after it), if one does.
+fn inner_bracket_end(text: &[char], a: usize, b: usize, limit: usize) -> Option<usize> {
+    let lex = &LEXICON.name;
+    if b == a || !lex.open_brackets.has(text[b]) {
+        return None;
+    }
+    let close = (b + 1..limit.min(b + 8)).find(|&i| lex.close_brackets.has(text[i]))?;
+    // (9) numbers a list item; it is no part of a noun.
+    if !text[b + 1..close].iter().any(|&c| is_han(c)) {
+        return None;
+    }
+    text.get(close + 1).filter(|&&c| is_han(c) && close + 1 < limit).map(|_| close + 1)
 }
 
 /// Where a preposition opens a phrase of its own after a noun (1117公里保定太行步道以新供给激活新消费):
