@@ -399,6 +399,49 @@ fn sleep_unless_stopping(shared: &Shared, delay: Duration) -> bool {
     !state.stopping
 }
 
+/// The parent pid of a live process, from /proc; `None` when it is gone (or a zombie).
+fn live_parent(pid: i32) -> Option<i32> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // pid (comm) state ppid …: comm may hold spaces and parentheses, so after the last ')'.
+    let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+    let state = fields.next()?;
+    (state != "Z" && state != "X").then(|| fields.next()?.parse().ok())?
+}
+
+/// A postmaster of an earlier run may still hold `pgdata`: the server of a service that was
+/// killed (SIGKILL, OOM) outlives it for its shutdown checkpoint, and a new one refuses to
+/// start while its postmaster.pid names a live process. An orphan (its service gone) is told
+/// to shut down (fast; the parent-death signal already asked) and waited for; one whose
+/// parent lives belongs to another service on the same data dir: that is an error.
+fn wait_for_previous_postmaster(pgdata: &Path, timeout: Duration) -> Result<()> {
+    let pidfile = pgdata.join("postmaster.pid");
+    let previous = || -> Option<(i32, i32)> {
+        let pid: i32 = fs::read_to_string(&pidfile).ok()?.lines().next()?.trim().parse().ok()?;
+        Some((pid, live_parent(pid)?))
+    };
+    let Some((pid, parent)) = previous() else {
+        return Ok(()); // none, or a stale postmaster.pid that postgres itself replaces
+    };
+    if parent != 1 {
+        bail!(
+            "another PostgreSQL (pid {pid}, parent {parent}) runs in {}: is another govreport \
+             serve using this data directory?",
+            pgdata.display()
+        );
+    }
+    tracing::warn!(pid, "the PostgreSQL of an earlier run is still shutting down: waiting for it");
+    // SAFETY: kill with a pid just read; SIGINT is PostgreSQL's fast shutdown.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let deadline = Instant::now() + timeout;
+    while previous().is_some_and(|(p, _)| p == pid) {
+        if Instant::now() > deadline {
+            bail!("the PostgreSQL of an earlier run (pid {pid}) did not exit within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
 impl EmbeddedPostgres {
     /// Initializes `data_dir` if needed and starts the server; returns once it accepts
     /// connections. From then on an unexpected exit restarts it (see `keep`).
@@ -420,6 +463,7 @@ impl EmbeddedPostgres {
         if !pgdata.join("PG_VERSION").is_file() {
             init_cluster(&bin, run_as, &pgdata, options)?;
         }
+        wait_for_previous_postmaster(&pgdata, Duration::from_secs(60))?;
         let postgres = postgres_command(&bin, run_as, &data_dir, &pgdata, options)?;
         let shared = Arc::new(Shared::default());
         let (pid_tx, pid_rx) = mpsc::channel();
@@ -574,6 +618,17 @@ mod tests {
             find_bin_dir_in(Some(on_path.path().as_os_str()), root.path()).unwrap(),
             on_path.path()
         );
+    }
+
+    #[test]
+    fn the_parent_of_a_live_process_and_none_for_a_gone_one() {
+        // SAFETY: getppid has no preconditions.
+        let parent = unsafe { libc::getppid() };
+        assert_eq!(live_parent(std::process::id() as i32), Some(parent));
+        let mut child = Command::new("true").spawn().unwrap();
+        let pid = child.id() as i32;
+        child.wait().unwrap();
+        assert_eq!(live_parent(pid), None);
     }
 
     #[test]
