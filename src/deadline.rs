@@ -2,7 +2,8 @@
 //! runs has a `statement_timeout` within it.
 //!
 //! The layer answers DEADLINE_EXCEEDED when the deadline passes, dropping the call's future
-//! and with it the call's work, and runs the call with its deadline in a task-local. The
+//! and with it the call's work (a streamed answer still going is ended with DEADLINE_EXCEEDED
+//! trailers and dropped), and runs the call with its deadline in a task-local. The
 //! store's pool reads it whenever a connection is taken and sets the connection's
 //! `statement_timeout` to the time left (or the server-wide default, if that is shorter):
 //! sqlx sends no cancel request for a dropped query, so it is PostgreSQL that ends an
@@ -108,9 +109,9 @@ where
     S::Error: Send + 'static,
     ResBody: Default + Send + 'static,
 {
-    type Response = S::Response;
+    type Response = http::Response<DeadlineBody<ResBody>>;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -118,7 +119,8 @@ where
 
     fn call(&mut self, req: http::Request<ReqBody>) -> Self::Future {
         let Some(timeout) = grpc_timeout(req.headers()) else {
-            return Box::pin(self.inner.call(req));
+            let call = self.inner.call(req);
+            return Box::pin(async move { Ok(call.await?.map(DeadlineBody::unbounded)) });
         };
         let deadline = tokio::time::Instant::now() + timeout;
         let call = within(Limit::Until(deadline.into_std()), self.inner.call(req));
@@ -127,15 +129,79 @@ where
         let answer_at = deadline.checked_sub(TICK).unwrap_or(deadline);
         Box::pin(async move {
             match tokio::time::timeout_at(answer_at, call).await {
-                Ok(answer) => answer,
-                Err(_) => {
-                    let status = tonic::Status::deadline_exceeded(format!(
-                        "deadline exceeded: the call's {timeout:?} (grpc-timeout) ran out"
-                    ));
-                    Ok(status.into_http())
-                }
+                Ok(answer) => Ok(answer?.map(|body| DeadlineBody::until(body, answer_at, timeout))),
+                Err(_) => Ok(expired(timeout).into_http().map(DeadlineBody::unbounded)),
             }
         })
+    }
+}
+
+fn expired(timeout: Duration) -> tonic::Status {
+    tonic::Status::deadline_exceeded(format!(
+        "deadline exceeded: the call's {timeout:?} (grpc-timeout) ran out"
+    ))
+}
+
+/// A response body cut at the deadline: a stream still going then ends with
+/// DEADLINE_EXCEEDED trailers, and its source (the call's tasks) is dropped with it.
+pub struct DeadlineBody<B> {
+    inner: Option<Pin<Box<B>>>,
+    deadline: Option<(Pin<Box<tokio::time::Sleep>>, Duration)>,
+}
+
+impl<B> DeadlineBody<B> {
+    fn unbounded(inner: B) -> Self {
+        DeadlineBody {
+            inner: Some(Box::pin(inner)),
+            deadline: None,
+        }
+    }
+
+    fn until(inner: B, at: tokio::time::Instant, timeout: Duration) -> Self {
+        DeadlineBody {
+            deadline: Some((Box::pin(tokio::time::sleep_until(at)), timeout)),
+            ..Self::unbounded(inner)
+        }
+    }
+}
+
+impl<B: Default> Default for DeadlineBody<B> {
+    fn default() -> Self {
+        Self::unbounded(B::default())
+    }
+}
+
+impl<B: http_body::Body> http_body::Body for DeadlineBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<B::Data>, B::Error>>> {
+        let this = &mut *self;
+        let Some(inner) = this.inner.as_mut() else {
+            return Poll::Ready(None);
+        };
+        if let ready @ Poll::Ready(_) = inner.as_mut().poll_frame(cx) {
+            return ready;
+        }
+        let Some((sleep, timeout)) = this.deadline.as_mut() else {
+            return Poll::Pending;
+        };
+        std::task::ready!(sleep.as_mut().poll(cx));
+        let mut trailers = http::HeaderMap::new();
+        expired(*timeout).add_header(&mut trailers).ok();
+        this.inner = None; // the stream's source goes now, not when the connection does
+        Poll::Ready(Some(Ok(http_body::Frame::trailers(trailers))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.as_ref().is_none_or(|b| b.is_end_stream())
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.as_ref().map_or_else(http_body::SizeHint::default, |b| b.size_hint())
     }
 }
 

@@ -133,3 +133,59 @@ async fn without_a_deadline_the_statement_timeout_answers_deadline_exceeded() {
     assert!(query_indicators(&server, None).await.is_ok());
     server.stop().await.unwrap();
 }
+
+async fn stored_reports(server: &TestServer) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM reports")
+        .fetch_one(server.store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stream_past_its_deadline_ends_deadline_exceeded_and_its_work_stops() {
+    let server = TestServer::start().await;
+    // A report every 100 ms for 10 s: far past the stream's 3 s deadline (the engine's
+    // dictionary, loaded at start, takes a while in a debug build).
+    let (requests, feed) = tokio::sync::mpsc::channel(1);
+    tokio::spawn(async move {
+        for n in 0..100 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let text = format!("云江街道2023年工作总结\n一、工作回顾\n全年实现地区生产总值{n}.5亿元。");
+            let request = pb::ParseReportRequest {
+                source: Some(pb::parse_report_request::Source::Text(text)),
+                source_uri: format!("deadline://{n}"),
+                ..Default::default()
+            };
+            if requests.send(request).await.is_err() {
+                return;
+            }
+        }
+    });
+    let mut request = tonic::Request::new(tokio_stream::wrappers::ReceiverStream::new(feed));
+    request.set_timeout(Duration::from_secs(3));
+    let started = Instant::now();
+    let mut results = server.client.clone().parse_reports(request).await.unwrap().into_inner();
+    let mut ok = 0;
+    let end = loop {
+        match results.message().await {
+            Ok(Some(result)) => {
+                assert_eq!(result.status.unwrap_or_default().code, 0);
+                ok += 1;
+            }
+            Ok(None) => panic!("the stream ended without a status after {ok} results"),
+            Err(status) => break status,
+        }
+    };
+    let ended = started.elapsed();
+    assert_eq!(end.code(), Code::DeadlineExceeded, "{end:?}");
+    assert!(ended < Duration::from_secs(4), "ended after {ended:?}");
+    assert!(ok >= 1, "results came before the deadline");
+    // The call's tasks went with its answer: nothing more is stored.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let at_end = stored_reports(&server).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(stored_reports(&server).await, at_end, "stored after the deadline");
+    assert!(at_end < 40, "{at_end} stored");
+    eprintln!("{ok} results, then {:?} after {ended:?}; {at_end} stored", end.code());
+    server.stop().await.unwrap();
+}
