@@ -408,11 +408,17 @@ fn live_parent(pid: i32) -> Option<i32> {
     (state != "Z" && state != "X").then(|| fields.next()?.parse().ok())?
 }
 
+/// The name of a process (`/proc/<pid>/comm`; `self` for this one).
+fn process_name(pid: &str) -> Option<String> {
+    let name = fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    Some(name.trim_end().to_owned())
+}
+
 /// A postmaster of an earlier run may still hold `pgdata`: the server of a service that was
-/// killed (SIGKILL, OOM) outlives it for its shutdown checkpoint, and a new one refuses to
-/// start while its postmaster.pid names a live process. An orphan (its service gone) is told
-/// to shut down (fast; the parent-death signal already asked) and waited for; one whose
-/// parent lives belongs to another service on the same data dir: that is an error.
+/// killed (SIGKILL, OOM) outlives it for its shutdown (the parent-death signal asked for a
+/// fast one, which ends with a checkpoint), and a new one refuses to start while its
+/// postmaster.pid names a live process. Such an orphan is waited for; one whose parent is a
+/// live process of our own name belongs to another service on the same data dir: an error.
 fn wait_for_previous_postmaster(pgdata: &Path, timeout: Duration) -> Result<()> {
     let pidfile = pgdata.join("postmaster.pid");
     let previous = || -> Option<(i32, i32)> {
@@ -422,20 +428,23 @@ fn wait_for_previous_postmaster(pgdata: &Path, timeout: Duration) -> Result<()> 
     let Some((pid, parent)) = previous() else {
         return Ok(()); // none, or a stale postmaster.pid that postgres itself replaces
     };
-    if parent != 1 {
+    let ours = process_name("self");
+    if parent != 1 && ours.is_some() && process_name(&parent.to_string()) == ours {
         bail!(
-            "another PostgreSQL (pid {pid}, parent {parent}) runs in {}: is another govreport \
-             serve using this data directory?",
+            "another PostgreSQL (pid {pid}, of process {parent}) runs in {}: is another \
+             govreport serve using this data directory?",
             pgdata.display()
         );
     }
     tracing::warn!(pid, "the PostgreSQL of an earlier run is still shutting down: waiting for it");
-    // SAFETY: kill with a pid just read; SIGINT is PostgreSQL's fast shutdown.
-    unsafe { libc::kill(pid, libc::SIGINT) };
     let deadline = Instant::now() + timeout;
     while previous().is_some_and(|(p, _)| p == pid) {
         if Instant::now() > deadline {
-            bail!("the PostgreSQL of an earlier run (pid {pid}) did not exit within {timeout:?}");
+            bail!(
+                "the PostgreSQL of an earlier run (pid {pid}) still runs in {} after {timeout:?}: \
+                 stop it (SIGINT is a fast shutdown) and start again",
+                pgdata.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -629,6 +638,7 @@ mod tests {
         let pid = child.id() as i32;
         child.wait().unwrap();
         assert_eq!(live_parent(pid), None);
+        assert!(process_name("self").is_some_and(|n| !n.is_empty()));
     }
 
     #[test]

@@ -180,3 +180,30 @@ async fn a_service_killed_mid_ingest_restarts_on_its_data_dir_with_nothing_parti
     );
     drop(restarted);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_service_on_the_same_data_dir_is_refused_and_the_first_serves_on() {
+    let dir = tempfile::Builder::new()
+        .prefix("govreport-test-twice-")
+        .tempdir()
+        .unwrap();
+    let port = free_port();
+    let mut first = Serve::started(dir.path(), port).await;
+    let path = dir.path().to_owned();
+    let second = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(common::serve::BIN)
+            .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port()), "--data-dir"])
+            .arg(path)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(!second.status.success(), "{stderr}");
+    assert!(stderr.contains("is another govreport serve using this data directory?"), "{stderr}");
+    assert!(first.is_running());
+    let answer = client(port).await.parse_report(request(0)).await;
+    assert!(answer.is_ok(), "the first still serves: {answer:?}");
+}
