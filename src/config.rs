@@ -127,6 +127,10 @@ pub struct ServeArgs {
     /// Calls a caller may make at once above the rate [default: twice --rate-limit].
     #[arg(long, env = "GOVREPORT_RATE_LIMIT_BURST", requires = "rate_limit")]
     pub rate_limit_burst: Option<NonZeroU32>,
+    /// Longest any SQL statement may run, in seconds (PostgreSQL's statement_timeout), 0
+    /// for none; a call with a shorter deadline (grpc-timeout) cuts its statements to that.
+    #[arg(long, env = "GOVREPORT_STATEMENT_TIMEOUT_SECS", default_value_t = 30)]
+    pub statement_timeout_secs: u64,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -134,6 +138,11 @@ pub struct ServeArgs {
 const TOKEN_KEY_FILE: &str = "page-token.key";
 
 impl ServeArgs {
+    /// `None` for 0: no statement timeout, and no deadline reaches the statements.
+    pub fn statement_timeout(&self) -> Option<Duration> {
+        (self.statement_timeout_secs > 0).then(|| Duration::from_secs(self.statement_timeout_secs))
+    }
+
     pub fn rate_limit(&self) -> Option<RateLimit> {
         let per_second = self.rate_limit?;
         const TWO: NonZeroU32 = NonZeroU32::new(2).unwrap();
@@ -384,11 +393,18 @@ impl Database {
 }
 
 impl DbArgs {
-    /// Connects to DATABASE_URL, or starts the embedded server; then migrates.
+    /// Connects to DATABASE_URL, or starts the embedded server; then migrates. No statement
+    /// timeout (the commands' long maintenance work); `serve` uses `open_with`.
     pub async fn open(&self) -> Result<Database> {
+        self.open_with(None).await
+    }
+
+    /// `open`, with a `statement_timeout` on every statement (see `PoolConfig`).
+    pub async fn open_with(&self, statement_timeout: Option<Duration>) -> Result<Database> {
         let pool = PoolConfig {
             max_connections: self.db_max_connections,
             acquire_timeout: Duration::from_secs(self.db_acquire_timeout_secs),
+            statement_timeout,
         };
         let (options, embedded) = match &self.database_url {
             Some(url) => (

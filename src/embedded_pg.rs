@@ -399,6 +399,58 @@ fn sleep_unless_stopping(shared: &Shared, delay: Duration) -> bool {
     !state.stopping
 }
 
+/// The parent pid of a live process, from /proc; `None` when it is gone (or a zombie).
+fn live_parent(pid: i32) -> Option<i32> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // pid (comm) state ppid …: comm may hold spaces and parentheses, so after the last ')'.
+    let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+    let state = fields.next()?;
+    (state != "Z" && state != "X").then(|| fields.next()?.parse().ok())?
+}
+
+/// The name of a process (`/proc/<pid>/comm`; `self` for this one).
+fn process_name(pid: &str) -> Option<String> {
+    let name = fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    Some(name.trim_end().to_owned())
+}
+
+/// A postmaster of an earlier run may still hold `pgdata`: the server of a service that was
+/// killed (SIGKILL, OOM) outlives it for its shutdown (the parent-death signal asked for a
+/// fast one, which ends with a checkpoint), and a new one refuses to start while its
+/// postmaster.pid names a live process. Such an orphan is waited for; one whose parent is a
+/// live process of our own name belongs to another service on the same data dir: an error.
+fn wait_for_previous_postmaster(pgdata: &Path, timeout: Duration) -> Result<()> {
+    let pidfile = pgdata.join("postmaster.pid");
+    let previous = || -> Option<(i32, i32)> {
+        let pid: i32 = fs::read_to_string(&pidfile).ok()?.lines().next()?.trim().parse().ok()?;
+        Some((pid, live_parent(pid)?))
+    };
+    let Some((pid, parent)) = previous() else {
+        return Ok(()); // none, or a stale postmaster.pid that postgres itself replaces
+    };
+    let ours = process_name("self");
+    if parent != 1 && ours.is_some() && process_name(&parent.to_string()) == ours {
+        bail!(
+            "another PostgreSQL (pid {pid}, of process {parent}) runs in {}: is another \
+             govreport serve using this data directory?",
+            pgdata.display()
+        );
+    }
+    tracing::warn!(pid, "the PostgreSQL of an earlier run is still shutting down: waiting for it");
+    let deadline = Instant::now() + timeout;
+    while previous().is_some_and(|(p, _)| p == pid) {
+        if Instant::now() > deadline {
+            bail!(
+                "the PostgreSQL of an earlier run (pid {pid}) still runs in {} after {timeout:?}: \
+                 stop it (SIGINT is a fast shutdown) and start again",
+                pgdata.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
 impl EmbeddedPostgres {
     /// Initializes `data_dir` if needed and starts the server; returns once it accepts
     /// connections. From then on an unexpected exit restarts it (see `keep`).
@@ -420,6 +472,7 @@ impl EmbeddedPostgres {
         if !pgdata.join("PG_VERSION").is_file() {
             init_cluster(&bin, run_as, &pgdata, options)?;
         }
+        wait_for_previous_postmaster(&pgdata, Duration::from_secs(60))?;
         let postgres = postgres_command(&bin, run_as, &data_dir, &pgdata, options)?;
         let shared = Arc::new(Shared::default());
         let (pid_tx, pid_rx) = mpsc::channel();
@@ -574,6 +627,18 @@ mod tests {
             find_bin_dir_in(Some(on_path.path().as_os_str()), root.path()).unwrap(),
             on_path.path()
         );
+    }
+
+    #[test]
+    fn the_parent_of_a_live_process_and_none_for_a_gone_one() {
+        // SAFETY: getppid has no preconditions.
+        let parent = unsafe { libc::getppid() };
+        assert_eq!(live_parent(std::process::id() as i32), Some(parent));
+        let mut child = Command::new("true").spawn().unwrap();
+        let pid = child.id() as i32;
+        child.wait().unwrap();
+        assert_eq!(live_parent(pid), None);
+        assert!(process_name("self").is_some_and(|n| !n.is_empty()));
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub enum Error {
     /// Too much work at once (parse slots); retrying later helps.
     #[error("{0}")]
     ResourceExhausted(String),
+    /// The call's deadline, or the server's statement timeout, ran out before its work was done.
+    #[error("deadline exceeded: {0}")]
+    DeadlineExceeded(String),
     /// The database cannot be reached right now; retrying later may help.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -54,6 +57,10 @@ impl From<sqlx::Error> for Error {
             | sqlx::Error::WorkerCrashed => Error::Unavailable(e.to_string()),
             sqlx::Error::Database(db) if db.code().is_some_and(|c| is_unavailable_sqlstate(&c)) => {
                 Error::Unavailable(e.to_string())
+            }
+            // query_canceled: the statement ran into its statement_timeout.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("57014") => {
+                Error::DeadlineExceeded(db.message().to_owned())
             }
             _ => Error::Internal(e.to_string()),
         }

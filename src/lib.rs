@@ -10,6 +10,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod convert;
+pub mod deadline;
 pub mod domain;
 pub mod embedded_pg;
 pub mod error;

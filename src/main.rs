@@ -33,7 +33,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let tls = args.tls.load()?;
             let token_key = args.token_key()?;
             let listener = tokio::net::TcpListener::bind(args.listen).await?;
-            let db = args.db.open().await?;
+            let db = args.db.open_with(args.statement_timeout()).await?;
             let config = server::ServerConfig {
                 max_message_bytes: args.max_message_bytes,
                 reflection: args.reflection,

@@ -15,6 +15,7 @@ use tonic::transport::{Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
 use crate::auth::{self, Verifier};
+use crate::deadline::{self, DeadlineLayer, Limit};
 use crate::domain::{BatchLimit, ParseLimit, Reports};
 use crate::proto;
 use crate::rate_limit::{self, RateLimit};
@@ -77,7 +78,9 @@ pub async fn serve(
     // The engine's word dictionary takes a tenth of a second to load: now, not in the first ParseReport.
     tokio::task::spawn_blocking(govreport_extract::token::preload);
     // Links made with another catalog are redone before serving (no re-parse).
-    match Reports::new(store.clone()).relink_if_changed().await {
+    // One UPDATE over every indicator: no statement timeout.
+    let relinker = Reports::new(store.clone());
+    match deadline::within(Limit::Unlimited, relinker.relink_if_changed()).await {
         Ok(Some(done)) => tracing::info!(
             fingerprint = %done.fingerprint,
             distinct_names = done.distinct_names,
@@ -163,6 +166,7 @@ pub async fn serve(
     }
     let result = builder
         .layer(RpcTraceLayer)
+        .layer(DeadlineLayer)
         .layer(auth::layer(config.auth))
         .layer(rate_limit::layer(config.rate_limit))
         .add_service(health_service)

@@ -828,6 +828,7 @@ async fn health_is_not_serving_while_the_database_is_unreachable() {
     let pool = PoolConfig {
         max_connections: 4,
         acquire_timeout: Duration::from_secs(1),
+        ..Default::default()
     };
     let store = govreport::store::Store::connect(pg.connect_options("govreport"), &pool)
         .await

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::{ParseCommand, Prepared, ReportRecord, Reports};
+use crate::deadline;
 use crate::error::{Error, Result};
 use crate::store::reports::InsertOutcome;
 
@@ -50,7 +51,7 @@ impl Reports {
         let (out_tx, out_rx) = mpsc::channel(2 * batch);
         let this = self.clone();
         let in_flight = self.parse.concurrent.max(1);
-        tokio::spawn(async move {
+        tokio::spawn(deadline::inherit(async move {
             let mut prepared = Box::pin(
                 commands
                     .map(move |(tag, cmd)| {
@@ -64,9 +65,9 @@ impl Reports {
                     return;
                 }
             }
-        });
+        }));
         let (this, writers) = (self.clone(), self.batch.writers.max(1));
-        tokio::spawn(async move {
+        tokio::spawn(deadline::inherit(async move {
             // In order, `writers` batches at once.
             let mut written = Box::pin(
                 ReceiverStream::new(prepared_rx)
@@ -84,7 +85,7 @@ impl Reports {
                     }
                 }
             }
-        });
+        }));
         out_rx
     }
 

@@ -8,6 +8,7 @@ use govreport_extract as extract;
 use uuid::Uuid;
 
 use super::{IndicatorRecord, Reports};
+use crate::deadline;
 use crate::error::{Error, Result};
 use crate::store::page_token;
 use crate::store::reparse::ReparseFilter;
@@ -133,7 +134,7 @@ impl Reports {
             let mut set = tokio::task::JoinSet::new();
             for c in group {
                 let (me, id) = (self.clone(), c.id);
-                set.spawn(async move { me.reparse_one(id, cmd.dry_run).await });
+                set.spawn(deadline::inherit(async move { me.reparse_one(id, cmd.dry_run).await }));
             }
             while let Some(done) = set.join_next().await {
                 let done = done.map_err(|e| Error::Internal(format!("re-parse failed: {e}")))?;

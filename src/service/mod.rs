@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::caller;
 use crate::convert;
+use crate::deadline::{self, Limit};
 use crate::domain::{ParseCommand, ReparseCommand, ReparseScope, Reports, Source};
 use crate::error::{quoted, Error, Result};
 use crate::proto::v1 as pb;
@@ -563,7 +564,10 @@ impl pb::report_service_server::ReportService for ReportService {
         let token = caller(&request);
         let (out, chunks) = tokio::sync::mpsc::channel(2);
         let reports = self.reports.clone();
-        tokio::spawn(async move {
+        // Its one statement streams as fast as the client reads: bounded by the call's
+        // deadline if it has one, not by the server-wide statement timeout.
+        let limit = deadline::current().unwrap_or(Limit::Unlimited);
+        tokio::spawn(deadline::within(limit, async move {
             let mut sink = export::ChunkSink::new(format, out.clone());
             match reports.export(&filter, &mut sink).await {
                 Ok(rows) => {
@@ -574,7 +578,7 @@ impl pb::report_service_server::ReportService for ReportService {
                     let _ = out.send(Err(e.into())).await;
                 }
             }
-        });
+        }));
         Ok(Response::new(ReceiverStream::new(chunks)))
     }
 }

@@ -18,6 +18,7 @@ impl From<Error> for Status {
             Error::Unauthenticated(_) => Status::unauthenticated(e.to_string()),
             Error::PermissionDenied(_) => Status::permission_denied(e.to_string()),
             Error::ResourceExhausted(_) => Status::resource_exhausted(e.to_string()),
+            Error::DeadlineExceeded(_) => Status::deadline_exceeded(e.to_string()),
             Error::NotFound(_) => Status::new(Code::NotFound, e.to_string()),
             Error::Unavailable(_) => {
                 tracing::warn!(error = %e, "database unavailable");

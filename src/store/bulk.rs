@@ -21,17 +21,12 @@ impl Store {
             Ok(outcomes) => outcomes,
             Err(e) => {
                 let message = e.to_string();
-                let unavailable = matches!(e, Error::Unavailable(_));
-                reports
-                    .iter()
-                    .map(|_| {
-                        Err(if unavailable {
-                            Error::Unavailable(message.clone())
-                        } else {
-                            Error::Internal(message.clone())
-                        })
-                    })
-                    .collect()
+                let again = || match &e {
+                    Error::Unavailable(_) => Error::Unavailable(message.clone()),
+                    Error::DeadlineExceeded(_) => Error::DeadlineExceeded(message.clone()),
+                    _ => Error::Internal(message.clone()),
+                };
+                reports.iter().map(|_| Err(again())).collect()
             }
         }
     }

@@ -10,8 +10,9 @@ pub mod reports;
 
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
+use crate::deadline::{self, Limit};
 use crate::error::Result;
 
 /// Migrations in `migrations/`, embedded at compile time.
@@ -29,15 +30,55 @@ pub struct Store {
 pub struct PoolConfig {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// Longest any statement may run (cut shorter to a call's deadline, see `deadline`);
+    /// `None`: PostgreSQL's own setting, and no call's deadline reaches its statements.
+    pub statement_timeout: Option<Duration>,
 }
+
+/// The service's default `statement_timeout`.
+pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for PoolConfig {
     fn default() -> Self {
         PoolConfig {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Some(DEFAULT_STATEMENT_TIMEOUT),
         }
     }
+}
+
+/// Sets the connection's `statement_timeout` for the statements of the task taking it.
+async fn limit_statements(conn: &mut PgConnection, default: Duration) -> Result<(), sqlx::Error> {
+    let ms = deadline::statement_timeout_ms(default);
+    let sql = format!("SET statement_timeout = {ms}");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(conn).await?;
+    Ok(())
+}
+
+/// Every connection starts with `default` as its `statement_timeout`; whenever one is taken,
+/// it is set again for the task taking it (the time left to a call's deadline, say). That
+/// one round trip replaces sqlx's ping before acquire: it tests the connection as well.
+fn with_statement_timeout(
+    pool: PgPoolOptions,
+    options: PgConnectOptions,
+    default: Duration,
+) -> (PgPoolOptions, PgConnectOptions) {
+    let options = options.options([("statement_timeout", default.as_millis())]);
+    let pool = pool
+        .test_before_acquire(false)
+        .before_acquire(move |conn, _| {
+            Box::pin(async move { limit_statements(conn, default).await.map(|()| true) })
+        })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if deadline::current().is_none() {
+                    return Ok(()); // the default, from the start-up options
+                }
+                limit_statements(conn, default).await
+            })
+        });
+    (pool, options)
 }
 
 impl Store {
@@ -46,17 +87,21 @@ impl Store {
         options: PgConnectOptions,
         config: &PoolConfig,
     ) -> Result<Store, sqlx::Error> {
-        let pool = PgPoolOptions::new()
+        let mut pool = PgPoolOptions::new()
             .max_connections(config.max_connections)
-            .acquire_timeout(config.acquire_timeout)
-            .connect_with(options)
-            .await?;
+            .acquire_timeout(config.acquire_timeout);
+        let mut options = options;
+        if let Some(default) = config.statement_timeout {
+            (pool, options) = with_statement_timeout(pool, options, default);
+        }
+        let pool = pool.connect_with(options).await?;
         Ok(Store { pool })
     }
 
-    /// Applies the embedded migrations that have not run yet.
+    /// Applies the embedded migrations that have not run yet (with no statement timeout:
+    /// an index built over a large table may take minutes).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        MIGRATOR.run(&self.pool).await
+        deadline::within(Limit::Unlimited, MIGRATOR.run(&self.pool)).await
     }
 
     /// True when the database answers.

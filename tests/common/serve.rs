@@ -27,9 +27,12 @@ impl Serve {
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap();
-        let serve = Serve { child };
+        let mut serve = Serve { child };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
+            if let Ok(Some(status)) = serve.child.try_wait() {
+                panic!("govreport serve exited ({status}) before it was healthy");
+            }
             let ok = Command::new(BIN)
                 .args(["healthcheck", "--addr", &format!("http://127.0.0.1:{port}")])
                 .stdout(Stdio::null())
