@@ -6,7 +6,7 @@
 
 use super::context::Ctx;
 use super::level::{is_to_verb, year_after, Frame};
-use super::{funded, joins, name, object, subject, Draft, Rule};
+use super::{funded, joins, name, object, subject, values, Draft, Rule};
 use crate::lexicon::{find, is_han, starts_at, word_at, word_before, LEXICON};
 use crate::token::{self, Tag};
 
@@ -50,6 +50,7 @@ pub const REFINE: &[Refinement] = &[
     Refinement { rule: Rule::ListHeadNoun, apply: list_head_noun },
     Refinement { rule: Rule::ListSharedVerb, apply: list_shared_verb },
     Refinement { rule: Rule::ElidedNoun, apply: put_back_noun },
+    Refinement { rule: Rule::ElidedNoun, apply: change_of_figure_before },
     Refinement { rule: Rule::AttributeOf, apply: attribute_of_thing },
     Refinement { rule: Rule::ShareOf, apply: share_of },
     Refinement { rule: Rule::AdjacentFigures, apply: paired_figures },
@@ -434,6 +435,18 @@ fn after_list_mark(ctx: &Ctx, f: &Frame) -> bool {
 
 fn put_back_noun(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
     joins::put_back_noun(&ctx.prev_draft(f.qi)?.name, &n.name)
+}
+
+/// 市场主体达到1.58万户、增长2997户: a change verb alone after a figure of the same unit is that figure's
+/// absolute change (市场主体增长).
+fn change_of_figure_before(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let change_verb = LEXICON.change.verbs.iter().any(|(v, _)| *v == n.name);
+    if n.name.chars().count() < 2 || !change_verb {
+        return None;
+    }
+    let unit = values::base_unit(&ctx.sq[f.qi].q.unit);
+    let prev = ctx.prev_draft(f.qi)?;
+    (prev.unit == unit && !prev.name.is_empty() && prev.change.is_none()).then(|| format!("{}{}", prev.name, n.name))
 }
 
 /// 总建筑面积 after 8449套回迁安置房: the attribute of the thing before (of the whole, not of a 其中 part).
