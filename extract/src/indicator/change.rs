@@ -57,6 +57,10 @@ pub fn find(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize) -> 
             if let Some(y) = word_before(text, cue_start, &lex.yoy) {
                 cue_start -= y.chars().count();
                 absolute_cue = lex.absolute_cues.iter().any(|c| c == y);
+            } else if let Some(b) = compared_base_before(text, cue_start, floor) {
+                // 比上年年初预算增加1800亿元: against last year's figure of another kind, said in a few words.
+                cue_start = b;
+                absolute_cue = true;
             } else if let Some(b) = compared_year_before(text, cue_start, floor) {
                 // 比2010年增加13480元, 较2010年下降65.6%: a change against a named year.
                 cue_start = b;
@@ -102,6 +106,17 @@ pub fn find(text: &[char], sq: &[SentenceQ], clause_start_of: impl Fn(usize) -> 
 
 /// Where `比2010年` / `较2010年同期` ending at `at` starts, if it does and starts at or after `floor`.
 /// Any year is read alike (比2022年 is no word of its own).
+/// Where a comparison with last year that runs on for a few words before `at` starts (比上年年初预算), if one does.
+fn compared_base_before(text: &[char], at: usize, floor: usize) -> Option<usize> {
+    const REACH: usize = 8;
+    let lex = &LEXICON.change;
+    let from = at.saturating_sub(REACH).max(floor);
+    (from..at)
+        .rev()
+        .filter(|&p| text[p..at].iter().all(|&c| crate::lexicon::is_han(c)))
+        .find(|&p| lex.absolute_cues.iter().any(|c| starts_at(text, p, c) && p + c.chars().count() < at))
+}
+
 fn compared_year_before(text: &[char], at: usize, floor: usize) -> Option<usize> {
     let lex = &LEXICON.change;
     let digits = at - word_before(text, at, &lex.year_ends)?.chars().count();
