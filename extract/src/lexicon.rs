@@ -352,6 +352,7 @@ pub struct FigureWords {
     pub possessive: String,
     pub agent_mark: String,
     pub rate_suffix: String,
+    pub items_joiner: String,
     pub money_unit: String,
     pub money_amount: String,
     pub village: String,

@@ -611,8 +611,8 @@ fn project_spending(_: &mut Ctx, _: &Frame, n: &Named) -> Option<String> {
 }
 
 /// 办理人大代表建议95件、政协委员提案136件，办结率均达100%: a bare rate said 均 of the list in the clause
-/// before is each item's rate (人大代表建议办结率, 政协委员提案办结率), all on the one figure.
-/// Returns whether it made those drafts in place of `d`.
+/// before is the rate of them all, named by every item (人大代表建议和政协委员提案办结率).
+/// Returns whether it made that draft in place of `d`.
 pub fn shared_rate(ctx: &mut Ctx, f: &Frame, d: &Draft) -> bool {
     let words = &LEXICON.figure;
     let q = &ctx.sq[f.qi];
@@ -631,16 +631,19 @@ pub fn shared_rate(ctx: &mut Ctx, f: &Frame, d: &Draft) -> bool {
     if items.len() < 2 {
         return false;
     }
-    for item in items {
-        let chars: Vec<char> = item.chars().collect();
-        let handled = word_at(&chars, 0, &LEXICON.name.handling_verbs);
-        let verb = handled.map(str::to_string).or_else(|| name::leading_verb(&item));
-        let owner = verb.map_or(item.clone(), |v| item[v.len()..].to_string());
-        let mut e = d.clone();
-        e.name = format!("{owner}{}", d.name);
-        e.rule = Rule::SharedRate;
-        ctx.drafts.push(e);
-    }
+    let owners: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let chars: Vec<char> = item.chars().collect();
+            let handled = word_at(&chars, 0, &LEXICON.name.handling_verbs);
+            let verb = handled.map(str::to_string).or_else(|| name::leading_verb(item));
+            verb.map_or(item.clone(), |v| item[v.len()..].to_string())
+        })
+        .collect();
+    let mut e = d.clone();
+    e.name = format!("{}{}", owners.join(&words.items_joiner), d.name);
+    e.rule = Rule::SharedRate;
+    ctx.drafts.push(e);
     true
 }
 
