@@ -127,6 +127,10 @@ pub struct ServeArgs {
     /// Calls a caller may make at once above the rate [default: twice --rate-limit].
     #[arg(long, env = "GOVREPORT_RATE_LIMIT_BURST", requires = "rate_limit")]
     pub rate_limit_burst: Option<NonZeroU32>,
+    /// Serve Prometheus metrics at http://ADDR/metrics (plaintext, no authentication:
+    /// keep it on a private address) [default: no metrics].
+    #[arg(long, env = "GOVREPORT_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     pub db: DbArgs,
 }
