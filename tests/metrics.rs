@@ -9,7 +9,7 @@ mod common;
 use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::calls::{call, Rpc};
 use common::scrape::{fetch, listening_ports, samples};
@@ -21,6 +21,8 @@ use govreport::server::ServerConfig;
 use govreport::store::PoolConfig;
 use pb::parse_report_request::Source;
 use tonic::Code;
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::HealthCheckRequest;
 
 const PARSE: &str = "/govreport.v1.ReportService/ParseReport";
 const QUERY: &str = "/govreport.v1.ReportService/QueryIndicators";
@@ -132,8 +134,27 @@ async fn calls_parses_and_the_pool_show_in_the_scrape() {
     assert_eq!(value(&m, "govreport_rate_limited_total"), 0.0);
 
     rate_limit_rejections_are_counted(&mut server, metrics).await;
+    a_stream_left_early_counts_cancelled(&server, metrics).await;
     assert_eq!(fetch(metrics, "/other").await.0, 404);
     server.stop().await.unwrap();
+}
+
+/// A health Watch dropped after its first message: the call ends without trailers.
+async fn a_stream_left_early_counts_cancelled(server: &TestServer, metrics: SocketAddr) {
+    let mut health = HealthClient::new(server.channel.clone());
+    let request = HealthCheckRequest {
+        service: String::new(),
+    };
+    let mut watch = health.watch(request).await.unwrap().into_inner();
+    assert!(watch.message().await.unwrap().is_some());
+    drop(watch);
+    let series = requests("/grpc.health.v1.Health/Watch", "CANCELLED");
+    // The server learns of it from the client's RST_STREAM: soon, not at once.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while scrape(metrics).await.get(&series) != Some(&1.0) {
+        assert!(Instant::now() < deadline, "no {series} = 1 within 10 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// A burst past the limit: every RESOURCE_EXHAUSTED the client saw is in both counters.
@@ -206,6 +227,34 @@ async fn parses_refused_for_want_of_a_slot_are_counted() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_response_refused_after_its_headers_counts_the_code_of_its_trailers() {
+    let data = tempfile::Builder::new()
+        .prefix("govreport-test-metrics-")
+        .tempdir()
+        .unwrap();
+    let (port, metrics) = (free_port(), SocketAddr::from(([127, 0, 0, 1], free_port())));
+    let addr = metrics.to_string();
+    // The seed's text fits in 20000 bytes; its FULL report does not.
+    let envs = [
+        ("GOVREPORT_METRICS_LISTEN", addr.as_str()),
+        ("GOVREPORT_MAX_MESSAGE_BYTES", "20000"),
+    ];
+    let serve = Serve::started_with(data.path(), port, &envs).await;
+    let mut client =
+        pb::report_service_client::ReportServiceClient::connect(format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap();
+    let too_big = client
+        .parse_report(parse_request(&seed("001"), "", true))
+        .await;
+    assert_eq!(too_big.unwrap_err().code(), Code::OutOfRange);
+    let m = scrape(metrics).await;
+    assert_eq!(value(&m, &requests(PARSE, "OUT_OF_RANGE")), 1.0);
+    assert!(!m.contains_key(&requests(PARSE, "OK")));
+    drop(serve);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn metrics_are_off_by_default_and_count_embedded_postgres_restarts() {
     let data = tempfile::Builder::new()
         .prefix("govreport-test-metrics-")
@@ -230,9 +279,9 @@ async fn metrics_are_off_by_default_and_count_embedded_postgres_restarts() {
     // SAFETY: SIGKILL to the embedded postmaster this test's server started.
     unsafe { libc::kill(pid, libc::SIGKILL) };
     let restarts = |m: &HashMap<String, f64>| value(m, "govreport_embedded_pg_restarts_total");
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut m = scrape(metrics).await;
-    while restarts(&m) == 0.0 && std::time::Instant::now() < deadline {
+    while restarts(&m) == 0.0 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
         m = scrape(metrics).await;
     }
