@@ -75,6 +75,12 @@ pub fn required_scope(path: &str) -> Option<Scope> {
     )
 }
 
+/// Whether `path` is a ReportService method of the table (metrics label only those).
+pub fn is_listed(path: &str) -> bool {
+    path.strip_prefix(REPORT_SERVICE)
+        .is_some_and(|method| METHOD_SCOPES.iter().any(|(m, _)| *m == method))
+}
+
 /// The caller of a request, in its extensions for the handlers (audit logs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {

@@ -131,6 +131,10 @@ pub struct ServeArgs {
     /// for none; a call with a shorter deadline (grpc-timeout) cuts its statements to that.
     #[arg(long, env = "GOVREPORT_STATEMENT_TIMEOUT_SECS", default_value_t = 30)]
     pub statement_timeout_secs: u64,
+    /// Serve Prometheus metrics at http://ADDR/metrics (plaintext, no authentication:
+    /// keep it on a private address) [default: no metrics].
+    #[arg(long, env = "GOVREPORT_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
     #[command(flatten)]
     pub db: DbArgs,
 }

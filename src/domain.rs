@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::{quoted, Error, Result};
+use crate::metrics;
 use crate::store::indicators::{
     DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorPage, IndicatorQuery,
 };
@@ -381,7 +382,9 @@ async fn read_with(
     let (uri, hints) = (source_uri.to_owned(), hints.clone());
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        let started = std::time::Instant::now();
         let mut record = read_report(&text, &uri, &hints);
+        metrics::report_parsed(started.elapsed(), text.len(), record.indicators.len());
         record.text = Some(text);
         record
     })
@@ -439,6 +442,7 @@ impl Reports {
             slot.await
         } else {
             tokio::time::timeout(wait, slot).await.map_err(|_| {
+                metrics::parse_rejected();
                 Error::ResourceExhausted(format!(
                     "the parser is busy ({concurrent} at once) and stayed so for {} ms: retry later",
                     wait.as_millis()

@@ -349,6 +349,7 @@ fn keep(mut postgres: Command, shared: &Shared, first: mpsc::Sender<std::io::Res
             return;
         }
         let restarts = shared.restarts.fetch_add(1, Ordering::Relaxed) + 1;
+        crate::metrics::embedded_pg_restarted();
         tracing::warn!(restarts, after = ?delay, "restarting embedded PostgreSQL");
         match spawn_unless_stopping(&mut postgres, shared) {
             Some(Ok(child)) => (running, started) = (Some(child), Instant::now()),

@@ -17,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod gate;
 pub mod ingest;
+pub mod metrics;
 pub mod proto;
 pub mod rate_limit;
 pub mod remote;

@@ -43,6 +43,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 parse_limit: args.parse_limit(),
                 ingest_batch: args.ingest_batch(),
                 rate_limit: args.rate_limit(),
+                metrics: args.metrics_listen,
             };
             let served = server::serve(
                 listener,

@@ -9,6 +9,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::auth::{self, Principal};
 use crate::error::Error;
 use crate::gate::{Check, GateLayer};
+use crate::metrics;
 
 /// Calls each caller (token name, or `anonymous`) may make: a steady rate and a burst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,7 @@ impl Check for Option<Limit> {
             .get::<Principal>()
             .map_or("anonymous", |p| p.name.as_str());
         limiter.check_key(&caller.to_owned()).map_err(|_| {
+            metrics::rate_limited();
             Error::ResourceExhausted(format!(
                 "{caller:?} is over its rate limit ({} calls per second, bursts of {}): retry later",
                 limit.per_second, limit.burst

@@ -3,10 +3,11 @@
 //! authentication layer, with graceful shutdown.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_stream::StreamExt;
@@ -17,6 +18,7 @@ use tonic_health::ServingStatus;
 use crate::auth::{self, Verifier};
 use crate::deadline::{self, DeadlineLayer, Limit};
 use crate::domain::{BatchLimit, ParseLimit, Reports};
+use crate::metrics::{self, RpcMetricsLayer};
 use crate::proto;
 use crate::rate_limit::{self, RateLimit};
 use crate::service::{ReportService, ReportServiceServer};
@@ -45,6 +47,8 @@ pub struct ServerConfig {
     pub ingest_batch: BatchLimit,
     /// Calls per caller; `None`: unlimited.
     pub rate_limit: Option<RateLimit>,
+    /// Serve Prometheus metrics (`GET /metrics`) on this address; `None`: no metrics.
+    pub metrics: Option<SocketAddr>,
 }
 
 impl Default for ServerConfig {
@@ -58,6 +62,7 @@ impl Default for ServerConfig {
             parse_limit: ParseLimit::default(),
             ingest_batch: BatchLimit::default(),
             rate_limit: None,
+            metrics: None,
         }
     }
 }
@@ -143,6 +148,7 @@ pub async fn serve(
     } else {
         (None, None)
     };
+    let metrics_store = store.clone();
     let reports = Reports::with_limits(store, config.token_key, config.parse_limit)
         .with_batch(config.ingest_batch);
     let reports = ReportServiceServer::new(ReportService::new(reports))
@@ -164,8 +170,11 @@ pub async fn serve(
     if let Some(tls) = config.tls {
         builder = builder.tls_config(tls)?;
     }
+    let metrics = serve_metrics(config.metrics, &metrics_store).await?;
     let result = builder
         .layer(RpcTraceLayer)
+        // Outside the gates: their refusals are counted too.
+        .layer(RpcMetricsLayer)
         .layer(DeadlineLayer)
         .layer(auth::layer(config.auth))
         .layer(rate_limit::layer(config.rate_limit))
@@ -180,9 +189,28 @@ pub async fn serve(
             set_health(&drained_reporter, ServingStatus::NotServing).await;
         })
         .await;
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     result?;
     tracing::info!("server stopped");
     Ok(())
+}
+
+/// Binds `addr` and serves `/metrics` there until aborted; `None` without an address.
+async fn serve_metrics(
+    addr: Option<SocketAddr>,
+    store: &Store,
+) -> Result<Option<tokio::task::JoinHandle<()>>> {
+    let Some(addr) = addr else {
+        return Ok(None);
+    };
+    let handle = metrics::install()?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding --metrics-listen {addr}"))?;
+    tracing::info!(addr = %listener.local_addr()?, "serving metrics at /metrics");
+    Ok(Some(tokio::spawn(metrics::serve(listener, handle, store.clone()))))
 }
 
 /// Resolves on SIGINT or SIGTERM.

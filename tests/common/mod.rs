@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod calls;
+pub mod scrape;
 pub mod serve;
 
 use std::path::PathBuf;
@@ -77,6 +78,8 @@ pub fn admin_options(database: &str) -> sqlx::postgres::PgConnectOptions {
 
 pub struct TestServer {
     pub addr: std::net::SocketAddr,
+    /// Where it serves `/metrics`, if it does.
+    pub metrics: Option<std::net::SocketAddr>,
     pub channel: Channel,
     pub client: ReportServiceClient<Channel>,
     pub store: Store,
@@ -111,6 +114,7 @@ impl TestServer {
             .await
             .expect("bind");
         let addr = listener.local_addr().unwrap();
+        let metrics = config.metrics;
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(server::serve(listener, store.clone(), config, async {
             let _ = rx.await;
@@ -122,6 +126,7 @@ impl TestServer {
             .expect("connect to the test server");
         TestServer {
             addr,
+            metrics,
             client: ReportServiceClient::new(channel.clone()),
             channel,
             store,

@@ -13,6 +13,11 @@ pub struct Serve {
 impl Serve {
     /// Starts `serve` on 127.0.0.1:`port` and waits until it is healthy.
     pub fn start(data_dir: &Path, port: u16) -> Serve {
+        Serve::start_with(data_dir, port, &[])
+    }
+
+    /// `start`, with these environment variables set (flags by their GOVREPORT_ names).
+    pub fn start_with(data_dir: &Path, port: u16, envs: &[(&str, &str)]) -> Serve {
         let child = Command::new(BIN)
             .args([
                 "serve",
@@ -22,6 +27,8 @@ impl Serve {
             ])
             .arg(data_dir)
             .env_remove("DATABASE_URL")
+            .env_remove("GOVREPORT_METRICS_LISTEN")
+            .envs(envs.iter().copied())
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stderr(Stdio::inherit())
@@ -52,10 +59,20 @@ impl Serve {
 
     /// `start`, off the async runtime's threads.
     pub async fn started(data_dir: &Path, port: u16) -> Serve {
+        Serve::started_with(data_dir, port, &[]).await
+    }
+
+    /// `start_with`, off the async runtime's threads.
+    pub async fn started_with(data_dir: &Path, port: u16, envs: &[(&str, &str)]) -> Serve {
         let path = data_dir.to_owned();
-        tokio::task::spawn_blocking(move || Serve::start(&path, port))
-            .await
-            .unwrap()
+        let envs: Vec<(String, String)> =
+            envs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        tokio::task::spawn_blocking(move || {
+            let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            Serve::start_with(&path, port, &envs)
+        })
+        .await
+        .unwrap()
     }
 
     /// SIGTERM, then the exit status.
@@ -83,6 +100,27 @@ impl Drop for Serve {
             unsafe { libc::kill(self.child.id() as i32, signal) };
             let _ = self.child.wait();
         }
+    }
+}
+
+/// Waits until `healthcheck` passes against 127.0.0.1:`port`, `within` at most.
+pub fn wait_healthy(port: u16, within: Duration) {
+    let deadline = Instant::now() + within;
+    loop {
+        let ok = Command::new(BIN)
+            .args(["healthcheck", "--addr", &format!("http://127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        if ok.success() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "govreport serve did not become healthy"
+        );
+        std::thread::sleep(Duration::from_millis(200));
     }
 }
 
