@@ -132,6 +132,9 @@ fn finish(ctx: &mut Ctx, f: &Frame, named: Named) {
             d.unit = words.person_unit.clone();
         } else if magnitude && name::speaks_of_money(&(d.name.clone() + &f.before)) {
             d.unit = words.money_unit.clone();
+        } else if magnitude && name::speaks_of_people(&d.name) {
+            // 脱贫人口务工规模超过3300万: people named before the figure.
+            d.unit = words.person_unit.clone();
         } else {
             return;
         }

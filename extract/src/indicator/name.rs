@@ -460,6 +460,11 @@ fn is_joined_verbs(name: &str) -> bool {
 }
 
 /// Does the sentence around a bare 万/亿 figure speak of money?
+/// Does a name count people (人口, 农民, 职工…; not the one-character 人 of 人均)?
+pub fn speaks_of_people(name: &str) -> bool {
+    LEXICON.figure.people_nouns.iter().any(|w| w.chars().count() >= 2 && name.contains(w.as_str()))
+}
+
 pub fn speaks_of_money(name: &str) -> bool {
     LEXICON.name.money_words.iter().any(|w| name.contains(w.as_str()))
 }
