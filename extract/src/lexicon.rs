@@ -144,6 +144,7 @@ pub struct NameWords {
     pub lead_words: Words,
     pub scene_ends: Words,
     pub clause_conjunctions: Words,
+    pub preposition_starts: Chars,
     pub after_stops: Words,
     pub money_words: Words,
     pub attributes: Words,

@@ -209,6 +209,9 @@ pub fn before_words(text: &[char], a: usize, b: usize) -> String {
 /// 储备力达阳极管束等亿元项目, 配合制定《…条例》等地方性法规: the examples between the verbs that open a
 /// name and the 等 that ends them go; the verbs (新建、改造) and the noun after 等 say what is counted.
 pub fn without_examples(name: &str) -> String {
+    if !name.chars().any(|c| LEXICON.figure.list_ends.has(c)) {
+        return name.to_string();
+    }
     let text: Vec<char> = name.chars().collect();
     let words = crate::token::tokens(&text, 0, text.len());
     let verbal = |i: usize| words.get(i).is_some_and(|t| matches!(t.tag, Tag::Verb | Tag::VerbNoun));
@@ -331,6 +334,10 @@ fn inner_bracket_end(text: &[char], a: usize, b: usize, limit: usize) -> Option<
 /// one with an object in Chinese after it, outside quotes, and not 至/到 of a range (县城至许村段).
 fn preposition_starts(text: &[char], a: usize, b: usize) -> Vec<usize> {
     let figure = &LEXICON.figure;
+    // Segmenting costs: only words that hold a preposition's first character are segmented.
+    if !text[a..b].iter().any(|&c| LEXICON.name.preposition_starts.has(c)) {
+        return Vec::new();
+    }
     let quote_open = |at: usize| text[a..at].iter().any(|c| figure.open_quotes.has(*c));
     crate::token::tokens(text, a, b)
         .iter()

@@ -91,11 +91,20 @@ pub fn name(after: &str) -> Option<String> {
     if LEXICON.name.state_verbs.has(&predicate) {
         return None;
     }
+    let chars: Vec<char> = predicate.chars().collect();
+    let tokens = token::tokens(&chars, 0, chars.len());
+    // 17个纳污坑塘治理达标, 12个项目开工建设: a predicate of verbs alone says what they are counted by.
+    let only_verbs = tokens.len() <= 2 && tokens.iter().all(|t| t.tag == Tag::Verb && !is_filler(&token::word(&chars, t)));
+    let spending = LEXICON.figure.spending_words.iter().any(|w| predicate.ends_with(w.as_str()));
+    // 6个老旧小区改造提升: after a work named by a verb (改造), the verb goes on with the work.
+    let noun_chars: Vec<char> = noun.chars().collect();
+    let work = token::tokens(&noun_chars, 0, noun_chars.len()).last().is_some_and(|t| t.tag != Tag::Noun && t.tag != Tag::Indicator);
+    if only_verbs && !spending && !work && chars.len() <= 4 {
+        return Some(format!("{predicate}{noun}"));
+    }
     if noun.chars().count() >= 3 {
         return Some(noun);
     }
-    let chars: Vec<char> = predicate.chars().collect();
-    let tokens = token::tokens(&chars, 0, chars.len());
     let verb_first = tokens.first().is_some_and(|t| t.tag == Tag::Verb);
     let adverb = tokens.iter().any(|t| t.tag == Tag::Adverb);
     (verb_first && !adverb && chars.len() <= 8).then(|| format!("{predicate}{noun}"))
