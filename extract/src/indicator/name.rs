@@ -335,11 +335,12 @@ fn inner_bracket_end(text: &[char], a: usize, b: usize, limit: usize) -> Option<
 fn preposition_starts(text: &[char], a: usize, b: usize) -> Vec<usize> {
     let figure = &LEXICON.figure;
     // Segmenting costs: only words that hold a preposition's first character are segmented.
-    if !text[a..b].iter().any(|&c| LEXICON.name.preposition_starts.has(c)) {
+    let Some(first) = (a + 1..b).find(|&i| LEXICON.name.preposition_starts.has(text[i])) else {
         return Vec::new();
-    }
+    };
     let quote_open = |at: usize| text[a..at].iter().any(|c| figure.open_quotes.has(*c));
-    crate::token::tokens(text, a, b)
+    // A few words of context before the first candidate are enough to segment it as in the whole.
+    crate::token::tokens(text, first.saturating_sub(4).max(a), b)
         .iter()
         .filter(|t| t.tag == Tag::Preposition && !figure.to_marks.has(text[t.start]))
         .filter(|t| text.get(t.end).is_some_and(|&c| is_han(c) || figure.open_quotes.has(c)))
