@@ -206,6 +206,8 @@ pub fn synthetic_report(
             rule: "level".into(),
             canonical: None,
             report: None,
+            failed_check: false,
+            ingested_at: None,
         });
     }
     domain::link_indicators(&mut indicators);

@@ -107,7 +107,14 @@ pub fn indicator(i: &IndicatorRecord, report_id: Option<uuid::Uuid>) -> pb::Indi
         canonical_code: i.canonical.as_ref().map(|c| c.code.clone()).unwrap_or_default(),
         canonical_name: i.canonical.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
         category: i.canonical.as_ref().map(|c| c.category.clone()).unwrap_or_default(),
+        failed_check: i.failed_check,
+        ingested_at: i.ingested_at.map(time).unwrap_or_default(),
     }
+}
+
+/// RFC 3339 with microseconds, in UTC (`Z`): every time the API returns.
+fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 fn date(d: Option<chrono::NaiveDate>) -> String {
@@ -178,10 +185,7 @@ pub fn report(r: &ReportRecord) -> pb::Report {
         parser_version: r.parser_version.clone(),
         sections: r.sections.iter().map(section).collect(),
         indicators: r.indicators.iter().map(|i| indicator(i, r.id)).collect(),
-        create_time: r
-            .create_time
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
-            .unwrap_or_default(),
+        create_time: r.create_time.map(time).unwrap_or_default(),
         indicator_count: r.indicator_count,
         text_length: r.text_length,
         content_type: r.content_type.clone(),

@@ -157,6 +157,10 @@ pub struct IndicatorRecord {
     pub canonical: Option<CanonicalRef>,
     /// Set on indicators read back by a query.
     pub report: Option<ReportRef>,
+    /// Whether it takes part in a failing check of its report (`ReportRecord::checks`).
+    pub failed_check: bool,
+    /// When its row was written; `None` until stored.
+    pub ingested_at: Option<DateTime<Utc>>,
 }
 
 /// The catalog entry for a code of the embedded catalog.
@@ -166,6 +170,16 @@ pub fn canonical_ref(code: &str) -> Option<CanonicalRef> {
         name: d.name.clone(),
         category: d.category.clone(),
     })
+}
+
+/// Marks the indicators that take part in a failing check.
+fn mark_failed_checks(indicators: &mut [IndicatorRecord], checks: &[CheckRecord]) {
+    let failing = checks.iter().filter(|c| !c.pass).flat_map(|c| c.indicators.iter());
+    for &ord in failing {
+        if let Some(ind) = indicators.get_mut(ord as usize) {
+            ind.failed_check = true;
+        }
+    }
 }
 
 /// Links each indicator's name to the embedded catalog (exact on normalized names).
@@ -243,7 +257,7 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
     let report = extract::parse(text, hints);
     let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let span = |s: extract::Span| (to_u32(s.start), to_u32(s.end));
-    let checks = extract::checks::check(&report)
+    let checks: Vec<CheckRecord> = extract::checks::check(&report)
         .into_iter()
         .map(|c| CheckRecord {
             kind: c.kind.as_str().to_owned(),
@@ -287,10 +301,13 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
             rule: i.rule.clone(),
             canonical: None,
             report: None,
+            failed_check: false,
+            ingested_at: None,
         })
         .collect();
     let mut indicators = indicators;
     link_indicators(&mut indicators);
+    mark_failed_checks(&mut indicators, &checks);
     // Hints win over what the parser inferred, whatever the engine did with them.
     let issuer = cap_indexed(hints.issuer.as_deref().unwrap_or(&report.issuer));
     let report_year = hints.report_year.or(report.report_year);

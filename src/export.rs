@@ -17,7 +17,7 @@ pub enum Format {
 
 pub const CSV_HEADER: &str = "id,report_id,issuer,report_year,period,canonical_code,canonical_name,\
 name,value,unit,unit_multiplier,approx,kind,change_pct,change_unit,rank,rank_scope,\
-completion_pct,span,rule,parser_version,ingested_at\n";
+completion_pct,span,rule,parser_version,ingested_at,failed_check\n";
 
 /// The power of ten of the magnitude written after the number in `value_text`: 万 4, 亿 8,
 /// 万亿 12, 千万 7, 百万 6, 千 3 (not 千瓦, 千克 …, units), k 3; 0 without one. A Chinese
@@ -110,6 +110,7 @@ pub fn csv_line(out: &mut String, row: &ExportRow) {
         i.rule.clone(),
         report.map(|r| r.parser_version.clone()).unwrap_or_default(),
         row.ingested_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        i.failed_check.to_string(),
     ];
     for (n, field) in fields.iter().enumerate() {
         if n > 0 {
@@ -120,7 +121,9 @@ pub fn csv_line(out: &mut String, row: &ExportRow) {
     out.push('\n');
 }
 
-/// One JSON line: the Indicator's proto3 JSON with `ingestTime` and `unitMultiplier`.
+/// One JSON line: the Indicator's proto3 JSON (`failedCheck` left out when false, as proto3 JSON
+/// leaves defaults) with `ingestTime` (the same time as `ingestedAt`, kept for earlier readers)
+/// and `unitMultiplier`.
 pub fn json_line(out: &mut String, row: &ExportRow) {
     let mut value = serde_json::to_value(convert::indicator(&row.indicator, None))
         .expect("an Indicator serializes");

@@ -112,3 +112,40 @@ async fn a_whole_bounded_above_only_has_no_tolerance_and_passes() {
     assert_eq!((check.stated, check.tolerance, check.pass), (10.0, None, true));
     server.stop().await.unwrap();
 }
+
+/// The `failed_check` flags of `indicators`, in order.
+fn flags(indicators: &[pb::Indicator]) -> Vec<bool> {
+    indicators.iter().map(|i| i.failed_check).collect()
+}
+
+#[tokio::test]
+async fn indicators_say_whether_they_failed_a_check_and_when_they_were_written() {
+    let mut server = TestServer::start().await;
+    let failing = store(&mut server, FAILING, "failing").await;
+    let passing = store(&mut server, PASSING, "passing").await;
+    let n = failing.indicators.len();
+    let mut want = vec![false; n];
+    (want[0], want[1]) = (true, true);
+    assert_eq!(flags(&failing.indicators), want, "ParseReport answers the flags");
+    assert_eq!(flags(&get(&mut server, &failing.id).await.indicators), want, "GetReport reads them back");
+    assert_eq!(flags(&get(&mut server, &passing.id).await.indicators), vec![false; passing.indicators.len()]);
+
+    let query = pb::QueryIndicatorsRequest { page_size: 1000, ..Default::default() };
+    let all = server.client.query_indicators(query).await.unwrap().into_inner().indicators;
+    let failed: Vec<&str> = all.iter().filter(|i| i.failed_check).map(|i| i.id.as_str()).collect();
+    assert_eq!(failed, failing.checks[0].indicator_ids, "QueryIndicators flags exactly the failing check's rows");
+
+    for report in [&failing, &passing] {
+        let created = chrono::DateTime::parse_from_rfc3339(&report.create_time).unwrap();
+        let read = get(&mut server, &report.id).await;
+        let rows = all.iter().filter(|i| i.report_id == report.id);
+        for ind in read.indicators.iter().chain(rows).chain(&report.indicators) {
+            let written = chrono::DateTime::parse_from_rfc3339(&ind.ingested_at);
+            assert_eq!(written.ok(), Some(created), "{:?}: written with its report", ind.ingested_at);
+        }
+    }
+    let dry = server.client.parse_report(parse(FAILING, "dry", true)).await.unwrap().into_inner().report.unwrap();
+    assert!(dry.indicators.iter().all(|i| i.ingested_at.is_empty()), "a dry run writes nothing");
+    assert_eq!(flags(&dry.indicators), want, "a dry run flags them too");
+    server.stop().await.unwrap();
+}

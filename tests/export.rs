@@ -178,3 +178,45 @@ async fn bad_export_requests_name_the_field() {
     assert_eq!(text, govreport::export::CSV_HEADER);
     server.stop().await.unwrap();
 }
+
+/// 其中 parts (12) above their whole (10): a failing check of indicators 0 and 1 (tests/checks.rs).
+const FAILING: &str = "2024年政府工作报告\n一、2023年工作回顾\n全年招引项目10个，其中亿元以上项目12个。地区生产总值500亿元。\n";
+const PASSING: &str = "2024年政府工作报告\n一、2023年工作回顾\n全年招引项目20个，其中亿元以上项目12个。地区生产总值500亿元。\n";
+
+/// (id, failed_check) of each CSV record: the first and the last field (neither is quoted).
+fn csv_flags(text: &str) -> Vec<(String, String)> {
+    let records = text.lines().skip(1);
+    records.map(|l| (l.split(',').next().unwrap().into(), l.rsplit(',').next().unwrap().into())).collect()
+}
+
+#[tokio::test]
+async fn failed_checks_only_exports_the_failing_rows_with_their_flag() {
+    let mut server = TestServer::start().await;
+    let mut failing = Vec::new();
+    for (text, uri) in [(FAILING, "failing"), (PASSING, "passing")] {
+        let request = pb::ParseReportRequest { source: Some(Source::Text(text.into())), source_uri: uri.into(), ..Default::default() };
+        let report = server.client.parse_report(request).await.unwrap().into_inner().report.unwrap();
+        failing.extend(report.checks.iter().filter(|c| !c.pass).flat_map(|c| c.indicator_ids.clone()));
+    }
+    assert_eq!(failing.len(), 2);
+    assert!(govreport::export::CSV_HEADER.ends_with(",ingested_at,failed_check\n"));
+
+    let all = csv_flags(&csv_text(&export(&mut server, Default::default(), pb::ExportFormat::Csv).await));
+    assert!(all.len() > 4, "{all:?}");
+    let flagged: Vec<&String> = all.iter().filter(|(_, f)| f == "true").map(|(id, _)| id).collect();
+    assert_eq!(flagged, failing.iter().collect::<Vec<_>>(), "the column flags the failing rows");
+    assert!(all.iter().all(|(_, f)| f == "true" || f == "false"));
+
+    let only = pb::QueryIndicatorsRequest { failed_checks_only: true, ..Default::default() };
+    let rows = csv_flags(&csv_text(&export(&mut server, only.clone(), pb::ExportFormat::Csv).await));
+    let want: Vec<(String, String)> = failing.iter().map(|id| (id.clone(), "true".into())).collect();
+    assert_eq!(rows, want, "failed_checks_only: the failing rows only");
+    assert_eq!(query_ids(&mut server, only.clone()).await, failing, "as QueryIndicators");
+
+    let lines = csv_text(&export(&mut server, only, pb::ExportFormat::Jsonl).await);
+    let json: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = json.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, failing);
+    assert!(json.iter().all(|v| v["failedCheck"] == true && v["ingestedAt"] == v["ingestTime"]));
+    server.stop().await.unwrap();
+}

@@ -77,6 +77,8 @@ fn report(issuer: &str, year: i32, rows: Vec<Obs>) -> ReportRecord {
             rule: "level".into(),
             canonical: None,
             report: None,
+            failed_check: false,
+            ingested_at: None,
         })
         .collect();
     domain::link_indicators(&mut indicators);
@@ -879,5 +881,38 @@ async fn row_checked_counts_are_exact_on_every_page() {
     )
     .await;
     assert_eq!((nobody.entries.len(), nobody.total_issuers), (0, 0));
+    server.stop().await.unwrap();
+}
+
+/// Every ordering, descending, is its ascending sequence reversed (ties on seq reverse too), and
+/// storage order is the fixtures' document order: a direction ignored or flipped goes red.
+#[tokio::test]
+async fn descending_reverses_every_ordering_and_storage_order_is_document_order() {
+    let (server, _) = loaded().await;
+    let written: Vec<String> = reports().iter().flat_map(|r| r.indicators.iter().map(|i| i.name.clone())).collect();
+    let names = |rows: &[pb::Indicator]| rows.iter().map(|i| i.name.clone()).collect::<Vec<_>>();
+    for (order, similar) in [
+        (pb::IndicatorOrderBy::Unspecified, ""),
+        (pb::IndicatorOrderBy::Period, ""),
+        (pb::IndicatorOrderBy::Value, ""),
+        (pb::IndicatorOrderBy::Issuer, ""),
+        (pb::IndicatorOrderBy::Relevance, "规上工业产值"),
+    ] {
+        let req = |descending| pb::QueryIndicatorsRequest {
+            order_by: order as i32,
+            name_similar_to: similar.into(),
+            descending,
+            page_size: 2,
+            ..Default::default()
+        };
+        let up = query_all(&server, req(false)).await;
+        let mut down = query_all(&server, req(true)).await;
+        assert!(up.len() > 2, "{order:?}: {} rows", up.len());
+        if order == pb::IndicatorOrderBy::Unspecified {
+            assert_eq!(names(&up), written, "storage order is the order written");
+        }
+        down.reverse();
+        assert_eq!(ids(&down), ids(&up), "{order:?}: descending is ascending reversed");
+    }
     server.stop().await.unwrap();
 }

@@ -327,6 +327,8 @@ fn fixture(issuer: &str, year: i32, n: usize) -> ReportRecord {
             rule: "fixture".into(),
             canonical: None,
             report: None,
+            failed_check: false,
+            ingested_at: None,
         })
         .collect::<Vec<_>>();
     ReportRecord {

@@ -201,6 +201,8 @@ mod tests {
             rule: "r".into(),
             canonical: None,
             report: None,
+            failed_check: false,
+            ingested_at: None,
         }
     }
 

@@ -52,7 +52,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let mut qb = QueryBuilder::new(format!(
-            "SELECT {INDICATOR_COLUMNS}, {PROVENANCE_COLUMNS}, i.ingested_at"
+            "SELECT {INDICATOR_COLUMNS}, {PROVENANCE_COLUMNS}"
         ));
         push_source(&mut qb, filter);
         qb.push(" ORDER BY i.seq");

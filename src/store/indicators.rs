@@ -106,7 +106,8 @@ pub struct DefinitionRow {
 pub(super) const INDICATOR_COLUMNS: &str = "i.id, i.seq, i.report_id, i.name, i.value, i.unit, i.value_text, i.approx, \
      i.period_year, i.from_month, i.to_month, i.kind, i.change_pct, i.change_approx, i.change_unit, \
      i.rank_position, i.rank_scope, i.completion_pct, i.completion_approx, i.span_start, i.span_end, \
-     i.sentence, i.section_path, i.rule, i.canonical_code, i.issuer, i.report_year, i.period_key";
+     i.sentence, i.section_path, i.rule, i.canonical_code, i.issuer, i.report_year, i.period_key, \
+     i.failed_check, i.ingested_at";
 
 /// An indicator's report, copied onto its row at insert (reports are immutable), so a page
 /// needs no join. (The catalog entry comes from the embedded catalog, `domain::canonical_ref`.)
@@ -508,6 +509,8 @@ fn indicator_from_row(row: &PgRow) -> Result<IndicatorRecord> {
         rule: row.try_get("rule")?,
         canonical,
         report: None,
+        failed_check: row.try_get("failed_check")?,
+        ingested_at: Some(row.try_get("ingested_at")?),
     })
 }
 

@@ -159,6 +159,8 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     stored.text = None;
     for indicator in &mut stored.indicators {
         indicator.id = Some(Uuid::new_v4());
+        // Both columns default to the transaction's now().
+        indicator.ingested_at = Some(created_at);
     }
     insert_rows(conn, id, &stored).await?;
     Ok(InsertOutcome::Created(Box::new(stored)))
