@@ -258,8 +258,13 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     }
     let prepositions = preposition_starts(text, a, limit.min(a + AFTER_REACH));
     let mut b = a;
-    while b < limit && b < a + AFTER_REACH {
+    // Marks inside a name (quotes, ·) do not make its words longer: the reach counts words only.
+    let mut reach = a + AFTER_REACH;
+    while b < limit && b < reach {
         let c = text[b];
+        if lex.noun_marks.has(c) {
+            reach += 1;
+        }
         // 中国汽车零部件（保定）产业基地: a short bracket inside a noun belongs to it.
         if let Some(close) = inner_bracket_end(text, a, b, limit) {
             b = close;
@@ -292,7 +297,7 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         b += 1;
     }
     // A name cut at its length limit ends at a word's end, not inside it (…文化惠民系列演出, not …文化惠民系).
-    if b == a + AFTER_REACH && b < limit && is_han(text[b]) {
+    if b == reach && b < limit && is_han(text[b]) {
         let words = crate::token::tokens(text, a, limit.min(b + 6));
         b = words.iter().find(|t| t.start < b && b < t.end).map_or(b, |t| t.end);
     }

@@ -281,8 +281,10 @@ fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
         }
         after = without_village_head(after);
     }
-    // 依托8470亩天然富硒地: a frame word alone before the figure sets the scene.
-    if words.scene_frames.has(&lead) || (!after.is_empty() && is_relative_clause(ctx, f, &lead)) {
+    // 依托8470亩天然富硒地: a frame word alone before the figure sets the scene; 启动80余场次…演出: a light verb
+    // alone adds nothing to what is counted.
+    let light = !after.is_empty() && LEXICON.name.light_verbs.has(&lead);
+    if light || words.scene_frames.has(&lead) || (!after.is_empty() && is_relative_clause(ctx, f, &lead)) {
         lead.clear();
     }
     // 37个县域特色产业集群营收超450亿元: the word that leads into the next figure is that figure's.
