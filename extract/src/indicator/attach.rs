@@ -38,13 +38,30 @@ fn absolute_change(ctx: &mut Ctx, qi: usize, k: usize, subject: &str, word: &str
     };
     let who = if own.is_empty() {
         let before = ctx.drafts.iter().rev().find(|d| d.span.0 < start && d.q.is_some() && d.rule != Rule::AbsoluteChange);
-        before.map(|d| d.name.clone()).unwrap_or_default()
+        before.map(|d| without_carrier_verb(&d.name)).unwrap_or_default()
     } else {
         own.to_string()
     };
     if !who.is_empty() {
         let d = ctx.draft(format!("{who}{comparison}{word}"), qi, Rule::AbsoluteChange, k);
         ctx.drafts.push(d);
+    }
+}
+
+/// 安排地方政府专项债券3.9万亿元，比上年增加1000亿元: what changed is the thing, not the verb that set it
+/// (安排); a verb that changes what is counted (新增市场主体) stays.
+fn without_carrier_verb(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let words = crate::token::tokens(&chars, 0, chars.len());
+    match words.as_slice() {
+        [verb, rest @ ..]
+            if verb.tag == crate::token::Tag::Verb
+                && !rest.is_empty()
+                && !LEXICON.name.meaning_verbs.has(&crate::token::word(&chars, verb)) =>
+        {
+            chars[verb.end..].iter().collect()
+        }
+        _ => name.to_string(),
     }
 }
 
