@@ -35,26 +35,12 @@ impl Serve {
             .spawn()
             .unwrap();
         let mut serve = Serve { child };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
+        wait_until_healthy(port, Duration::from_secs(60), || {
             if let Ok(Some(status)) = serve.child.try_wait() {
                 panic!("govreport serve exited ({status}) before it was healthy");
             }
-            let ok = Command::new(BIN)
-                .args(["healthcheck", "--addr", &format!("http://127.0.0.1:{port}")])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .unwrap();
-            if ok.success() {
-                return serve;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "govreport serve did not become healthy"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        });
+        serve
     }
 
     /// `start`, off the async runtime's threads.
@@ -105,8 +91,14 @@ impl Drop for Serve {
 
 /// Waits until `healthcheck` passes against 127.0.0.1:`port`, `within` at most.
 pub fn wait_healthy(port: u16, within: Duration) {
+    wait_until_healthy(port, within, || {});
+}
+
+/// The wait of [`wait_healthy`], calling `between` before each try (to fail fast when the server exited).
+fn wait_until_healthy(port: u16, within: Duration, mut between: impl FnMut()) {
     let deadline = Instant::now() + within;
     loop {
+        between();
         let ok = Command::new(BIN)
             .args(["healthcheck", "--addr", &format!("http://127.0.0.1:{port}")])
             .stdout(Stdio::null())
