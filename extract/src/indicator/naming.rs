@@ -227,7 +227,7 @@ fn subject_count(ctx: &Ctx, f: &Frame) -> Option<String> {
 /// 419家企业参展: they only describe it).
 fn clause_head(ctx: &Ctx, f: &Frame) -> Option<usize> {
     let start = ctx.sq[f.qi].start;
-    let described = f.prev_end.is_some() && follows_possessive(ctx, f);
+    let described = f.prev_end.is_some() && (follows_possessive(ctx, f) || follows_examples(f));
     let head = match f.prev_end {
         None => f.cs,
         Some(_) if described => start,
@@ -325,6 +325,13 @@ fn follows_possessive(ctx: &Ctx, f: &Frame) -> bool {
     let start = ctx.sq[f.qi].start;
     let possessive = &LEXICON.figure.possessive;
     start.checked_sub(possessive.chars().count()).is_some_and(|p| starts_at(ctx.text, p, possessive))
+}
+
+/// 城乡规划管理技术规定等6项规划制度批复实施: examples ending in 等 after a figure, with no verb leading them
+/// (改造东关街等5条背街小巷), only say which ones are counted.
+fn follows_examples(f: &Frame) -> bool {
+    let examples = f.before.chars().last().is_some_and(|c| LEXICON.figure.list_ends.has(c));
+    examples && name::leading_verb(&f.before).is_none()
 }
 
 fn is_relative_clause(ctx: &Ctx, f: &Frame, lead: &str) -> bool {
