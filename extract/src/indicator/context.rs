@@ -203,6 +203,12 @@ pub fn list_goes_on(text: &[char], sent: Sentence) -> bool {
     sent.end > sent.start && LEXICON.figure.list_continues.has(text[sent.end - 1])
 }
 
+/// Does the sentence begin with the parts of what the sentence before stated (其中：…)?
+pub fn starts_with_parts(text: &[char], sent: Sentence) -> bool {
+    let at = skip_marker(text, sent.start, sent.end);
+    word_at(text, at, &LEXICON.figure.part_cues).is_some()
+}
+
 /// A year at a clause head that the clause speaks of (2020年, 截至2023年底), not one it starts from
 /// (2020年以来) or compares with.
 fn year_at(text: &[char], at: usize, end: usize) -> Option<i32> {

@@ -84,8 +84,12 @@ pub struct Env<'a> {
 pub fn assemble(env: &Env, sentences: &[Sentence]) -> Vec<Draft> {
     let mut out = Vec::new();
     let mut qi = 0;
-    let mut carried = context::Time::default();
+    let mut last = (context::Time::default(), false);
     for &sent in sentences {
+        // 截止10月,…;⏎…;⏎…: a list that goes on over line breaks keeps its time, and so do the parts
+        // (其中：…) of the sentence before.
+        let (running, goes_on) = last;
+        let carried = if goes_on || context::starts_with_parts(env.text, sent) { running } else { context::Time::default() };
         while qi < env.quantities.len() && env.quantities[qi].span.start < sent.start {
             qi += 1;
         }
@@ -112,8 +116,7 @@ pub fn assemble(env: &Env, sentences: &[Sentence]) -> Vec<Draft> {
                 .collect();
             read(env, sent, &sq, carried, &mut out)
         };
-        // 截止10月,…;⏎…;⏎…: a list that goes on over line breaks keeps its time.
-        carried = if goes_on { running } else { context::Time::default() };
+        last = (running, goes_on);
         qi = qj;
     }
     out
