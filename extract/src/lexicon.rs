@@ -143,6 +143,8 @@ pub struct NameWords {
     pub pursuit_verbs: Words,
     pub lead_words: Words,
     pub scene_ends: Words,
+    pub existence_verbs: Words,
+    pub place_ends: Chars,
     pub clause_conjunctions: Words,
     pub preposition_starts: Chars,
     pub after_stops: Words,

@@ -92,6 +92,7 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         if let Some((p, w)) = (a..b.min(a + 8)).rev().find_map(|p| word_at(text, p, &lex.scene_ends).map(|w| (p, w))) {
             a = (p + w.chars().count()).min(b);
         }
+        a = past_place_having(text, a, b);
         if let Some(w) = word_at(text, a, &lex.lead_words) {
             if a + w.chars().count() <= b {
                 a += w.chars().count();
@@ -115,6 +116,33 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
     }
 }
 
+/// 柳河镇现有牧业小区, 街道下辖社区: a place (two characters or more, ending in a place word) and a verb of
+/// having before the name only say where the things are: the name starts after them.
+fn past_place_having(text: &[char], a: usize, b: usize) -> usize {
+    place_having_end(text, a, b).filter(|&end| end < b).unwrap_or(a)
+}
+
+/// Where a place and a verb of having at `a` end, if they start there.
+fn place_having_end(text: &[char], a: usize, b: usize) -> Option<usize> {
+    let lex = &LEXICON.name;
+    let place_end = |p: usize| lex.place_ends.has(text[p - 1]) || word_before(text, p, &lex.places).is_some();
+    let end = (a + 2..b.min(a + 8)).take_while(|&p| is_han(text[p - 1])).find_map(|p| {
+        let verb = word_at(text, p, &lex.existence_verbs)?;
+        let end = p + verb.chars().count();
+        (place_end(p) && end <= b).then_some((p, end))
+    });
+    // 城市有机更新: 有 must be a word of its own.
+    let (p, end) = end?;
+    crate::token::tokens(text, a, b).iter().any(|t| t.start == p && t.end == end).then_some(end)
+}
+
+/// 街道下辖3个社区, 现有铁矿企业2个: words before a count that only say that a place has them.
+pub fn only_place_having(words: &str) -> bool {
+    let chars: Vec<char> = words.chars().collect();
+    let verb_alone = LEXICON.name.existence_verbs.iter().any(|v| v == words) && chars.len() >= 2;
+    verb_alone || place_having_end(&chars, 0, chars.len()) == Some(chars.len())
+}
+
 /// Strips filler verbs and bridging words from the tail of `[a, b)`.
 fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
     let lex = &LEXICON.name;
@@ -124,6 +152,10 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
             b -= 1;
         }
         if word_before(text, b, &lex.meaning_verbs).is_some_and(|v| v.chars().count() >= 2) {
+            return b;
+        }
+        // 建有2处停车场: a verb of having stays whole, not 建 and a filler 有.
+        if word_before(text, b, &lex.existence_verbs).is_some_and(|w| w.chars().count() >= 2) {
             return b;
         }
         if let Some(w) = word_before(text, b, &lex.filler_verbs) {

@@ -283,7 +283,7 @@ fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
     }
     // 依托8470亩天然富硒地: a frame word alone before the figure sets the scene; 启动80余场次…演出: a light verb
     // alone adds nothing to what is counted.
-    let light = !after.is_empty() && LEXICON.name.light_verbs.has(&lead);
+    let light = !after.is_empty() && (LEXICON.name.light_verbs.has(&lead) || name::only_place_having(&lead));
     if light || words.scene_frames.has(&lead) || (!after.is_empty() && is_relative_clause(ctx, f, &lead)) {
         lead.clear();
     }
