@@ -191,3 +191,24 @@ async fn a_reparse_of_the_year_before_checks_the_year_after_against_its_new_rows
     assert!(read.indicators[0].failed_check);
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn consecutive_years_written_at_once_still_see_each_other() {
+    let mut server = TestServer::start().await;
+    let issuers: Vec<String> = (0..24).map(|n| format!("第{n}测试镇")).collect();
+    // Both years of an issuer at once (two calls: the test server's two parse slots).
+    for issuer in &issuers {
+        let mut calls = Vec::new();
+        for (text, year) in [(BEFORE, 2022), (DISAGREES, 2023)] {
+            let mut client = server.client.clone();
+            let request = request(text, issuer, year, &format!("{issuer}/{year}"));
+            calls.push(tokio::spawn(async move { client.parse_report(request).await.unwrap().into_inner() }));
+        }
+        for call in calls {
+            call.await.unwrap();
+        }
+    }
+    // Without the issuer's lock, two writers of one issuer's years each miss the other's rows.
+    assert_eq!(failed_ids(&mut server).await.len(), issuers.len());
+    server.stop().await.unwrap();
+}
