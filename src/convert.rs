@@ -209,6 +209,9 @@ pub fn check(c: &CheckRecord, indicators: &[IndicatorRecord]) -> pb::Check {
         stated: c.stated,
         tolerance: c.tolerance,
         pass: c.pass,
+        previous_report_id: c.previous.as_ref().map(|p| p.report_id.to_string()).unwrap_or_default(),
+        previous_indicator_id: c.previous.as_ref().map(|p| p.indicator_id.to_string()).unwrap_or_default(),
+        previous_value: c.previous.as_ref().map(|p| p.value),
     }
 }
 

@@ -23,6 +23,7 @@ use crate::store::Store;
 
 mod bulk;
 pub use bulk::{BatchLimit, ParseOutcome};
+pub mod year_on_year;
 mod reparse;
 pub use reparse::{diff, IndicatorDiff, ReparseCommand, ReparseOutcome, ReparseScope};
 
@@ -73,6 +74,19 @@ pub struct CheckRecord {
     /// `None` when the engine's tolerance is infinite (a figure bounded on one side only).
     pub tolerance: Option<f64>,
     pub pass: bool,
+    /// A check across reports (`year_on_year::KIND`): the figure of the year before it was
+    /// made against. Absent from the checks the engine makes, and from JSON stored before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<PreviousRef>,
+}
+
+/// The figure of another stored report a check was made against.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PreviousRef {
+    pub report_id: Uuid,
+    pub indicator_id: Uuid,
+    /// In base units, the unit of the checked indicator.
+    pub value: f64,
 }
 
 impl ReportRecord {
@@ -268,6 +282,7 @@ pub fn read_report(text: &str, source_uri: &str, hints: &extract::Hints) -> Repo
             stated: c.stated,
             tolerance: c.tolerance.is_finite().then_some(c.tolerance),
             pass: c.pass,
+            previous: None,
         })
         .collect();
     let indicators: Vec<IndicatorRecord> = report
@@ -495,6 +510,9 @@ impl Reports {
         let mut record = self.read_bounded(text, &cmd.source_uri, &cmd.hints, patient).await?;
         record.content_type = cmd.content_type;
         if cmd.dry_run {
+            // What storing it would give: the check against its year before too (the store
+            // makes it in the write's transaction for a report it stores).
+            self.store.check_year_on_year(&mut record).await?;
             return Ok(Prepared::Done((record, false)));
         }
         Ok(Prepared::Store(record))

@@ -6,7 +6,7 @@
 //! own insert of its pairs then finds them there); a failed report may leave pairs of its
 //! names behind, as a deleted one does, matching no rows.
 
-use super::indicators;
+use super::{indicators, previous_year};
 use super::reports::{write_report, InsertOutcome};
 use super::Store;
 use crate::domain::ReportRecord;
@@ -33,6 +33,8 @@ impl Store {
 
     async fn insert_batch(&self, reports: &[&ReportRecord]) -> Result<Vec<Result<InsertOutcome>>> {
         let mut tx = self.pool.begin().await?;
+        // The issuers' locks first (see `previous_year`), then the names.
+        previous_year::lock_issuers(&mut tx, reports.iter().map(|r| r.issuer.as_str())).await?;
         indicators::insert_name_years(&mut tx, reports).await?;
         let mut outcomes = Vec::with_capacity(reports.len());
         for report in reports {

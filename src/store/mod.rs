@@ -5,6 +5,7 @@ pub mod codes;
 pub mod export;
 pub mod indicators;
 pub mod page_token;
+mod previous_year;
 pub mod reparse;
 pub mod reports;
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::{Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::{indicators, reports, Store};
+use super::{indicators, previous_year, reports, Store};
 use crate::domain::{IndicatorRecord, ReportRecord};
 use crate::error::Result;
 
@@ -129,6 +129,14 @@ impl Store {
         report: &ReportRecord,
     ) -> Result<Option<Vec<IndicatorRecord>>> {
         let mut tx = self.pool.begin().await?;
+        let was: Option<(String, Option<i32>)> =
+            sqlx::query_as("SELECT issuer, report_year FROM reports WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((old_issuer, old_year)) = was else { return Ok(None) };
+        // The issuers' locks before any row's (see `previous_year`).
+        previous_year::lock_issuers(&mut tx, [old_issuer.as_str(), report.issuer.as_str()]).await?;
         // Holds off a concurrent re-parse or delete of the same report until this one commits.
         let locked: Option<Uuid> =
             sqlx::query_scalar("SELECT id FROM reports WHERE id = $1 FOR UPDATE")
@@ -138,6 +146,9 @@ impl Store {
         if locked.is_none() {
             return Ok(None);
         }
+        let mut checked = report.clone();
+        previous_year::check_against_year_before(&mut tx, &mut checked).await?;
+        let report = &checked;
         let old = indicators::of_report(&mut tx, id).await?;
         for table in ["sections", "indicators"] {
             let sql = format!("DELETE FROM {table} WHERE report_id = $1");
@@ -159,6 +170,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         reports::insert_rows(&mut tx, id, report).await?;
+        previous_year::recheck_year_after(&mut tx, &report.issuer, report.report_year).await?;
+        if (old_issuer.as_str(), old_year) != (report.issuer.as_str(), report.report_year) {
+            previous_year::recheck_year_after(&mut tx, &old_issuer, old_year).await?;
+        }
         tx.commit().await?;
         Ok(Some(old))
     }

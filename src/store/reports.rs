@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
-use super::{codes, indicators, page_token, Store};
+use super::{codes, indicators, page_token, previous_year, Store};
 use crate::domain::{ReportRecord, SectionRecord};
 use crate::error::{Error, Result};
 
@@ -119,7 +119,12 @@ async fn read_report(
 /// stored already (or earlier in this transaction). `Created` holds the record as written,
 /// with the ids and time the database took, so nothing is left to fail after the commit
 /// (and no read-back is needed: the rows are these values; the text is kept, not echoed).
+/// The caller holds the issuer's lock (`previous_year::lock_issuers`): the report is checked
+/// against its year before, and the issuer's reports of the year after against it.
 pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord) -> Result<InsertOutcome> {
+    let mut checked = report.clone();
+    previous_year::check_against_year_before(conn, &mut checked).await?;
+    let report = &checked;
     let inserted: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
         "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
              parser_version, text_length, indicator_count, text, content_type, hint_issuer, \
@@ -151,7 +156,7 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
             .ok_or_else(|| Error::Internal("report vanished while being stored".into()))?;
         return Ok(InsertOutcome::Existing(existing));
     };
-    let mut stored = report.clone();
+    let mut stored = checked;
     stored.id = Some(id);
     stored.create_time = Some(created_at);
     stored.indicator_count = stored.indicators.len() as u32;
@@ -163,6 +168,7 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
         indicator.ingested_at = Some(created_at);
     }
     insert_rows(conn, id, &stored).await?;
+    previous_year::recheck_year_after(conn, &stored.issuer, stored.report_year).await?;
     Ok(InsertOutcome::Created(Box::new(stored)))
 }
 
@@ -221,6 +227,7 @@ impl Store {
     /// Writes a report with its sections and indicators in one transaction.
     pub async fn insert_report(&self, report: &ReportRecord) -> Result<InsertOutcome> {
         let mut tx = self.pool.begin().await?;
+        previous_year::lock_issuers(&mut tx, [report.issuer.as_str()]).await?;
         let outcome = write_report(&mut tx, report).await?;
         match outcome {
             InsertOutcome::Created(_) => tx.commit().await?,
@@ -286,13 +293,24 @@ impl Store {
         })
     }
 
-    /// Deletes a report and its rows; the number of indicators deleted, or `None` if absent.
+    /// Deletes a report and its rows, and checks its issuer's reports of the year after again
+    /// (in one transaction); the number of indicators deleted, or `None` if absent.
     pub async fn delete_report(&self, id: Uuid) -> Result<Option<u32>> {
-        let count: Option<i32> =
-            sqlx::query_scalar("DELETE FROM reports WHERE id = $1 RETURNING indicator_count")
+        let mut tx = self.pool.begin().await?;
+        let issuer: Option<String> = sqlx::query_scalar("SELECT issuer FROM reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(issuer) = issuer else { return Ok(None) };
+        previous_year::lock_issuers(&mut tx, [issuer.as_str()]).await?;
+        let deleted: Option<(i32, String, Option<i32>)> =
+            sqlx::query_as("DELETE FROM reports WHERE id = $1 RETURNING indicator_count, issuer, report_year")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *tx)
                 .await?;
-        Ok(count.map(|c| c as u32))
+        let Some((count, issuer, year)) = deleted else { return Ok(None) };
+        previous_year::recheck_year_after(&mut tx, &issuer, year).await?;
+        tx.commit().await?;
+        Ok(Some(count as u32))
     }
 }

@@ -10,9 +10,10 @@
 //! - [`CheckKind::ChangeAgainstAbsolute`] and [`CheckKind::AnnualChangeAgainstAbsolute`]: a change in
 //!   percent agrees with the absolute change stated with it and the current value.
 //!
-//! Tolerances follow the stated figures' decimals (see [`bounds`]).
+//! Tolerances follow the stated figures' decimals (see [`bounds`], public so that checks across
+//! reports, which the engine does not make, round figures by the same rule).
 
-mod bounds;
+pub mod bounds;
 mod change;
 mod completion;
 mod locate;
