@@ -54,7 +54,9 @@ pub const REFINE: &[Refinement] = &[
     Refinement { rule: Rule::AttributeOf, apply: attribute_of_thing },
     Refinement { rule: Rule::ShareOf, apply: share_of },
     Refinement { rule: Rule::AdjacentFigures, apply: paired_figures },
+    Refinement { rule: Rule::HouseholdsAndPeople, apply: households_alone },
     Refinement { rule: Rule::AdjacentFigures, apply: adjacent_figures },
+    Refinement { rule: Rule::HouseholdsAndPeople, apply: people_of_households },
     Refinement { rule: Rule::AttributeOf, apply: attribute_of_changed },
     Refinement { rule: Rule::PartOf, apply: part_of },
     Refinement { rule: Rule::Coverage, apply: coverage },
@@ -522,6 +524,35 @@ fn adjacent_figures(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
         nm = nm[v.len()..].to_string();
     }
     Some(nm)
+}
+
+/// 20个自然屯，共有4645户: households with no words of their own, not right after a figure they count
+/// with (132户265人), are the households (户数).
+fn households_alone(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let q = &ctx.sq[f.qi];
+    if !n.name.is_empty() || !f.after.is_empty() || q.q.unit != LEXICON.figure.household_unit {
+        return None;
+    }
+    let with_figure = ctx.prev_draft(f.qi).is_some_and(|p| p.span.1 == q.start || joined(ctx, p, f));
+    (!with_figure).then(|| LEXICON.figure.households_alone.clone())
+}
+
+/// 9717户、30384人; 村民1242户，人口4050人: the people right after a count of households live in them.
+fn people_of_households(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let words = &LEXICON.figure;
+    let prev = ctx.prev_draft(f.qi)?;
+    let q = &ctx.sq[f.qi];
+    let own = name::before_words(ctx.text, f.cs, q.start);
+    // Only a mark, and perhaps the people word (人口), between the two.
+    let gap = &ctx.text[prev.span.1..q.start - own.chars().count().min(q.start - prev.span.1)];
+    let next_to = gap.len() <= 2 && !gap.iter().any(|&c| is_han(c));
+    let copied = n.name.is_empty() || n.name == prev.name || n.name == words.people_word;
+    let people = words.people_units.has(&super::values::base_unit(&q.q.unit));
+    if prev.unit != words.household_unit || !people || !next_to || !copied || !f.after.is_empty() {
+        return None;
+    }
+    let turned = words.household_people.iter().find_map(|(h, p)| prev.name.strip_suffix(h.as_str()).map(|o| format!("{o}{p}")));
+    turned.or_else(|| (own == words.people_word).then(|| format!("{}{own}", prev.name)))
 }
 
 /// 2.57万元和1.68万元: only a joiner between the figure before and this one.

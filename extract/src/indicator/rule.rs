@@ -39,6 +39,8 @@ pub enum Rule {
     ShareOf,
     /// A second figure of the same thing (132户265人).
     AdjacentFigures,
+    /// Households counted alone (户数), and the people in the households counted before (人口).
+    HouseholdsAndPeople,
     /// A 其中 part of the figure before.
     PartOf,
     /// What a subject covers, item by item (实现45个村级、160个小区全覆盖).
@@ -83,6 +85,7 @@ impl Rule {
             Rule::AttributeOf => "attribute_of",
             Rule::ShareOf => "share_of",
             Rule::AdjacentFigures => "adjacent_figures",
+            Rule::HouseholdsAndPeople => "households_and_people",
             Rule::PartOf => "part_of",
             Rule::Coverage => "coverage",
             Rule::FromToOld => "from_to_old",
