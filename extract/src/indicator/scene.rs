@@ -42,12 +42,21 @@ fn frame_at(text: &[char], at: usize, to: usize) -> Option<usize> {
     let frame = word_at(text, head, &LEXICON.figure.scene_frames)?;
     // A frame's object is a short phrase: the words up to OBJECT_REACH after it are enough to find its end.
     let tokens = token::tokens(text, head, to.min(head + OBJECT_REACH));
-    // The frame word must be a word of its own (在建 is no 在, 通过率 no 通过).
+    // The frame word must be a word of its own (在建 is no 在, 通过率 no 通过), or a noun that holds its object
+    // (面向社会) right before a meaning verb.
     let first = tokens.first()?;
-    if first.end - first.start != frame.chars().count() {
-        return None;
+    if first.end - first.start == frame.chars().count() {
+        return object_end(text, &tokens[1..], to);
     }
-    object_end(text, &tokens[1..], to)
+    (first.tag == Tag::Noun).then(|| action_next(text, &tokens[1..], to)).flatten()
+}
+
+/// 面向社会|公开招聘教师: where an action (a verb, not a filler: 通过率达到… has none) starts within the next
+/// two words, if one does.
+fn action_next(text: &[char], tokens: &[Token], to: usize) -> Option<usize> {
+    let verb = tokens.iter().take(2).take_while(|t| t.tag != Tag::Punctuation).find(|t| t.tag == Tag::Verb)?;
+    let filler = LEXICON.name.filler_verbs.has(&token::word(text, verb));
+    (!filler && verb.start < to).then_some(verb.start)
 }
 
 /// Where a frame's object ends: at the first meaning verb (结合乡村振兴战略|建成… passes 振兴), else at the
