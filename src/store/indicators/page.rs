@@ -6,7 +6,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row};
 
 use super::filter::{push_source, IndicatorFilter};
-use super::plan::{code_set, PageAccess, SORT_MATCHES_UP_TO};
+use super::plan::{self, PageAccess};
 use super::rows::{sourced_indicator_from_row, window_total, INDICATOR_COLUMNS, PROVENANCE_COLUMNS};
 use crate::domain::IndicatorRecord;
 use crate::error::{Error, Result};
@@ -197,12 +197,7 @@ impl Store {
         };
 
         let f = &query.filter;
-        // When counting reads the same entries as the page (name filters: a probe per matching
-        // name; latest_only picks among the rows), a first page does both in one pass, the
-        // count a window over every match (exact) before the limit. Later pages count first,
-        // since the keyset would cut the window.
-        let one_pass = after.is_none()
-            && (f.name_contains.is_some() || f.name_similar.is_some() || f.latest_only);
+        let one_pass = plan::counts_in_one_pass(f, after.is_none());
         // One connection for count and page: a second acquire queues again behind other RPCs
         // when the pool is busy (and pings again).
         let mut conn = self.pool.acquire().await?;
@@ -215,26 +210,15 @@ impl Store {
         };
 
         let dir = direction(query.descending).0;
-        // One code by period: (canonical_code, period_key, seq) has that order.
-        let index_has_order = f.canonical_codes.len() == 1
-            && !f.latest_only
-            && query.order == IndicatorOrder::Period;
         let limit = i64::from(page_size) + 1;
-        let codes = code_set(f);
-        let access = match counted {
-            Some(total) if total > SORT_MATCHES_UP_TO || index_has_order => PageAccess::IndexOrder,
-            Some(total) if codes.as_ref().is_some_and(|c| total > c.len() as i64 * limit) => {
-                PageAccess::PerCode
-            }
-            _ => PageAccess::SortMatches,
-        };
+        let access = plan::access_path(query, counted, limit);
         // Two steps in one statement: the page's keys (seq and sort key; index-only where an
         // index covers the filter and the key), then only the page's rows and provenance.
         let mut page = QueryBuilder::new(format!(
             "SELECT {INDICATOR_COLUMNS}, {PROVENANCE_COLUMNS}, k.sort_key, k.total FROM ("
         ));
         let keys = PageKeys { query, after: after.as_ref(), limit };
-        match (access, codes) {
+        match (access, plan::code_set(f)) {
             (PageAccess::PerCode, Some(codes)) => {
                 // Each code's first rows after the keyset in its index's order, then the
                 // best of them: a page per code instead of every match.
