@@ -7,6 +7,7 @@
 //! `links.rs` (re-linking).
 
 mod analytics;
+mod columns;
 mod filter;
 mod insert;
 mod links;
