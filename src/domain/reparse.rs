@@ -201,8 +201,7 @@ mod tests {
             rule: "r".into(),
             canonical: None,
             report: None,
-            failed_check: false,
-            ingested_at: None,
+            ..Default::default()
         }
     }
 

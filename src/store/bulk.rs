@@ -9,7 +9,7 @@
 use super::indicators;
 use super::reports::{write_report, InsertOutcome};
 use super::Store;
-use crate::domain::ReportRecord;
+use crate::domain::records::ReportRecord;
 use crate::error::{Error, Result};
 
 impl Store {

@@ -12,7 +12,7 @@ use super::indicators::{
     push_source, sourced_indicator_from_row, IndicatorFilter, INDICATOR_COLUMNS, PROVENANCE_COLUMNS,
 };
 use super::Store;
-use crate::domain::IndicatorRecord;
+use crate::domain::records::IndicatorRecord;
 use crate::error::Result;
 
 /// An exported row: the indicator with its report, and when the row was written.

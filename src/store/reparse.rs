@@ -6,7 +6,7 @@ use sqlx::{Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{indicators, reports, Store};
-use crate::domain::{IndicatorRecord, ReportRecord};
+use crate::domain::records::{IndicatorRecord, ReportRecord};
 use crate::error::Result;
 
 /// Which stored reports a re-parse reads; empty / `None` matches everything.

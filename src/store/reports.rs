@@ -6,7 +6,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{codes, indicators, page_token, Store};
-use crate::domain::{ReportRecord, SectionRecord};
+use crate::domain::records::{ReportRecord, SectionRecord};
 use crate::error::{Error, Result};
 
 pub enum InsertOutcome {

@@ -4,7 +4,7 @@ use sqlx::{QueryBuilder, Row};
 
 use super::filter::{push_filters, IndicatorFilter};
 use super::rows::{sourced_indicator_from_row, window_total, INDICATOR_COLUMNS, PROVENANCE_COLUMNS};
-use crate::domain::IndicatorRecord;
+use crate::domain::records::IndicatorRecord;
 use crate::error::Result;
 use crate::store::Store;
 

@@ -9,7 +9,7 @@ use sqlx::query::Query;
 use sqlx::{FromRow, Postgres};
 use uuid::Uuid;
 
-use crate::domain::{canonical_ref, CanonicalRef, ChangeRecord, IndicatorRecord, RankRecord, ReportRecord};
+use crate::domain::records::{canonical_ref, CanonicalRef, ChangeRecord, IndicatorRecord, RankRecord, ReportRecord};
 use crate::error::Result;
 use crate::store::codes;
 

@@ -5,7 +5,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::columns;
-use crate::domain::ReportRecord;
+use crate::domain::records::ReportRecord;
 use crate::error::Result;
 
 /// Inserts a report's indicators in one statement, in the caller's transaction.

@@ -8,7 +8,7 @@ use sqlx::{Postgres, QueryBuilder, Row};
 use super::filter::{push_source, IndicatorFilter};
 use super::plan::{self, PageAccess};
 use super::rows::{sourced_indicator_from_row, window_total, INDICATOR_COLUMNS, PROVENANCE_COLUMNS};
-use crate::domain::IndicatorRecord;
+use crate::domain::records::IndicatorRecord;
 use crate::error::{Error, Result};
 use crate::store::{page_token, Store};
 

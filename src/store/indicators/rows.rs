@@ -8,11 +8,11 @@ use uuid::Uuid;
 
 use super::columns::RowColumns;
 pub(in crate::store) use super::columns::INDICATOR_COLUMNS;
-use crate::domain::{IndicatorRecord, ReportRef};
+use crate::domain::records::{IndicatorRecord, ReportRef};
 use crate::error::Result;
 
 /// An indicator's report, copied onto its row at insert (reports are immutable), so a page
-/// needs no join. (The catalog entry comes from the embedded catalog, `domain::canonical_ref`.)
+/// needs no join. (The catalog entry comes from the embedded catalog, `records::canonical_ref`.)
 pub(in crate::store) const PROVENANCE_COLUMNS: &str = "i.report_title, i.report_published, i.report_parser_version";
 
 /// A row of `INDICATOR_COLUMNS`.
