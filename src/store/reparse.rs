@@ -143,21 +143,8 @@ impl Store {
             let sql = format!("DELETE FROM {table} WHERE report_id = $1");
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut *tx).await?;
         }
-        sqlx::query(
-            "UPDATE reports SET title = $2, issuer = $3, index_no = $4, published = $5, \
-                 report_year = $6, parser_version = $7, indicator_count = $8, checks = $9::jsonb WHERE id = $1",
-        )
-        .bind(id)
-        .bind(&report.title)
-        .bind(&report.issuer)
-        .bind(&report.index_no)
-        .bind(report.published)
-        .bind(report.report_year)
-        .bind(&report.parser_version)
-        .bind(reports::to_i32(report.indicators.len() as u32))
-        .bind(reports::checks_json(report))
-        .execute(&mut *tx)
-        .await?;
+        let update = sqlx::query(sqlx::AssertSqlSafe(reports::update_statement())).bind(id);
+        reports::bind_parsed(update, report).execute(&mut *tx).await?;
         reports::insert_rows(&mut tx, id, report).await?;
         tx.commit().await?;
         Ok(Some(old))

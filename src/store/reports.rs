@@ -120,31 +120,20 @@ async fn read_report(
 /// with the ids and time the database took, so nothing is left to fail after the commit
 /// (and no read-back is needed: the rows are these values; the text is kept, not echoed).
 pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord) -> Result<InsertOutcome> {
-    let inserted: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
-        "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
-             parser_version, text_length, indicator_count, text, content_type, hint_issuer, \
-             hint_report_year, checks) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb) \
-         ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id, created_at",
-    )
-    .bind(Uuid::new_v4())
-    .bind(&report.sha256)
-    .bind(&report.source_uri)
-    .bind(&report.title)
-    .bind(&report.issuer)
-    .bind(&report.index_no)
-    .bind(report.published)
-    .bind(report.report_year)
-    .bind(&report.parser_version)
-    .bind(to_i32(report.text_length))
-    .bind(to_i32(report.indicators.len() as u32))
-    .bind(report.text.as_deref())
-    .bind(&report.content_type)
-    .bind(report.hint_issuer.as_deref())
-    .bind(report.hint_report_year)
-    .bind(checks_json(report))
-    .fetch_optional(&mut *conn)
-    .await?;
+    let insert = sqlx::query(sqlx::AssertSqlSafe(insert_statement()))
+        .bind(Uuid::new_v4())
+        .bind(&report.sha256)
+        .bind(&report.source_uri)
+        .bind(to_i32(report.text_length))
+        .bind(report.text.as_deref())
+        .bind(&report.content_type)
+        .bind(report.hint_issuer.as_deref())
+        .bind(report.hint_report_year);
+    let inserted = bind_parsed(insert, report).fetch_optional(&mut *conn).await?;
+    let inserted: Option<(Uuid, DateTime<Utc>)> = match inserted {
+        Some(row) => Some((row.try_get("id")?, row.try_get("created_at")?)),
+        None => None,
+    };
     let Some((id, created_at)) = inserted else {
         let existing = find_on(conn, &report.sha256, &report.source_uri)
             .await?
@@ -176,8 +165,62 @@ async fn find_on(conn: &mut PgConnection, sha256: &str, source_uri: &str) -> Res
     )
 }
 
+/// The columns a parse sets, as an insert writes them and a re-parse rewrites them (with
+/// the cast each parameter takes), bound in this order by `bind_parsed`.
+const PARSED_COLUMNS: [(&str, &str); 8] = [
+    ("title", ""),
+    ("issuer", ""),
+    ("index_no", ""),
+    ("published", ""),
+    ("report_year", ""),
+    ("parser_version", ""),
+    ("indicator_count", ""),
+    ("checks", "::jsonb"),
+];
+
+/// Binds `PARSED_COLUMNS` of `report`, after the parameters `q` has.
+pub(super) fn bind_parsed<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    report: &ReportRecord,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    q.bind(report.title.clone())
+        .bind(report.issuer.clone())
+        .bind(report.index_no.clone())
+        .bind(report.published)
+        .bind(report.report_year)
+        .bind(report.parser_version.clone())
+        .bind(to_i32(report.indicators.len() as u32))
+        .bind(checks_json(report))
+}
+
+/// A new report's row: its own columns, then `PARSED_COLUMNS` (`bind_parsed`).
+fn insert_statement() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let own = ["id", "sha256", "source_uri", "text_length", "text", "content_type", "hint_issuer", "hint_report_year"];
+        let names = own.iter().chain(PARSED_COLUMNS.iter().map(|c| &c.0));
+        let values = (1..=own.len()).map(|n| format!("${n}"));
+        let parsed = PARSED_COLUMNS.iter().enumerate().map(|(k, (_, cast))| format!("${}{cast}", own.len() + 1 + k));
+        format!(
+            "INSERT INTO reports ({}) VALUES ({}) \
+             ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id, created_at",
+            names.copied().collect::<Vec<_>>().join(", "),
+            values.chain(parsed).collect::<Vec<_>>().join(", "),
+        )
+    });
+    &SQL
+}
+
+/// A re-parse's rewrite of report `$1`: `PARSED_COLUMNS` (`bind_parsed`).
+pub(super) fn update_statement() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let set = PARSED_COLUMNS.iter().enumerate().map(|(k, (name, cast))| format!("{name} = ${}{cast}", k + 2));
+        format!("UPDATE reports SET {} WHERE id = $1", set.collect::<Vec<_>>().join(", "))
+    });
+    &SQL
+}
+
 /// A report's checks as the jsonb the `checks` column holds.
-pub(super) fn checks_json(report: &ReportRecord) -> String {
+fn checks_json(report: &ReportRecord) -> String {
     serde_json::to_string(&report.checks).expect("checks serialize")
 }
 
@@ -294,5 +337,27 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(count.map(|c| c as u32))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_and_rewrite_take_the_parsed_columns_from_one_list() {
+        assert_eq!(
+            insert_statement(),
+            "INSERT INTO reports (id, sha256, source_uri, text_length, text, content_type, hint_issuer, \
+             hint_report_year, title, issuer, index_no, published, report_year, parser_version, \
+             indicator_count, checks) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+             $14, $15, $16::jsonb) ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING \
+             RETURNING id, created_at"
+        );
+        assert_eq!(
+            update_statement(),
+            "UPDATE reports SET title = $2, issuer = $3, index_no = $4, published = $5, report_year = $6, \
+             parser_version = $7, indicator_count = $8, checks = $9::jsonb WHERE id = $1"
+        );
     }
 }
