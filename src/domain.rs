@@ -13,12 +13,7 @@ use uuid::Uuid;
 
 use crate::error::{quoted, Error, Result};
 use crate::metrics;
-use crate::store::indicators::{
-    DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorPage, IndicatorQuery,
-};
-use crate::store::export::RowSink;
 use crate::store::page_token::TokenKey;
-use crate::store::reports::{InsertOutcome, ReportFilter, ReportPage, ReportView};
 use crate::store::Store;
 
 mod bulk;
@@ -26,7 +21,12 @@ pub use bulk::{BatchLimit, ParseOutcome};
 mod reparse;
 pub use reparse::{diff, IndicatorDiff, ReparseCommand, ReparseOutcome, ReparseScope};
 
+pub mod queries;
 pub mod records;
+use queries::{
+    DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorPage, IndicatorQuery, InsertOutcome, ReportFilter,
+    ReportPage, ReportView, RowSink,
+};
 pub use records::*;
 
 /// Marks the indicators that take part in a failing check.

@@ -1,42 +1,13 @@
 //! Re-parsing stored reports: which reports to re-read (in storage order, after a cursor),
 //! their kept text, and replacing a report's rows in one transaction under the same id.
 
-use serde::Serialize;
 use sqlx::{Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{indicators, reports, Store};
+pub use crate::domain::queries::{Candidate, KeptSource, ReparseFilter};
 use crate::domain::records::{IndicatorRecord, ReportRecord};
 use crate::error::Result;
-
-/// Which stored reports a re-parse reads; empty / `None` matches everything.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ReparseFilter {
-    pub report_ids: Vec<Uuid>,
-    /// Exact issuer.
-    pub issuer: Option<String>,
-    /// Inclusive bounds of the report's year.
-    pub report_year_from: Option<i32>,
-    pub report_year_to: Option<i32>,
-    /// Only reports whose parser version differs from this one.
-    pub parser_version_not: Option<String>,
-}
-
-/// A report a re-parse visits (one with a kept text).
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub id: Uuid,
-    pub seq: i64,
-}
-
-/// What a report is re-read from: its text, source and the caller's hints.
-#[derive(Debug, Clone)]
-pub struct KeptSource {
-    pub text: String,
-    pub source_uri: String,
-    pub hint_issuer: Option<String>,
-    pub hint_report_year: Option<i32>,
-}
 
 /// The matching reports with (`kept`) or without a kept text.
 fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &ReparseFilter, after: Option<i64>, kept: bool) {

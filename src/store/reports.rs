@@ -1,44 +1,13 @@
 //! Reports: insert (one transaction with all rows), read, list, delete.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{codes, indicators, page_token, Store};
+pub use crate::domain::queries::{InsertOutcome, ReportFilter, ReportPage, ReportView};
 use crate::domain::records::{ReportRecord, SectionRecord};
 use crate::error::{Error, Result};
-
-pub enum InsertOutcome {
-    /// Stored by this call, as written (ids and creation time included), made before the
-    /// commit: once committed, nothing can fail.
-    Created(Box<ReportRecord>),
-    /// The same text from the same source was already stored under this id.
-    Existing(Uuid),
-}
-
-/// How much of a report a read returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ReportView {
-    /// Metadata, sections and indicators.
-    #[default]
-    Basic,
-    /// Also the text (when kept), which can be megabytes.
-    Full,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ReportFilter {
-    pub issuer: Option<String>,
-    pub report_year: Option<i32>,
-}
-
-pub struct ReportPage {
-    /// Without sections and indicators.
-    pub reports: Vec<ReportRecord>,
-    pub next_page_token: String,
-    pub total_size: i64,
-}
 
 const REPORT_COLUMNS: &str =
     "r.id, r.seq, r.sha256, r.source_uri, r.title, r.issuer, r.index_no, r.published, \

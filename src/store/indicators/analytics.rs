@@ -2,19 +2,12 @@
 
 use sqlx::{QueryBuilder, Row};
 
-use super::filter::{push_filters, IndicatorFilter};
+use super::filter::push_filters;
+use super::{DefinitionStats, IndicatorFilter};
 use super::rows::{sourced_indicator_from_row, window_total, INDICATOR_COLUMNS, PROVENANCE_COLUMNS};
 use crate::domain::records::IndicatorRecord;
 use crate::error::Result;
 use crate::store::Store;
-
-/// One row of a catalog's statistics: observations, issuers and years with data.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DefinitionStats {
-    pub observations: i64,
-    pub issuers: i64,
-    pub years: i64,
-}
 
 impl Store {
     /// period), the one from the latest report when several reports state it; ordered by

@@ -2,53 +2,10 @@
 //! filter is a field of `IndicatorFilter` plus one clause in `push_filters` (it then enters
 //! the page-token fingerprint by itself).
 
-use serde::Serialize;
-use govreport_extract::IndicatorKind;
 use sqlx::{Postgres, QueryBuilder};
-use uuid::Uuid;
 
+use super::IndicatorFilter;
 use crate::store::codes;
-
-/// What QueryIndicators filters on; empty / `None` matches everything.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct IndicatorFilter {
-    /// Exact issuers of the report (any of).
-    pub issuers: Vec<String>,
-    /// Issuer starts with / contains (case-insensitive).
-    pub issuer_prefix: Option<String>,
-    pub issuer_contains: Option<String>,
-    pub report_ids: Vec<Uuid>,
-    /// Inclusive bounds of the report's year.
-    pub report_year_from: Option<i32>,
-    pub report_year_to: Option<i32>,
-    /// Inclusive bounds of the indicator's period year.
-    pub period_year_from: Option<i32>,
-    pub period_year_to: Option<i32>,
-    /// The indicator's months (from_month..to_month) overlap this window.
-    pub period_month_from: Option<u8>,
-    pub period_month_to: Option<u8>,
-    pub canonical_codes: Vec<String>,
-    /// The codes of the asked categories (the caller expands categories with the catalog,
-    /// so the planner sees plain codes); `None` when no category was asked for.
-    pub category_codes: Option<Vec<String>>,
-    /// Case-insensitive substring of the indicator name as written.
-    pub name_contains: Option<String>,
-    /// Trigram-similar names (pg_trgm `%`).
-    pub name_similar: Option<String>,
-    pub kind: Option<IndicatorKind>,
-    /// Inclusive bounds of the value, in canonical (base) units.
-    pub value_min: Option<f64>,
-    pub value_max: Option<f64>,
-    pub has_change: Option<bool>,
-    pub has_rank: Option<bool>,
-    /// Only the most recent observation per (issuer, indicator).
-    pub latest_only: bool,
-    /// Only rows written (stored or re-parsed) after this time.
-    #[serde(serialize_with = "crate::store::export::serialize_time")]
-    pub updated_after: Option<chrono::DateTime<chrono::Utc>>,
-    /// Only indicators in a failing consistency check of their report.
-    pub failed_checks_only: bool,
-}
 
 fn escape_like(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

@@ -1,18 +1,8 @@
 //! Re-linking names to the catalog: the stored definitions, the fingerprint, one UPDATE.
 
 use crate::error::Result;
+use super::DefinitionRow;
 use crate::store::Store;
-
-/// A catalog definition as the store keeps it (refreshed by every re-link).
-#[derive(Debug, Clone)]
-pub struct DefinitionRow {
-    pub code: String,
-    pub name: String,
-    pub unit: String,
-    pub category: String,
-    pub category_name: String,
-    pub additive: bool,
-}
 
 impl Store {
     /// The catalog fingerprint the stored links were made with, if any.

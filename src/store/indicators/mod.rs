@@ -15,10 +15,9 @@ mod page;
 mod plan;
 mod rows;
 
-pub use analytics::DefinitionStats;
-pub use filter::IndicatorFilter;
-pub use links::DefinitionRow;
-pub use page::{IndicatorOrder, IndicatorPage, IndicatorQuery};
+pub use crate::domain::queries::{
+    DefinitionRow, DefinitionStats, IndicatorFilter, IndicatorOrder, IndicatorPage, IndicatorQuery,
+};
 
 pub(super) use filter::push_source;
 pub(super) use insert::{insert_all, insert_name_years};

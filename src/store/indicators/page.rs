@@ -1,45 +1,15 @@
 //! QueryIndicators' pages: orderings, the sort key a page token carries, and the two-step
 //! page statement (the page's keys by the chosen access path, then only its rows).
 
-use serde::Serialize;
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row};
 
-use super::filter::{push_source, IndicatorFilter};
+use super::filter::push_source;
+use super::{IndicatorFilter, IndicatorOrder, IndicatorPage, IndicatorQuery};
 use super::plan::{self, PageAccess};
 use super::rows::{sourced_indicator_from_row, window_total, INDICATOR_COLUMNS, PROVENANCE_COLUMNS};
-use crate::domain::records::IndicatorRecord;
 use crate::error::{Error, Result};
 use crate::store::{page_token, Store};
-
-/// What a page is sorted by; `seq` (storage order) breaks ties in the same direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub enum IndicatorOrder {
-    /// Storage order (document order within a report).
-    #[default]
-    Storage,
-    /// Period year, then months (to_month).
-    Period,
-    /// Value in canonical units (no value sorts as -infinity).
-    Value,
-    Issuer,
-    /// Trigram similarity of the name to `name_similar` (or `name_contains`), best first.
-    Relevance,
-}
-
-/// A QueryIndicators query: what the page token is bound to.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct IndicatorQuery {
-    pub filter: IndicatorFilter,
-    pub order: IndicatorOrder,
-    pub descending: bool,
-}
-
-pub struct IndicatorPage {
-    pub indicators: Vec<IndicatorRecord>,
-    pub next_page_token: String,
-    pub total_size: i64,
-}
 
 /// The last sort key of a page, as carried by the page token.
 #[derive(Debug, Clone, PartialEq)]
