@@ -206,8 +206,7 @@ pub fn synthetic_report(
             rule: "level".into(),
             canonical: None,
             report: None,
-            failed_check: false,
-            ingested_at: None,
+            ..Default::default()
         });
     }
     domain::link_indicators(&mut indicators);

@@ -77,8 +77,7 @@ fn report(issuer: &str, year: i32, rows: Vec<Obs>) -> ReportRecord {
             rule: "level".into(),
             canonical: None,
             report: None,
-            failed_check: false,
-            ingested_at: None,
+            ..Default::default()
         })
         .collect();
     domain::link_indicators(&mut indicators);

@@ -327,8 +327,7 @@ fn fixture(issuer: &str, year: i32, n: usize) -> ReportRecord {
             rule: "fixture".into(),
             canonical: None,
             report: None,
-            failed_check: false,
-            ingested_at: None,
+            ..Default::default()
         })
         .collect::<Vec<_>>();
     ReportRecord {

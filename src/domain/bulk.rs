@@ -14,7 +14,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::{ParseCommand, Prepared, ReportRecord, Reports};
 use crate::deadline;
 use crate::error::{Error, Result};
-use crate::store::reports::InsertOutcome;
+use super::queries::InsertOutcome;
 
 /// One command's answer: the stored (or dry-run) report and whether this call stored it.
 pub type ParseOutcome = Result<(ReportRecord, bool)>;

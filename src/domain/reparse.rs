@@ -11,8 +11,7 @@ use super::{IndicatorRecord, Reports};
 use crate::deadline;
 use crate::error::{Error, Result};
 use crate::store::page_token;
-use crate::store::reparse::ReparseFilter;
-use crate::store::reports::ReportView;
+use super::queries::{ReparseFilter, ReportView};
 
 /// Which reports to re-read; with none of the filters, those of another parser version.
 #[derive(Debug, Clone, Default)]
@@ -201,8 +200,7 @@ mod tests {
             rule: "r".into(),
             canonical: None,
             report: None,
-            failed_check: false,
-            ingested_at: None,
+            ..Default::default()
         }
     }
 

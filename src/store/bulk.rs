@@ -9,7 +9,7 @@
 use super::{indicators, previous_year};
 use super::reports::{write_report, InsertOutcome};
 use super::Store;
-use crate::domain::ReportRecord;
+use crate::domain::records::ReportRecord;
 use crate::error::{Error, Result};
 
 impl Store {

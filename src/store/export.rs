@@ -2,9 +2,6 @@
 //! from a server-side cursor (sqlx `fetch` inside one read-only transaction: one snapshot,
 //! rows decoded and handed on one at a time, never collected).
 
-use std::future::Future;
-
-use chrono::{DateTime, Utc};
 use tokio_stream::StreamExt;
 use sqlx::{QueryBuilder, Row};
 
@@ -12,31 +9,8 @@ use super::indicators::{
     push_source, sourced_indicator_from_row, IndicatorFilter, INDICATOR_COLUMNS, PROVENANCE_COLUMNS,
 };
 use super::Store;
-use crate::domain::IndicatorRecord;
+pub use crate::domain::queries::{serialize_time, ExportRow, RowSink};
 use crate::error::Result;
-
-/// An exported row: the indicator with its report, and when the row was written.
-#[derive(Debug, Clone)]
-pub struct ExportRow {
-    pub indicator: IndicatorRecord,
-    pub ingested_at: DateTime<Utc>,
-}
-
-/// Where exported rows go, one at a time; `false` stops the export (the caller went away).
-pub trait RowSink {
-    fn row(&mut self, row: ExportRow) -> impl Future<Output = Result<bool>> + Send;
-}
-
-/// `updated_after` in the page-token fingerprint (RFC 3339, microseconds).
-pub fn serialize_time<S: serde::Serializer>(
-    t: &Option<DateTime<Utc>>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    match t {
-        Some(t) => s.serialize_some(&t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
-        None => s.serialize_none(),
-    }
-}
 
 impl Store {
     /// Streams every indicator matching `filter` into `sink`, in storage order; returns how

@@ -1,42 +1,13 @@
 //! Re-parsing stored reports: which reports to re-read (in storage order, after a cursor),
 //! their kept text, and replacing a report's rows in one transaction under the same id.
 
-use serde::Serialize;
 use sqlx::{Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{indicators, previous_year, reports, Store};
-use crate::domain::{IndicatorRecord, ReportRecord};
+pub use crate::domain::queries::{Candidate, KeptSource, ReparseFilter};
+use crate::domain::records::{IndicatorRecord, ReportRecord};
 use crate::error::Result;
-
-/// Which stored reports a re-parse reads; empty / `None` matches everything.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ReparseFilter {
-    pub report_ids: Vec<Uuid>,
-    /// Exact issuer.
-    pub issuer: Option<String>,
-    /// Inclusive bounds of the report's year.
-    pub report_year_from: Option<i32>,
-    pub report_year_to: Option<i32>,
-    /// Only reports whose parser version differs from this one.
-    pub parser_version_not: Option<String>,
-}
-
-/// A report a re-parse visits (one with a kept text).
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub id: Uuid,
-    pub seq: i64,
-}
-
-/// What a report is re-read from: its text, source and the caller's hints.
-#[derive(Debug, Clone)]
-pub struct KeptSource {
-    pub text: String,
-    pub source_uri: String,
-    pub hint_issuer: Option<String>,
-    pub hint_report_year: Option<i32>,
-}
 
 /// The matching reports with (`kept`) or without a kept text.
 fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &ReparseFilter, after: Option<i64>, kept: bool) {
@@ -154,21 +125,8 @@ impl Store {
             let sql = format!("DELETE FROM {table} WHERE report_id = $1");
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut *tx).await?;
         }
-        sqlx::query(
-            "UPDATE reports SET title = $2, issuer = $3, index_no = $4, published = $5, \
-                 report_year = $6, parser_version = $7, indicator_count = $8, checks = $9::jsonb WHERE id = $1",
-        )
-        .bind(id)
-        .bind(&report.title)
-        .bind(&report.issuer)
-        .bind(&report.index_no)
-        .bind(report.published)
-        .bind(report.report_year)
-        .bind(&report.parser_version)
-        .bind(reports::to_i32(report.indicators.len() as u32))
-        .bind(reports::checks_json(report))
-        .execute(&mut *tx)
-        .await?;
+        let update = sqlx::query(sqlx::AssertSqlSafe(reports::update_statement())).bind(id);
+        reports::bind_parsed(update, report).execute(&mut *tx).await?;
         reports::insert_rows(&mut tx, id, report).await?;
         previous_year::recheck_year_after(&mut tx, &report.issuer, report.report_year).await?;
         if (old_issuer.as_str(), old_year) != (report.issuer.as_str(), report.report_year) {

@@ -1,44 +1,13 @@
 //! Reports: insert (one transaction with all rows), read, list, delete.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{codes, indicators, page_token, previous_year, Store};
-use crate::domain::{ReportRecord, SectionRecord};
+pub use crate::domain::queries::{InsertOutcome, ReportFilter, ReportPage, ReportView};
+use crate::domain::records::{ReportRecord, SectionRecord};
 use crate::error::{Error, Result};
-
-pub enum InsertOutcome {
-    /// Stored by this call, as written (ids and creation time included), made before the
-    /// commit: once committed, nothing can fail.
-    Created(Box<ReportRecord>),
-    /// The same text from the same source was already stored under this id.
-    Existing(Uuid),
-}
-
-/// How much of a report a read returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ReportView {
-    /// Metadata, sections and indicators.
-    #[default]
-    Basic,
-    /// Also the text (when kept), which can be megabytes.
-    Full,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ReportFilter {
-    pub issuer: Option<String>,
-    pub report_year: Option<i32>,
-}
-
-pub struct ReportPage {
-    /// Without sections and indicators.
-    pub reports: Vec<ReportRecord>,
-    pub next_page_token: String,
-    pub total_size: i64,
-}
 
 const REPORT_COLUMNS: &str =
     "r.id, r.seq, r.sha256, r.source_uri, r.title, r.issuer, r.index_no, r.published, \
@@ -125,31 +94,20 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     let mut checked = report.clone();
     previous_year::check_against_year_before(conn, &mut checked).await?;
     let report = &checked;
-    let inserted: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
-        "INSERT INTO reports (id, sha256, source_uri, title, issuer, index_no, published, report_year, \
-             parser_version, text_length, indicator_count, text, content_type, hint_issuer, \
-             hint_report_year, checks) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb) \
-         ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id, created_at",
-    )
-    .bind(Uuid::new_v4())
-    .bind(&report.sha256)
-    .bind(&report.source_uri)
-    .bind(&report.title)
-    .bind(&report.issuer)
-    .bind(&report.index_no)
-    .bind(report.published)
-    .bind(report.report_year)
-    .bind(&report.parser_version)
-    .bind(to_i32(report.text_length))
-    .bind(to_i32(report.indicators.len() as u32))
-    .bind(report.text.as_deref())
-    .bind(&report.content_type)
-    .bind(report.hint_issuer.as_deref())
-    .bind(report.hint_report_year)
-    .bind(checks_json(report))
-    .fetch_optional(&mut *conn)
-    .await?;
+    let insert = sqlx::query(sqlx::AssertSqlSafe(insert_statement()))
+        .bind(Uuid::new_v4())
+        .bind(&report.sha256)
+        .bind(&report.source_uri)
+        .bind(to_i32(report.text_length))
+        .bind(report.text.as_deref())
+        .bind(&report.content_type)
+        .bind(report.hint_issuer.as_deref())
+        .bind(report.hint_report_year);
+    let inserted = bind_parsed(insert, report).fetch_optional(&mut *conn).await?;
+    let inserted: Option<(Uuid, DateTime<Utc>)> = match inserted {
+        Some(row) => Some((row.try_get("id")?, row.try_get("created_at")?)),
+        None => None,
+    };
     let Some((id, created_at)) = inserted else {
         let existing = find_on(conn, &report.sha256, &report.source_uri)
             .await?
@@ -180,6 +138,60 @@ async fn find_on(conn: &mut PgConnection, sha256: &str, source_uri: &str) -> Res
             .fetch_optional(conn)
             .await?,
     )
+}
+
+/// The columns a parse sets, as an insert writes them and a re-parse rewrites them (with
+/// the cast each parameter takes), bound in this order by `bind_parsed`.
+const PARSED_COLUMNS: [(&str, &str); 8] = [
+    ("title", ""),
+    ("issuer", ""),
+    ("index_no", ""),
+    ("published", ""),
+    ("report_year", ""),
+    ("parser_version", ""),
+    ("indicator_count", ""),
+    ("checks", "::jsonb"),
+];
+
+/// Binds `PARSED_COLUMNS` of `report`, after the parameters `q` has.
+pub(super) fn bind_parsed<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    report: &ReportRecord,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    q.bind(report.title.clone())
+        .bind(report.issuer.clone())
+        .bind(report.index_no.clone())
+        .bind(report.published)
+        .bind(report.report_year)
+        .bind(report.parser_version.clone())
+        .bind(to_i32(report.indicators.len() as u32))
+        .bind(checks_json(report))
+}
+
+/// A new report's row: its own columns, then `PARSED_COLUMNS` (`bind_parsed`).
+fn insert_statement() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let own = ["id", "sha256", "source_uri", "text_length", "text", "content_type", "hint_issuer", "hint_report_year"];
+        let names = own.iter().chain(PARSED_COLUMNS.iter().map(|c| &c.0));
+        let values = (1..=own.len()).map(|n| format!("${n}"));
+        let parsed = PARSED_COLUMNS.iter().enumerate().map(|(k, (_, cast))| format!("${}{cast}", own.len() + 1 + k));
+        format!(
+            "INSERT INTO reports ({}) VALUES ({}) \
+             ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id, created_at",
+            names.copied().collect::<Vec<_>>().join(", "),
+            values.chain(parsed).collect::<Vec<_>>().join(", "),
+        )
+    });
+    &SQL
+}
+
+/// A re-parse's rewrite of report `$1`: `PARSED_COLUMNS` (`bind_parsed`).
+pub(super) fn update_statement() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let set = PARSED_COLUMNS.iter().enumerate().map(|(k, (name, cast))| format!("{name} = ${}{cast}", k + 2));
+        format!("UPDATE reports SET {} WHERE id = $1", set.collect::<Vec<_>>().join(", "))
+    });
+    &SQL
 }
 
 /// A report's checks as the jsonb the `checks` column holds.
@@ -312,5 +324,27 @@ impl Store {
         previous_year::recheck_year_after(&mut tx, &issuer, year).await?;
         tx.commit().await?;
         Ok(Some(count as u32))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_and_rewrite_take_the_parsed_columns_from_one_list() {
+        assert_eq!(
+            insert_statement(),
+            "INSERT INTO reports (id, sha256, source_uri, text_length, text, content_type, hint_issuer, \
+             hint_report_year, title, issuer, index_no, published, report_year, parser_version, \
+             indicator_count, checks) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+             $14, $15, $16::jsonb) ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING \
+             RETURNING id, created_at"
+        );
+        assert_eq!(
+            update_statement(),
+            "UPDATE reports SET title = $2, issuer = $3, index_no = $4, published = $5, report_year = $6, \
+             parser_version = $7, indicator_count = $8, checks = $9::jsonb WHERE id = $1"
+        );
     }
 }
