@@ -285,7 +285,7 @@ fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
     }
     // 依托8470亩天然富硒地: a frame word alone before the figure sets the scene; 启动80余场次…演出: a light verb
     // alone adds nothing to what is counted.
-    let light = !after.is_empty() && (LEXICON.name.light_verbs.has(&lead) || name::only_place_having(&lead));
+    let light = !after.is_empty() && (LEXICON.name.light_verbs.has(&lead) || name::only_place_having(&lead) || is_preposition(&lead));
     if light || words.scene_frames.has(&lead) || (!after.is_empty() && is_relative_clause(ctx, f, &lead)) {
         lead.clear();
     }
@@ -308,6 +308,12 @@ fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
         after.clear();
     }
     (format!("{lead}{after}"), subject)
+}
+
+/// 以1个总规成果为核心: a preposition alone before a count frames what is counted.
+fn is_preposition(lead: &str) -> bool {
+    let chars: Vec<char> = lead.chars().collect();
+    matches!(token::tokens(&chars, 0, chars.len()).as_slice(), [t] if t.tag == Tag::Preposition)
 }
 
 /// Is the unit a counter of things or people, not a size or an amount?
