@@ -15,7 +15,8 @@ USER govreport
 # GOVREPORT_ALLOW_UNAUTHENTICATED=true behind a proxy that authenticates (README, Security).
 # For TLS set GOVREPORT_TLS_CERT/_KEY, and GOVREPORT_HEALTHCHECK_ADDR=https://... with
 # GOVREPORT_CLIENT_TLS_CA/_DOMAIN so the HEALTHCHECK below speaks it (README, TLS).
-# Metrics are off; GOVREPORT_METRICS_LISTEN=0.0.0.0:9464 serves them (plaintext, unauthenticated:
+# Metrics are off; GOVREPORT_METRICS_LISTEN=0.0.0.0:9464 with GOVREPORT_ALLOW_PUBLIC_METRICS=true
+# serves them (a non-loopback metrics address is refused without it; plaintext, unauthenticated:
 # publish that port only to the scraper's network; README, Metrics).
 ENV GOVREPORT_LISTEN=0.0.0.0:50051 \
     GOVREPORT_HEALTHCHECK_ADDR=http://127.0.0.1:50051

@@ -319,6 +319,25 @@ pub fn check_exposure(
     Ok(())
 }
 
+/// Secure by default, as for gRPC: the metrics endpoint (plaintext, unauthenticated) serves
+/// only on loopback unless told otherwise.
+pub fn check_metrics_exposure(metrics: Option<SocketAddr>, allow_public: bool) -> anyhow::Result<()> {
+    match metrics {
+        Some(addr) if !addr.ip().is_loopback() => {
+            if !allow_public {
+                bail!(
+                    "refusing to serve metrics on {addr}: the endpoint is plaintext and unauthenticated; \
+                     bind --metrics-listen to loopback (127.0.0.1:9464), or pass --allow-public-metrics \
+                     when only the scraper's network reaches that address"
+                );
+            }
+            tracing::warn!(%addr, "metrics on a non-loopback address (--allow-public-metrics): whoever reaches it reads them");
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The check of every call's credentials and scope, for [`GateLayer`]: a refused call never
 /// reaches a service. Without a verifier every call passes as [`Principal::anonymous`].
 #[derive(Debug, Clone, Default)]

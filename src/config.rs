@@ -132,9 +132,13 @@ pub struct ServeArgs {
     #[arg(long, env = "GOVREPORT_STATEMENT_TIMEOUT_SECS", default_value_t = 30)]
     pub statement_timeout_secs: u64,
     /// Serve Prometheus metrics at http://ADDR/metrics (plaintext, no authentication:
-    /// keep it on a private address) [default: no metrics].
+    /// loopback only, unless --allow-public-metrics) [default: no metrics].
     #[arg(long, env = "GOVREPORT_METRICS_LISTEN", value_name = "ADDR")]
     pub metrics_listen: Option<SocketAddr>,
+    /// Serve --metrics-listen on a non-loopback address (e.g. 0.0.0.0 in a container whose
+    /// port only the scraper's network reaches): whoever reaches it reads the metrics.
+    #[arg(long, env = "GOVREPORT_ALLOW_PUBLIC_METRICS")]
+    pub allow_public_metrics: bool,
     #[command(flatten)]
     pub db: DbArgs,
 }

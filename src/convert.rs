@@ -6,6 +6,7 @@ use govreport_extract::catalog::Definition;
 
 use crate::domain::{CheckRecord, IndicatorRecord, ReparseOutcome, ReportRecord, SectionRecord, Series};
 use crate::store::indicators::DefinitionStats;
+use crate::store::reports::ReportView;
 use crate::proto::v1 as pb;
 
 pub fn approx(a: Approx) -> pb::Approx {
@@ -215,10 +216,46 @@ pub fn check(c: &CheckRecord, indicators: &[IndicatorRecord]) -> pb::Check {
     }
 }
 
-/// The report with its text, when the record carries it (GetReport, view FULL).
+/// The report with its text, when the record carries it (view FULL).
 pub fn full_report(mut r: ReportRecord) -> pb::Report {
     let text = r.text.take().unwrap_or_default();
     pb::Report { text, ..report(&r) }
+}
+
+/// The report as `view` shows it (AIP-157): BASIC without sections, indicators, checks and
+/// text; STANDARD without the text; FULL all of it (the text when the record carries it).
+pub fn report_as(mut r: ReportRecord, view: ReportView) -> pb::Report {
+    if view != ReportView::Full {
+        r.text = None;
+    }
+    if view == ReportView::Basic {
+        r.sections = Vec::new();
+        r.indicators = Vec::new();
+        r.checks = Vec::new();
+    }
+    full_report(r)
+}
+
+/// A report not stored yet, converted, as it reads once stored: the ids and times the store
+/// gives it, as placeholders of their length (every UUID and time the API writes has one
+/// length), so that its encoded size is the stored answer's.
+pub fn as_stored(mut r: pb::Report) -> pb::Report {
+    let id = uuid::Uuid::nil().to_string();
+    let now = time(chrono::Utc::now());
+    r.id = id.clone();
+    r.create_time = now.clone();
+    r.source_kept = true;
+    let count = r.indicators.len();
+    for i in &mut r.indicators {
+        i.id = id.clone();
+        i.report_id = id.clone();
+        i.ingested_at = now.clone();
+    }
+    for c in &mut r.checks {
+        let named = c.indicators.iter().filter(|&&ord| (ord as usize) < count);
+        c.indicator_ids = named.map(|_| id.clone()).collect();
+    }
+    r
 }
 
 pub fn reparse_outcome(o: &ReparseOutcome) -> pb::ReparseReportsResponse {

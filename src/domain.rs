@@ -223,12 +223,28 @@ pub struct ParseCommand {
     pub source_uri: String,
     pub hints: extract::Hints,
     pub dry_run: bool,
+    /// How much of the report the answer holds (a report stored before is read as much).
+    pub view: ReportView,
+    /// Whether the answer of the parsed report, once stored, can be sent: run before the
+    /// write, so a report whose answer cannot is not stored.
+    pub answer_check: Option<AnswerCheck>,
+}
+
+/// A check of a parse's answer, the service's (it knows the message limit; the domain no proto).
+#[derive(Clone)]
+pub struct AnswerCheck(pub Arc<dyn Fn(&ReportRecord) -> Result<()> + Send + Sync>);
+
+impl std::fmt::Debug for AnswerCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AnswerCheck")
+    }
 }
 
 /// A parse before its write: answered already (a dry run, a report stored before), or to store.
 enum Prepared {
     Done((ReportRecord, bool)),
-    Store(ReportRecord),
+    /// The parsed report, and how much of it the answer holds.
+    Store(ReportRecord, ReportView),
 }
 
 /// How many parses run at once, and how long one waits for its turn before RESOURCE_EXHAUSTED.
@@ -335,7 +351,10 @@ impl Reports {
     pub async fn parse(&self, cmd: ParseCommand) -> Result<(ReportRecord, bool)> {
         match self.prepare(cmd, false).await? {
             Prepared::Done(done) => Ok(done),
-            Prepared::Store(record) => self.stored(self.store.insert_report(&record).await?).await,
+            Prepared::Store(record, view) => {
+                let outcome = self.store.insert_report(&record).await?;
+                self.stored(outcome, record, view).await
+            }
         }
     }
 
@@ -348,7 +367,7 @@ impl Reports {
                 .find_report(&hex_sha256(&text), &cmd.source_uri)
                 .await?
             {
-                return Ok(Prepared::Done((self.get(id, ReportView::Basic).await?, false)));
+                return Ok(Prepared::Done((self.get(id, cmd.view).await?, false)));
             }
         }
         let mut record = self.read_bounded(text, &cmd.source_uri, &cmd.hints, patient).await?;
@@ -359,18 +378,32 @@ impl Reports {
             self.store.check_year_on_year(&mut record).await?;
             return Ok(Prepared::Done((record, false)));
         }
-        Ok(Prepared::Store(record))
+        if let Some(AnswerCheck(check)) = &cmd.answer_check {
+            check(&record)?;
+        }
+        Ok(Prepared::Store(record, cmd.view))
     }
 
-    /// The answer for a report's write: the stored report and whether this call stored it.
-    async fn stored(&self, outcome: InsertOutcome) -> Result<(ReportRecord, bool)> {
+    /// The answer for `record`'s write: the stored report, as much as `view` asks, and
+    /// whether this call stored it.
+    async fn stored(
+        &self,
+        outcome: InsertOutcome,
+        record: ReportRecord,
+        view: ReportView,
+    ) -> Result<(ReportRecord, bool)> {
         match outcome {
-            InsertOutcome::Created(stored) => Ok((*stored, true)),
-            InsertOutcome::Existing(id) => Ok((self.get(id, ReportView::Basic).await?, false)),
+            InsertOutcome::Created(mut stored) => {
+                if view == ReportView::Full {
+                    stored.text = record.text;
+                }
+                Ok((*stored, true))
+            }
+            InsertOutcome::Existing(id) => Ok((self.get(id, view).await?, false)),
         }
     }
 
-    /// A stored report; with [`ReportView::Full`], its text too (when kept).
+    /// A stored report, as much of it as `view` asks.
     pub async fn get(&self, id: Uuid, view: ReportView) -> Result<ReportRecord> {
         self.store
             .get_report(id, view)

@@ -21,6 +21,15 @@ pub enum Error {
     /// The call's deadline, or the server's statement timeout, ran out before its work was done.
     #[error("deadline exceeded: {0}")]
     DeadlineExceeded(String),
+    /// The answer would be larger than the server sends (its message limit, in bytes); `advice`
+    /// says what to ask instead.
+    #[error("{what} would be {size} bytes, over the server's message limit of {limit} bytes (--max-message-bytes): {advice}")]
+    AnswerTooLarge {
+        what: String,
+        size: usize,
+        limit: usize,
+        advice: String,
+    },
     /// The database cannot be reached right now; retrying later may help.
     #[error("database unavailable: {0}")]
     Unavailable(String),

@@ -131,6 +131,8 @@ fn produce(
                 source: Some(Source::Content(content)),
                 content_type: file.content_type.to_owned(),
                 source_uri: file.source_uri,
+                // The counts are all the summary needs: no report too large to answer.
+                view: pb::ReportView::Basic as i32,
                 ..Default::default()
             };
             if tx.blocking_send(request).is_err() {

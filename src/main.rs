@@ -30,6 +30,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve(args) => {
             let verifier = Verifier::load(&args.auth)?;
             auth::check_exposure(args.listen, verifier.as_ref(), args.auth.allow_unauthenticated)?;
+            auth::check_metrics_exposure(args.metrics_listen, args.allow_public_metrics)?;
             let tls = args.tls.load()?;
             let token_key = args.token_key()?;
             let listener = tokio::net::TcpListener::bind(args.listen).await?;

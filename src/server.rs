@@ -21,7 +21,7 @@ use crate::domain::{BatchLimit, ParseLimit, Reports};
 use crate::metrics::{self, RpcMetricsLayer};
 use crate::proto;
 use crate::rate_limit::{self, RateLimit};
-use crate::service::{ReportService, ReportServiceServer};
+use crate::service::{AnswerLimit, ReportService, ReportServiceServer};
 use crate::store::page_token::TokenKey;
 use crate::store::Store;
 use crate::telemetry::RpcTraceLayer;
@@ -151,7 +151,7 @@ pub async fn serve(
     let metrics_store = store.clone();
     let reports = Reports::with_limits(store, config.token_key, config.parse_limit)
         .with_batch(config.ingest_batch);
-    let reports = ReportServiceServer::new(ReportService::new(reports))
+    let reports = ReportServiceServer::new(ReportService::new(reports, AnswerLimit(config.max_message_bytes)))
         .max_decoding_message_size(config.max_message_bytes)
         .max_encoding_message_size(config.max_message_bytes)
         .accept_compressed(CompressionEncoding::Gzip)

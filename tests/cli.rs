@@ -216,9 +216,31 @@ fn serve_output(args: &[&str], data_dir: &std::path::Path) -> std::process::Outp
         .env_remove("GOVREPORT_AUTH_FILE")
         .env_remove("GOVREPORT_JWT_PUBLIC_KEY")
         .env_remove("GOVREPORT_ALLOW_UNAUTHENTICATED")
+        .env_remove("GOVREPORT_METRICS_LISTEN")
+        .env_remove("GOVREPORT_ALLOW_PUBLIC_METRICS")
         .stdin(Stdio::null())
         .output()
         .unwrap()
+}
+
+#[test]
+fn serve_refuses_public_metrics_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = serve_output(&["--listen", "127.0.0.1:0", "--metrics-listen", "0.0.0.0:0"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("refusing to serve metrics on 0.0.0.0:0"), "{stderr}");
+    assert!(stderr.contains("--allow-public-metrics"), "{stderr}");
+    assert!(!dir.path().join("pgdata").exists(), "refused before starting PostgreSQL");
+
+    // Allowed, it serves there (reached here through loopback).
+    let (port, metrics_port) = (free_port(), free_port());
+    let listen = format!("0.0.0.0:{metrics_port}");
+    let envs = [("GOVREPORT_METRICS_LISTEN", listen.as_str()), ("GOVREPORT_ALLOW_PUBLIC_METRICS", "true")];
+    let serve = Serve::start_with(dir.path(), port, &envs);
+    let (status, body) = common::scrape::get(([127, 0, 0, 1], metrics_port).into(), "/metrics");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serve.terminate().code(), Some(0));
 }
 
 #[test]

@@ -234,7 +234,7 @@ async fn a_response_refused_after_its_headers_counts_the_code_of_its_trailers() 
         .unwrap();
     let (port, metrics) = (free_port(), SocketAddr::from(([127, 0, 0, 1], free_port())));
     let addr = metrics.to_string();
-    // The seed's text fits in 20000 bytes; its FULL report does not.
+    // The seed's text fits in 20000 bytes; its report with indicators does not.
     let envs = [
         ("GOVREPORT_METRICS_LISTEN", addr.as_str()),
         ("GOVREPORT_MAX_MESSAGE_BYTES", "20000"),
@@ -247,10 +247,17 @@ async fn a_response_refused_after_its_headers_counts_the_code_of_its_trailers() 
     let too_big = client
         .parse_report(parse_request(&seed("001"), "", true))
         .await;
-    assert_eq!(too_big.unwrap_err().code(), Code::OutOfRange);
+    assert_eq!(too_big.unwrap_err().code(), Code::FailedPrecondition);
+    // Stored in view BASIC, its indicators in one page do not fit: the encoder's error,
+    // after the response's headers.
+    let basic = pb::ParseReportRequest { view: pb::ReportView::Basic as i32, ..parse_request(&seed("001"), "", false) };
+    client.parse_report(basic).await.unwrap();
+    let page = pb::QueryIndicatorsRequest { page_size: 1000, ..Default::default() };
+    assert_eq!(client.query_indicators(page).await.unwrap_err().code(), Code::OutOfRange);
     let m = scrape(metrics).await;
-    assert_eq!(value(&m, &requests(PARSE, "OUT_OF_RANGE")), 1.0);
-    assert!(!m.contains_key(&requests(PARSE, "OK")));
+    assert_eq!(value(&m, &requests(PARSE, "FAILED_PRECONDITION")), 1.0);
+    assert_eq!(value(&m, &requests(PARSE, "OK")), 1.0);
+    assert_eq!(value(&m, &requests(QUERY, "OUT_OF_RANGE")), 1.0);
     drop(serve);
 }
 

@@ -14,7 +14,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::{ParseCommand, Prepared, ReportRecord, Reports};
 use crate::deadline;
 use crate::error::{Error, Result};
-use super::queries::InsertOutcome;
+use super::queries::{InsertOutcome, ReportView};
 
 /// One command's answer: the stored (or dry-run) report and whether this call stored it.
 pub type ParseOutcome = Result<(ReportRecord, bool)>;
@@ -99,7 +99,7 @@ impl Reports {
         let records: Vec<&ReportRecord> = chunk
             .iter()
             .filter_map(|(_, p)| match p {
-                Ok(Prepared::Store(record)) => Some(record),
+                Ok(Prepared::Store(record, _)) => Some(record),
                 _ => None,
             })
             .collect();
@@ -114,9 +114,9 @@ impl Reports {
             let outcome = match prepared {
                 Err(e) => Err(e),
                 Ok(Prepared::Done(done)) => Ok(done),
-                Ok(Prepared::Store(record)) => {
+                Ok(Prepared::Store(record, view)) => {
                     let outcome = written.next().expect("one outcome per record");
-                    self.answer(&record, outcome).await
+                    self.answer(record, view, outcome).await
                 }
             };
             answers.push((tag, outcome));
@@ -126,12 +126,18 @@ impl Reports {
 
     /// A written report's answer. One that failed inside a batch for a reason of the
     /// database (a deadlock with another writer, say) is tried once more on its own.
-    async fn answer(&self, record: &ReportRecord, outcome: Result<InsertOutcome>) -> ParseOutcome {
+    async fn answer(
+        &self,
+        record: ReportRecord,
+        view: ReportView,
+        outcome: Result<InsertOutcome>,
+    ) -> ParseOutcome {
         match outcome {
-            Ok(outcome) => self.stored(outcome).await,
+            Ok(outcome) => self.stored(outcome, record, view).await,
             Err(Error::Internal(e)) => {
                 tracing::warn!(error = %e, source_uri = %record.source_uri, "batched write failed; writing the report alone");
-                self.stored(self.store.insert_report(record).await?).await
+                let outcome = self.store.insert_report(&record).await?;
+                self.stored(outcome, record, view).await
             }
             Err(e) => Err(e),
         }

@@ -109,12 +109,14 @@ pub enum InsertOutcome {
     Existing(Uuid),
 }
 
-/// How much of a report a read returns.
+/// How much of a report a read returns (the API's views, AIP-157).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ReportView {
-    /// Metadata, sections and indicators.
-    #[default]
+    /// Metadata and counts: no sections, indicators, checks or text.
     Basic,
+    /// Metadata, sections, indicators and checks.
+    #[default]
+    Standard,
     /// Also the text (when kept), which can be megabytes.
     Full,
 }

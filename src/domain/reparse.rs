@@ -165,7 +165,7 @@ impl Reports {
         };
         let record = self.read_bounded(source.text, &source.source_uri, &hints, true).await?;
         let old = if dry_run {
-            self.store.get_report(id, ReportView::Basic).await?.map(|r| r.indicators)
+            self.store.get_report(id, ReportView::Standard).await?.map(|r| r.indicators)
         } else {
             self.store.replace_report(id, &record).await?
         };

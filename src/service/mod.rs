@@ -1,10 +1,12 @@
 //! gRPC handlers: validate, convert, call the domain, convert back.
 
+mod answer;
 mod bulk;
 mod export;
 mod input;
 mod status;
 
+use prost::Message;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
@@ -16,7 +18,9 @@ use crate::domain::{ParseCommand, ReparseCommand, ReparseScope, Reports, Source}
 use crate::error::{quoted, Error, Result};
 use crate::proto::v1 as pb;
 use crate::store::indicators::{IndicatorFilter, IndicatorOrder, IndicatorQuery};
-use crate::store::reports::{ReportFilter, ReportView};
+use crate::store::reports::ReportFilter;
+use answer::report_view;
+pub use answer::AnswerLimit;
 use govreport_extract::catalog::Catalog;
 use input::{
     checked, checked_list, filter_text, MAX_CODE_CHARS, MAX_CONTENT_TYPE_CHARS, MAX_ID_CHARS,
@@ -39,11 +43,13 @@ const MAX_REPARSE_BATCH: u32 = 500;
 
 pub struct ReportService {
     reports: Reports,
+    limit: AnswerLimit,
 }
 
 impl ReportService {
-    pub fn new(reports: Reports) -> Self {
-        ReportService { reports }
+    /// Answers at most `limit` bytes long (the server's message limit).
+    pub fn new(reports: Reports, limit: AnswerLimit) -> Self {
+        ReportService { reports, limit }
     }
 }
 
@@ -125,6 +131,8 @@ fn parse_command(req: pb::ParseReportRequest) -> Result<ParseCommand> {
             report_year: check_year("hints.report_year", hints.report_year)?,
         },
         dry_run: req.dry_run,
+        view: report_view(req.view)?,
+        answer_check: None,
     })
 }
 
@@ -136,14 +144,6 @@ fn parse_time(field: &'static str, time: &str) -> Result<Option<chrono::DateTime
     chrono::DateTime::parse_from_rfc3339(time)
         .map(|t| Some(t.to_utc()))
         .map_err(|e| Error::invalid(field, format!("{} is not an RFC 3339 time ({e})", quoted(time))))
-}
-
-fn report_view(view: i32) -> Result<ReportView> {
-    match pb::ReportView::try_from(view) {
-        Ok(pb::ReportView::Unspecified | pb::ReportView::Basic) => Ok(ReportView::Basic),
-        Ok(pb::ReportView::Full) => Ok(ReportView::Full),
-        Err(_) => Err(Error::invalid("view", format!("unknown ReportView value {view}"))),
-    }
 }
 
 fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
@@ -384,17 +384,16 @@ impl pb::report_service_server::ReportService for ReportService {
         request: Request<pb::ParseReportRequest>,
     ) -> Result<Response<pb::ParseReportResponse>, Status> {
         let token = caller(&request);
-        let cmd = parse_command(request.into_inner())?;
+        let mut cmd = parse_command(request.into_inner())?;
+        let view = cmd.view;
+        cmd.answer_check = self.limit.before_store(view, |answer| answer.encoded_len());
         let (report, created) = self.reports.parse(cmd).await?;
         if created {
             let report_id = report.id.unwrap_or_default();
             let indicators = report.indicator_count;
             tracing::info!(%token, %report_id, issuer = %report.issuer, indicators, "report stored");
         }
-        Ok(Response::new(pb::ParseReportResponse {
-            report: Some(convert::report(&report)),
-            created,
-        }))
+        Ok(Response::new(self.limit.parsed((report, created), view)?))
     }
 
     type ParseReportsStream = bulk::ResultStream;
@@ -403,7 +402,7 @@ impl pb::report_service_server::ReportService for ReportService {
         &self,
         request: Request<tonic::Streaming<pb::ParseReportRequest>>,
     ) -> Result<Response<Self::ParseReportsStream>, Status> {
-        bulk::parse_reports(&self.reports, request).await
+        bulk::parse_reports(&self.reports, self.limit, request).await
     }
 
     async fn query_indicators(
@@ -434,8 +433,9 @@ impl pb::report_service_server::ReportService for ReportService {
     ) -> Result<Response<pb::Report>, Status> {
         let req = request.into_inner();
         let id = parse_id("id", &req.id)?;
-        let report = self.reports.get(id, report_view(req.view)?).await?;
-        Ok(Response::new(convert::full_report(report)))
+        let view = report_view(req.view)?;
+        let report = self.reports.get(id, view).await?;
+        Ok(Response::new(self.limit.report(report, view)?))
     }
 
     async fn list_reports(

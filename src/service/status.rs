@@ -19,6 +19,20 @@ impl From<Error> for Status {
             Error::PermissionDenied(_) => Status::permission_denied(e.to_string()),
             Error::ResourceExhausted(_) => Status::resource_exhausted(e.to_string()),
             Error::DeadlineExceeded(_) => Status::deadline_exceeded(e.to_string()),
+            // Asking differently (another view, pages) succeeds: the request is fine, the
+            // answer it asks for cannot be sent. ErrorInfo gives programs the figures.
+            Error::AnswerTooLarge { size, limit, .. } => Status::with_error_details(
+                Code::FailedPrecondition,
+                e.to_string(),
+                ErrorDetails::with_error_info(
+                    "ANSWER_TOO_LARGE",
+                    "govreport.v1",
+                    [
+                        ("size".to_owned(), size.to_string()),
+                        ("limit".to_owned(), limit.to_string()),
+                    ],
+                ),
+            ),
             Error::NotFound(_) => Status::new(Code::NotFound, e.to_string()),
             Error::Unavailable(_) => {
                 tracing::warn!(error = %e, "database unavailable");

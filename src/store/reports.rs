@@ -41,14 +41,14 @@ fn report_from_row(row: &sqlx::postgres::PgRow) -> Result<ReportRecord> {
     })
 }
 
-/// A report with its sections and indicators, on `conn` (inside a transaction, it sees its writes).
+/// A report (with its sections and indicators unless `view` is Basic), on `conn` (inside a transaction, it sees its writes).
 async fn read_report(
     conn: &mut PgConnection,
     id: Uuid,
     view: ReportView,
 ) -> Result<Option<ReportRecord>> {
     let text = match view {
-        ReportView::Basic => "NULL::text",
+        ReportView::Basic | ReportView::Standard => "NULL::text",
         ReportView::Full => "r.text",
     };
     let sql = format!("SELECT {REPORT_COLUMNS}, {text} AS text FROM reports r WHERE r.id = $1");
@@ -61,6 +61,10 @@ async fn read_report(
     };
     let mut report = report_from_row(&row)?;
     report.text = row.try_get("text")?;
+    if view == ReportView::Basic {
+        report.checks.clear();
+        return Ok(Some(report));
+    }
     let rows = sqlx::query(
         "SELECT title, marker, level, kind, span_start, span_end FROM sections WHERE report_id = $1 ORDER BY ord",
     )
@@ -248,7 +252,7 @@ impl Store {
         Ok(outcome)
     }
 
-    /// A report with its sections and indicators.
+    /// A report, as much of it as `view` asks.
     pub async fn get_report(&self, id: Uuid, view: ReportView) -> Result<Option<ReportRecord>> {
         // One connection for its three statements (see `query_indicators`).
         read_report(&mut *self.pool.acquire().await?, id, view).await

@@ -28,6 +28,7 @@ impl Serve {
             .arg(data_dir)
             .env_remove("DATABASE_URL")
             .env_remove("GOVREPORT_METRICS_LISTEN")
+            .env_remove("GOVREPORT_ALLOW_PUBLIC_METRICS")
             .envs(envs.iter().copied())
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())

@@ -22,8 +22,7 @@ pub fn scan(clean: &str) -> Vec<Quantity> {
 
 /// [`scan`] on the clean text's characters, for a caller that has them already.
 pub fn scan_chars(chars: &[char]) -> Vec<Quantity> {
-    find::find(chars)
-        .iter()
-        .filter_map(|f| resolve::quantity(chars, f))
-        .collect()
+    let mut quantities = Vec::new();
+    find::find_each(chars, |f| quantities.extend(resolve::quantity(chars, &f)));
+    quantities
 }
