@@ -306,6 +306,7 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
             break;
         }
         if b > a + 1 && prepositions.contains(&b) {
+            b = before_manner(text, a, b);
             break;
         }
         // 2×220吨锅炉投入运行: what became of the thing is no part of its name.
@@ -351,6 +352,15 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
         }
     }
     s(text, a, b)
+}
+
+/// 县城公园正式|向群众开放: the manner word before a preposition goes with the predicate it opens.
+fn before_manner(text: &[char], a: usize, b: usize) -> usize {
+    let tokens = crate::token::tokens(text, a, b);
+    match tokens.as_slice() {
+        [.., noun, manner] if subject::is_noun(noun.tag) && matches!(manner.tag, Tag::Adverb | Tag::Adjective) => manner.start,
+        _ => b,
+    }
 }
 
 /// Past a short bracket at `b` that stands inside a noun (Chinese before and after it), if one does.
