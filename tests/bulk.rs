@@ -164,7 +164,8 @@ async fn a_bad_report_inside_a_batch_fails_alone_and_the_stream_goes_on() {
         .collect();
     requests[10] = text("", "blank");
     requests[15].source_uri = "poison".into();
-    // Writes wait until every report is parsed, so the later ones meet in one batch.
+    // Writes wait a while, so the later reports likely meet in one batch (under load they
+    // may not: then the refused one fails alone in its own write, and the checks still hold).
     let unblocked = block_writes(&server, Duration::from_millis(1500)).await;
     let results = send(&mut server, requests).await;
     unblocked.await.unwrap();
@@ -198,15 +199,8 @@ async fn a_bad_report_inside_a_batch_fails_alone_and_the_stream_goes_on() {
         .unwrap();
     assert_eq!(indicators, counted);
     assert!(counted >= 2 * 19, "{counted} indicators");
-    // Batched: reports written in one transaction share its start time.
-    let transactions: i64 = sqlx::query_scalar("SELECT count(DISTINCT created_at) FROM reports")
-        .fetch_one(server.store.pool())
-        .await
-        .unwrap();
-    assert!(
-        transactions <= 3,
-        "{transactions} transactions for 19 reports"
-    );
+    // How many transactions those writes took depends on how fast the parses went in the
+    // hold; held_writes_meet_in_one_batch_… checks the batching without a clock.
     server.stop().await.unwrap();
 }
 
@@ -317,4 +311,105 @@ async fn ingest_names_files_by_absolute_path_by_default_and_fails_on_a_missing_p
     let (ok, _) = ingest(&server, &[missing.to_str().unwrap()]).await;
     assert!(!ok, "a path that does not exist is an error");
     server.stop().await.unwrap();
+}
+
+/// ParseReports' pipeline (`Reports::parse_stream`) on a real store, its writes held until
+/// every command has been parsed and handed to the writer: no wall-time guess. With one
+/// parse in flight the pipeline asks for the next command only once the one before is
+/// parsed and sent on, so its asking for the end of the stream proves all of them are.
+/// The two writer slots hold the batches taken before; the rest meet in one batch.
+#[tokio::test]
+async fn held_writes_meet_in_one_batch_and_a_bad_report_in_it_fails_alone() {
+    use futures_util::StreamExt;
+    use govreport::domain::{BatchLimit, ParseCommand, ParseLimit, Reports, Source as Input};
+    use govreport::error::Error;
+    use govreport::store::reports::ReportView;
+    use govreport::store::page_token::TokenKey;
+    // No statement timeout: the held writes wait as long as the parses take.
+    let pool = govreport::store::PoolConfig { statement_timeout: None, ..Default::default() };
+    let (store, database) = common::fresh_store(pool).await;
+    sqlx::raw_sql("ALTER TABLE reports ADD CONSTRAINT test_poison CHECK (source_uri <> 'poison')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let one_parse = ParseLimit { concurrent: 1, wait: Duration::from_secs(60) };
+    let reports = Reports::with_limits(store.clone(), TokenKey::random(), one_parse)
+        .with_batch(BatchLimit { reports: 32, writers: 2 });
+    let command = |n: usize| -> Result<ParseCommand, Error> {
+        if n == 10 {
+            return Err(Error::invalid("source", "blank"));
+        }
+        let uri = if n == 15 { "poison".to_owned() } else { format!("r{n:02}") };
+        Ok(ParseCommand {
+            source: Input::Text(small(n)),
+            content_type: String::new(),
+            source_uri: uri,
+            hints: Default::default(),
+            dry_run: false,
+            view: ReportView::Standard,
+            answer_check: None,
+        })
+    };
+    let (all_asked, asked) = tokio::sync::oneshot::channel::<()>();
+    let mut all_asked = Some(all_asked);
+    let end = futures_util::stream::poll_fn(move |_| {
+        all_asked.take().map(|tx| tx.send(()));
+        std::task::Poll::Ready(None)
+    });
+    let commands = futures_util::stream::iter((0..21).map(move |n| (n, command(n)))).chain(end);
+    let unblock = hold_writes(&database).await;
+    let mut outcomes = reports.parse_stream(commands);
+    // A pipeline that does not keep a batch's worth of parsed reports while the writes wait
+    // stalls here: after the timeout the writes go on and the count below says how it wrote.
+    let all_parsed = tokio::time::timeout(Duration::from_secs(30), asked).await;
+    unblock.await;
+    let mut results = Vec::new();
+    while let Some(item) = outcomes.recv().await {
+        results.push(item);
+    }
+    assert_eq!(results.len(), 21);
+    for (i, (n, outcome)) in results.iter().enumerate() {
+        assert_eq!(*n, i);
+        match (i, outcome) {
+            (10, Err(Error::InvalidArgument { .. })) | (15, Err(Error::Internal(_))) => {}
+            (10 | 15, other) => panic!("result {i}: {other:?}"),
+            (_, Ok((_, created))) => assert!(created, "result {i} stored by this call"),
+            (_, Err(e)) => panic!("result {i}: {e:?}"),
+        }
+    }
+    let stored: Vec<String> = sqlx::query_scalar("SELECT source_uri FROM reports ORDER BY source_uri")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    let expected: Vec<String> = (0..21)
+        .filter(|n| ![10, 15].contains(n))
+        .map(|n| format!("r{n:02}"))
+        .collect();
+    assert_eq!(stored, expected);
+    // Batched: reports written in one transaction share its start time.
+    let transactions: i64 = sqlx::query_scalar("SELECT count(DISTINCT created_at) FROM reports")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert!(
+        transactions <= 3,
+        "{transactions} transactions for 19 reports (all parsed before the writes: {})",
+        all_parsed.is_ok()
+    );
+    store.close().await;
+}
+
+/// Locks `reports` against writes (reads go on) until the returned future is awaited.
+async fn hold_writes(database: &str) -> impl std::future::Future<Output = ()> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect_with(&common::admin_options(database))
+        .await
+        .unwrap();
+    sqlx::raw_sql("BEGIN; LOCK TABLE reports IN EXCLUSIVE MODE")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    async move {
+        sqlx::raw_sql("COMMIT").execute(&mut conn).await.unwrap();
+    }
 }
