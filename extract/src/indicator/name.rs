@@ -139,7 +139,7 @@ fn place_having_end(text: &[char], a: usize, b: usize) -> Option<usize> {
 /// 街道下辖3个社区, 现有铁矿企业2个: words before a count that only say that a place has them.
 pub fn only_place_having(words: &str) -> bool {
     let chars: Vec<char> = words.chars().collect();
-    let verb_alone = LEXICON.name.existence_verbs.iter().any(|v| v == words) && chars.len() >= 2;
+    let verb_alone = LEXICON.name.existence_verbs.has(words) && chars.len() >= 2;
     verb_alone || place_having_end(&chars, 0, chars.len()) == Some(chars.len())
 }
 

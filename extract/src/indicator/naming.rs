@@ -519,7 +519,7 @@ fn adjacent_figures(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
     let prev = ctx.prev_draft(f.qi)?;
     let q = &ctx.sq[f.qi];
     let alone = || f.after.is_empty() && name::before_words(ctx.text, f.cs, q.start).is_empty();
-    if !n.name.is_empty() || !(prev.span.1 == q.start || joined(ctx, prev, f) || alone()) {
+    if !n.name.is_empty() || !(next_to_figure(ctx, prev, f) || alone()) {
         return None;
     }
     let words = &LEXICON.figure;
@@ -539,7 +539,7 @@ fn households_alone(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
     if !n.name.is_empty() || !f.after.is_empty() || q.q.unit != LEXICON.figure.household_unit {
         return None;
     }
-    let with_figure = ctx.prev_draft(f.qi).is_some_and(|p| p.span.1 == q.start || joined(ctx, p, f));
+    let with_figure = ctx.prev_draft(f.qi).is_some_and(|p| next_to_figure(ctx, p, f));
     (!with_figure).then(|| LEXICON.figure.households_alone.clone())
 }
 
@@ -550,7 +550,8 @@ fn people_of_households(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
     let q = &ctx.sq[f.qi];
     let own = name::before_words(ctx.text, f.cs, q.start);
     // Only a mark, and perhaps the people word (人口), between the two.
-    let gap = &ctx.text[prev.span.1..q.start - own.chars().count().min(q.start - prev.span.1)];
+    let gap_end = q.start.saturating_sub(own.chars().count()).max(prev.span.1);
+    let gap = &ctx.text[prev.span.1..gap_end];
     let next_to = gap.len() <= 2 && !gap.iter().any(|&c| is_han(c));
     let copied = n.name.is_empty() || n.name == prev.name || n.name == words.people_word;
     let people = words.people_units.has(&super::values::base_unit(&q.q.unit));
@@ -559,6 +560,11 @@ fn people_of_households(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
     }
     let turned = words.household_people.iter().find_map(|(h, p)| prev.name.strip_suffix(h.as_str()).map(|o| format!("{o}{p}")));
     turned.or_else(|| (own == words.people_word).then(|| format!("{}{own}", prev.name)))
+}
+
+/// Does this figure follow the one before right away (132户265人) or after a joiner only (2.57万元和1.68万元)?
+fn next_to_figure(ctx: &Ctx, prev: &Draft, f: &Frame) -> bool {
+    prev.span.1 == ctx.sq[f.qi].start || joined(ctx, prev, f)
 }
 
 /// 2.57万元和1.68万元: only a joiner between the figure before and this one.

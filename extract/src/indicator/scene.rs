@@ -43,7 +43,7 @@ fn frame_at(text: &[char], at: usize, to: usize) -> Option<usize> {
     // A frame's object is a short phrase: the words up to OBJECT_REACH after it are enough to find its end.
     let tokens = token::tokens(text, head, to.min(head + OBJECT_REACH));
     // The frame word must be a word of its own (在建 is no 在, 通过率 no 通过), or a noun that holds its object
-    // (面向社会) right before a meaning verb.
+    // (面向社会) right before an action.
     let first = tokens.first()?;
     if first.end - first.start == frame.chars().count() {
         return object_end(text, &tokens[1..], to);
