@@ -137,17 +137,10 @@ async fn each_request_gets_its_own_status_in_order_and_only_the_good_ones_are_st
 
 /// Holds a lock that makes every insert into `reports` wait, released after `hold`.
 async fn block_writes(server: &TestServer, hold: Duration) -> tokio::task::JoinHandle<()> {
-    use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect_with(&common::admin_options(&server.database))
-        .await
-        .unwrap();
-    sqlx::raw_sql("BEGIN; LOCK TABLE reports IN EXCLUSIVE MODE")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    let unblock = hold_writes(&server.database).await;
     tokio::spawn(async move {
         tokio::time::sleep(hold).await;
-        sqlx::raw_sql("COMMIT").execute(&mut conn).await.unwrap();
+        unblock.await;
     })
 }
 
@@ -400,7 +393,7 @@ async fn held_writes_meet_in_one_batch_and_a_bad_report_in_it_fails_alone() {
 }
 
 /// Locks `reports` against writes (reads go on) until the returned future is awaited.
-async fn hold_writes(database: &str) -> impl std::future::Future<Output = ()> {
+async fn hold_writes(database: &str) -> impl std::future::Future<Output = ()> + Send {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect_with(&common::admin_options(database))
         .await
