@@ -254,6 +254,8 @@ pub struct KindWords {
     pub target_cues: Words,
     pub present_cues: Words,
     pub plan_cues: Words,
+    pub obtain_cues: Words,
+    pub obtained_modifiers: Words,
     pub achieved_after: Chars,
     pub lone_cue_not_after: Chars,
     pub lone_cue_not_before: Chars,

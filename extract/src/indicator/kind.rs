@@ -1,14 +1,30 @@
 //! Target or actual: plan sections and 力争/确保/预期目标 sentences state targets.
 
 use crate::lexicon::{word_at, LEXICON};
+use crate::token::{tokens, word, Tag};
 use crate::IndicatorKind;
 
 /// Where the first target cue of `[start, end)` stands, if the sentence has one.
-/// A cue followed by 了 or 到 tells what was achieved (确保了…如期供暖, 争取到资金), not a target.
-pub fn first_cue(text: &[char], start: usize, end: usize) -> Option<usize> {
+/// A cue followed by 了 or 到 tells what was achieved (确保了…如期供暖, 争取到资金), not a target;
+/// so does an obtain cue before the thing obtained with its figure in the same clause
+/// (`counts_in_clause(i)`: a figure follows `i` in its clause).
+pub fn first_cue(text: &[char], start: usize, end: usize, counts_in_clause: impl Fn(usize) -> bool) -> Option<usize> {
     let kind = &LEXICON.kind;
     (start..end).find(|&i| {
-        word_at(text, i, &kind.target_cues).is_some_and(|w| !kind.achieved_after.at(text, i + w.chars().count()))
+        word_at(text, i, &kind.target_cues).is_some_and(|w| {
+            let after = i + w.chars().count();
+            let obtained = kind.obtain_cues.has(w) && counts_in_clause(i) && !aims_at_verb(text, after, end);
+            !kind.achieved_after.at(text, after) && !obtained
+        })
+    })
+}
+
+/// After an obtain cue (争取), a verb makes it an aim (争取实现…); what was obtained
+/// (争取专项债项目, 争取上级资金, 争取新增债券) makes it a report of the past.
+fn aims_at_verb(text: &[char], after: usize, end: usize) -> bool {
+    let next = tokens(text, after, end.min(after + 8)).into_iter().find(|t| t.tag != Tag::Whitespace);
+    next.is_some_and(|t| {
+        matches!(t.tag, Tag::Verb | Tag::Adverb) && !LEXICON.kind.obtained_modifiers.has(&word(text, &t))
     })
 }
 

@@ -141,7 +141,11 @@ fn read(env: &Env, sent: Sentence, sq: &[SentenceQ], carried: context::Time, out
 /// Phase: kind and year follow the section and the sentence; names lose their footnote markers.
 fn kinds(ctx: &mut Ctx, out: &mut Vec<Draft>) {
     let (text, sent) = (ctx.text, ctx.sent);
-    let cue = kind::first_cue(text, sent.start, sent.end);
+    let counts_in_clause = |i: usize| {
+        let clause = ctx.clause_of(i);
+        ctx.sq.iter().any(|q| q.start > i && ctx.clause_of(q.start) == clause)
+    };
+    let cue = kind::first_cue(text, sent.start, sent.end, counts_in_clause);
     ctx.drafts.sort_by_key(|d| d.span.0);
     for mut d in std::mem::take(&mut ctx.drafts) {
         let (cs, ce) = ctx.clauses[ctx.clause_of(d.span.0)];
