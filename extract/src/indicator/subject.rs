@@ -87,10 +87,6 @@ pub fn heads_clause(text: &[char], clause_start: usize, at: usize) -> bool {
 /// on its own, else a short predicate before a short, generic noun (项目具备开工条件 → 具备开工条件项目).
 pub fn name(after: &str) -> Option<String> {
     let (noun, predicate) = split(after)?;
-    // 5个村级服务站投用: a state reached is said of the thing itself (村级服务站投用).
-    if LEXICON.name.state_verbs.has(&predicate) {
-        return None;
-    }
     let chars: Vec<char> = predicate.chars().collect();
     let tokens = token::tokens(&chars, 0, chars.len());
     // 17个纳污坑塘治理达标, 12个项目开工建设: a predicate of verbs alone says what they are counted by.
