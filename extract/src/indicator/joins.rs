@@ -58,7 +58,9 @@ pub fn respectively(text: &[char], clause: (usize, usize), sq: &[SentenceQ]) -> 
         .min()?;
     let qs: Vec<usize> = sq.iter().enumerate().filter(|(_, q)| q.start > f && q.end <= ce).map(|(i, _)| i).collect();
     let head_from = sq.iter().filter(|q| q.end <= f && q.start >= cs).map(|q| q.end).max().unwrap_or(cs);
-    let mut names = split_list(&before_words(text, head_from, f));
+    // …、PM2.5平均浓度同比分别下降8.7%和5.7%: the year-on-year word is the changes', not the last name's.
+    let names_end = word_before(text, f, &LEXICON.change.yoy).map_or(f, |w| f - w.chars().count());
+    let mut names = split_list(&before_words(text, head_from, names_end.max(head_from)));
     // 城镇、农村居民人均可支配收入分别增长6%、7.7%; 交通、水利投资: short items share the last item's head.
     if names.len() >= 2 {
         let last: Vec<char> = names[names.len() - 1].chars().collect();
