@@ -288,6 +288,8 @@ pub struct QuantityWords {
 /// The words with which a sentence's figures are read, named and attached (indicator/*.rs).
 #[derive(Deserialize)]
 pub struct FigureWords {
+    pub time_counts: Words,
+    pub time_count_reach: usize,
     pub bullets: Chars,
     pub marker_ends: Chars,
     pub comparing_units: Words,

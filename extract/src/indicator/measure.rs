@@ -2,12 +2,14 @@
 
 use super::{values, SentenceQ};
 use crate::lexicon::{is_han, skip_word, word_at, word_before, Chars, LEXICON};
+use crate::sentence::is_clause_end;
 
 pub fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> bool {
     let words = &LEXICON.figure;
     // 高于全市平均水平0.8个百分点: points compare, they measure nothing of their own.
     // …是2010年的2.4倍: a multiple compares, it measures nothing of its own (增长1.2倍 is a change).
-    if !values::has_digit(q.q) || values::is_time_unit(&q.q.unit) || words.comparing_units.ending(&q.q.unit).is_some() {
+    let timed = values::is_time_unit(&q.q.unit) && !counts_time(text, q.start);
+    if !values::has_digit(q.q) || timed || words.comparing_units.ending(&q.q.unit).is_some() {
         return false;
     }
     // 第3针, G322, 每10万人 (a denominator), 3号, 1+4: not measures.
@@ -26,6 +28,14 @@ pub fn measures_something(text: &[char], q: &SentenceQ, sentence_end: usize) -> 
         return false;
     }
     !is_threshold_before_count(text, q, sentence_end) && !is_category_bound(text, q, sentence_end)
+}
+
+/// 空气质量优良天数达到280天: a count of days named just before the figure, in its clause.
+fn counts_time(text: &[char], at: usize) -> bool {
+    let words = &LEXICON.figure;
+    let from = at.saturating_sub(words.time_count_reach);
+    let from = (from..at).rev().find(|&i| is_clause_end(text[i])).map_or(from, |i| i + 1);
+    (from..at).any(|i| word_at(text, i, &words.time_counts).is_some())
 }
 
 /// 超200亿元县2个, 收入超50万元的村12个: a threshold after 超 that names what the next count counts.
