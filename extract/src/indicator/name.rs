@@ -159,8 +159,9 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
             return b;
         }
         if let Some(w) = word_before(text, b, &lex.filler_verbs) {
-            if b - w.chars().count() >= a {
-                b -= w.chars().count();
+            let n = w.chars().count();
+            if b - n >= a && (n > 1 || LEXICON.figure.figure_leads.has(w) || ends_in_word(text, a, b)) {
+                b -= n;
             }
         }
         // 生猪产能恢复到243万头: the figure is the level reached; the verb that reached it goes.
@@ -179,6 +180,13 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
             return b;
         }
     }
+}
+
+/// May the one-character filler that ends `text[a..b]` go (为 as a verb, 已有)? Not when it ends a
+/// noun (the 为 of 行为). (Words that lead a figure, 近 and 达, always go.)
+fn ends_in_word(text: &[char], a: usize, b: usize) -> bool {
+    let last = crate::token::tokens(text, a.max(b.saturating_sub(8)), b).pop();
+    !last.is_some_and(|t| t.end - t.start > 1 && subject::is_noun(t.tag))
 }
 
 /// Where a verb ending in 到/至 (拓展到, 调至, 恢复到) that ends `text[a..b]` starts, if one does.
