@@ -254,7 +254,10 @@ fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
     // 3049对夫妻举办“银婚”仪式: people named by what was done for them (举办“银婚”仪式夫妻).
     let people = words.people_units.has(unit(ctx, f));
     if people {
-        after = name::people_by_action(&after).unwrap_or(after);
+        // 700余名驻村干部日夜坚守: people heading their clause, then how or when they acted, are counted as themselves.
+        let heads = subject::heads_clause(ctx.text, f.cs, ctx.sq[f.qi].start);
+        let themselves = heads.then(|| subject::noun_before_manner(&after)).flatten();
+        after = themselves.or_else(|| name::people_by_action(&after)).unwrap_or(after);
     }
     // 118台工业燃煤锅炉全部拆除: counted by what was done to them; the words before only place them.
     if let Some(n) = name::counted_action(ctx.text, f.after_skip, f.next_start, f.ce) {

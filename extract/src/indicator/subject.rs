@@ -70,9 +70,19 @@ pub fn split(after: &str) -> Option<(String, String)> {
     let ends_in_noun = tokens.last().is_some_and(|t| is_noun(t.tag));
     // 项目进展顺利: an adjective or a verb used as a noun closing the words says how it went.
     let closing_state = matches!(first, Tag::Adjective | Tag::VerbNoun) && p + 1 == tokens.len();
-    let sure = matches!(first, Tag::Preposition | Tag::Adverb) || closing_state;
+    // 驻村干部日夜坚守: a time word after the noun says when its predicate happens.
+    let sure = matches!(first, Tag::Preposition | Tag::Adverb | Tag::Time) || closing_state;
     let cut = sure || (first == Tag::Verb && (!ends_in_noun || end <= 2));
     (cut && end >= 2).then(|| (chars[..end].iter().collect(), chars[end..].iter().collect()))
+}
+
+/// The noun phrase of the words after a count when what follows it says how or when (an adverb, a time
+/// word or a preposition: 驻村干部日夜坚守 → 驻村干部, 管控队员全天候巡查 → 管控队员).
+pub fn noun_before_manner(after: &str) -> Option<String> {
+    let (noun, predicate) = split(after)?;
+    let chars: Vec<char> = predicate.chars().collect();
+    let first = token::tokens(&chars, 0, chars.len()).into_iter().next()?;
+    matches!(first.tag, Tag::Adverb | Tag::Time | Tag::Preposition).then_some(noun)
 }
 
 /// Does a count head its clause: no verb or preposition before it (the examples of a list ending
