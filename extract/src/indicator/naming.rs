@@ -491,14 +491,26 @@ fn attribute_of_thing(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
 
 /// 固定资产投资12亿元,占全区的35%: the share of the figure before.
 fn share_of(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
-    let prev = ctx.prev_draft(f.qi)?;
     let words = &LEXICON.figure;
-    if !n.name.starts_with(words.share_lead.as_str()) || unit(ctx, f) != "%" || prev.name.is_empty() {
+    if !n.name.starts_with(words.share_lead.as_str()) || unit(ctx, f) != "%" {
         return None;
     }
+    let part = part_before(ctx, f.qi)?;
     let whole = n.name.trim_end_matches(words.possessive.as_str());
     let tail = if words.share_words.ending(whole).is_some() { "" } else { words.share_tail.as_str() };
-    Some(format!("{}{whole}{tail}", prev.name))
+    Some(format!("{part}{whole}{tail}"))
+}
+
+/// What a share is of: the figure named before it, or the subject of a change stated just before with no
+/// level of its own (规模以上高新技术产业增加值增长17.4%、占规上工业增加值53%).
+fn part_before(ctx: &Ctx, qi: usize) -> Option<String> {
+    let draft = ctx.prev_draft(qi).map(|d| (d.q.unwrap_or(0), d.name.clone()));
+    let change = ctx.changes.iter().filter(|c| c.q < qi && c.absolute.is_none()).max_by_key(|c| c.q).map(|c| {
+        let (cs, _) = ctx.clauses[ctx.clause_of(c.cue_start)];
+        let from = c.q.checked_sub(1).map_or(cs, |p| ctx.sq[p].end.clamp(cs, c.cue_start));
+        (c.q, name::before_words(ctx.text, from, c.cue_start))
+    });
+    [draft, change].into_iter().flatten().filter(|(_, n)| !n.is_empty()).max_by_key(|(q, _)| *q).map(|(_, n)| n)
 }
 
 /// 城乡居民人均可支配收入2.57万元和1.68万元: only a joiner between two figures, and a head that names two
