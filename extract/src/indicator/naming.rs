@@ -58,6 +58,7 @@ pub const REFINE: &[Refinement] = &[
     Refinement { rule: Rule::AdjacentFigures, apply: adjacent_figures },
     Refinement { rule: Rule::HouseholdsAndPeople, apply: people_of_households },
     Refinement { rule: Rule::AttributeOf, apply: attribute_of_changed },
+    Refinement { rule: Rule::AttributeOf, apply: attribute_of_topic },
     Refinement { rule: Rule::PartOf, apply: part_of },
     Refinement { rule: Rule::Coverage, apply: coverage },
     Refinement { rule: Rule::FromToOld, apply: from_to_old },
@@ -487,6 +488,19 @@ fn attribute_of_thing(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
         _ => owner_draft.name.clone(),
     };
     Some(format!("{}{}", name::without_attribute(&owner), n.name))
+}
+
+/// 粮食生产实现“十连增”，总产达到49.9万吨: an attribute alone, first figure of its sentence, is of the
+/// noun that opens the clause before it, a clause without figures.
+fn attribute_of_topic(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let k = ctx.clause_of(ctx.sq[f.qi].start);
+    let first_figure = f.qi == 0 || ctx.sq[f.qi - 1].start < ctx.sent.start;
+    if n.rule == Rule::AttributeOf || !LEXICON.name.attributes.has(&n.name) || !first_figure || k == 0 || !ctx.figure_free(k - 1) {
+        return None;
+    }
+    let (cs, ce) = ctx.clauses[k - 1];
+    let owner = subject::topic_noun(ctx.text, cs, ce)?;
+    Some(format!("{owner}{}", n.name))
 }
 
 /// 固定资产投资12亿元,占全区的35%: the share of the figure before.

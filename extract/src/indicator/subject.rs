@@ -85,6 +85,16 @@ pub fn noun_before_manner(after: &str) -> Option<String> {
     matches!(first.tag, Tag::Adverb | Tag::Time | Tag::Preposition).then_some(noun)
 }
 
+/// The common nouns that open `text[from..to]` right before a verb (粮食生产实现“十连增” → 粮食), if
+/// they make two characters or more; not a place or a body (柳河县天翊钙业有限公司位于…).
+pub fn topic_noun(text: &[char], from: usize, to: usize) -> Option<String> {
+    let tokens = token::tokens(text, from, to);
+    let n = tokens.iter().take_while(|t| matches!(t.tag, Tag::Noun | Tag::Indicator)).count();
+    let verb_next = tokens.get(n).is_some_and(|t| matches!(t.tag, Tag::Verb | Tag::VerbNoun));
+    let end = tokens.get(n.checked_sub(1)?)?.end;
+    (verb_next && end >= from + 2).then(|| text[from..end].iter().collect())
+}
+
 /// Does a count head its clause: no verb or preposition before it (the examples of a list ending
 /// in 等 may stand there: 涞阳路、东大街等6条街道雨污分流)?
 pub fn heads_clause(text: &[char], clause_start: usize, at: usize) -> bool {
