@@ -128,12 +128,20 @@ pub fn list_names(subject: &str) -> Vec<String> {
 }
 
 /// A list item that left out the verb of the item before it takes it (硕博士 → 新引育硕博士).
+/// An item that is itself a verb (在建项目346项、投产257项) has a verb of its own.
 pub fn share_verb(prev_name: &str, name: &str) -> Option<String> {
     let v = leading_verb(prev_name)?;
-    if leading_verb(name).is_some() || has_verb(name) || name.starts_with(&v) {
+    if leading_verb(name).is_some() || has_verb(name) || name.starts_with(&v) || is_verb_word(name) {
         return None;
     }
     Some(format!("{v}{name}"))
+}
+
+/// Is `name` one verb word (投产, 签约)?
+fn is_verb_word(name: &str) -> bool {
+    let chars: Vec<char> = name.chars().collect();
+    let tokens = crate::token::tokens(&chars, 0, chars.len());
+    matches!(tokens.as_slice(), [t] if matches!(t.tag, crate::token::Tag::Verb | crate::token::Tag::VerbNoun))
 }
 
 /// A name that is only a verb takes the object of the figure before it (整改 after 发现隐患 → 整改隐患).
