@@ -94,8 +94,9 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
         }
         a = past_place_having(text, a, b);
         if let Some(w) = word_at(text, a, &lex.lead_words) {
-            if a + w.chars().count() <= b {
-                a += w.chars().count();
+            let n = w.chars().count();
+            if a + n <= b && (n > 1 || starts_in_word(text, a, b)) {
+                a += n;
             }
         }
         if let Some(w) = word_at(text, a, &lex.filler_verbs) {
@@ -180,6 +181,11 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
             return b;
         }
     }
+}
+
+/// Is the character at `a` a word of its own (再 before 新增), not the start of one (再就业)?
+fn starts_in_word(text: &[char], a: usize, b: usize) -> bool {
+    crate::token::tokens(text, a, b.min(a + 8)).first().is_some_and(|t| t.end == a + 1)
 }
 
 /// May the one-character filler that ends `text[a..b]` go (为 as a verb, 已有)? Not when it ends a
