@@ -103,8 +103,9 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
             // 超200亿元县: 超 before a threshold inside the name says which category.
             let threshold = lex.threshold_words.iter().any(|t| t == w)
                 && text.get(a + w.chars().count()).is_some_and(|c| c.is_ascii_digit());
-            if a + w.chars().count() <= b && !threshold {
-                a += w.chars().count();
+            let n = w.chars().count();
+            if a + n <= b && !threshold && (n > 1 || starts_in_word(text, a, b)) {
+                a += n;
             }
         }
         // 经鉴定确定C级危房: 经 before a verb.
@@ -183,7 +184,8 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
     }
 }
 
-/// Is the character at `a` a word of its own (再 before 新增), not the start of one (再就业)?
+/// Is the character at `a` a word of its own (再 before 新增, 共 before 建成), not the start of one
+/// (再就业, 共享, 超市)?
 fn starts_in_word(text: &[char], a: usize, b: usize) -> bool {
     crate::token::tokens(text, a, b.min(a + 8)).first().is_some_and(|t| t.end == a + 1)
 }
