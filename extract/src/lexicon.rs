@@ -145,6 +145,7 @@ pub struct NameWords {
     pub scene_ends: Words,
     pub existence_verbs: Words,
     pub place_ends: Chars,
+    pub named_place_ends: Chars,
     pub clause_conjunctions: Words,
     pub preposition_starts: Chars,
     pub after_stops: Words,

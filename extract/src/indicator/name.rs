@@ -93,6 +93,7 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
             a = (p + w.chars().count()).min(b);
         }
         a = past_place_having(text, a, b);
+        a = past_named_place(text, a, b);
         if let Some(w) = word_at(text, a, &lex.lead_words) {
             let n = w.chars().count();
             if a + n <= b && (n > 1 || starts_in_word(text, a, b)) {
@@ -122,6 +123,18 @@ fn strip_head(text: &[char], mut a: usize, b: usize) -> usize {
 /// having before the name only say where the things are: the name starts after them.
 fn past_place_having(text: &[char], a: usize, b: usize) -> usize {
     place_having_end(text, a, b).filter(|&end| end < b).unwrap_or(a)
+}
+
+/// 柳河镇中草药材种植面积 → 中草药材种植面积: a named town or village at the head only says where the
+/// thing is. Its place word (镇, 村) is a word of its own after two or three characters (not 贫困村, 行政村:
+/// one word), and a noun follows.
+fn past_named_place(text: &[char], a: usize, b: usize) -> usize {
+    let tokens = crate::token::tokens(text, a, b.min(a + 10));
+    let end = tokens.iter().position(|t| t.end - t.start == 1 && LEXICON.name.named_place_ends.has(text[t.start]));
+    let Some(k) = end.filter(|&k| (2..=3).contains(&(tokens[k].start - a))) else { return a };
+    let noun_after = tokens.get(k + 1).is_some_and(|t| t.end - t.start >= 2 && subject::is_noun(t.tag));
+    let named = tokens[..k].iter().all(|t| is_han(text[t.start]) && t.tag != Tag::Verb);
+    if noun_after && named { tokens[k].end } else { a }
 }
 
 /// Where a place and a verb of having at `a` end, if they start there.
