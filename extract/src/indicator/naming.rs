@@ -51,6 +51,7 @@ pub const REFINE: &[Refinement] = &[
     Refinement { rule: Rule::ListSharedVerb, apply: list_shared_verb },
     Refinement { rule: Rule::ElidedNoun, apply: put_back_noun },
     Refinement { rule: Rule::ElidedNoun, apply: change_of_figure_before },
+    Refinement { rule: Rule::ObjectOfAction, apply: sum_for_objects },
     Refinement { rule: Rule::AttributeOf, apply: attribute_of_thing },
     Refinement { rule: Rule::ShareOf, apply: share_of },
     Refinement { rule: Rule::AdjacentFigures, apply: paired_figures },
@@ -216,6 +217,23 @@ fn object_of_action(ctx: &Ctx, f: &Frame) -> Option<String> {
         f.after.clone()
     };
     Some(format!("{action}{noun}"))
+}
+
+/// 为1.2万名困难群众发放救助金3000万元: a sum after the objects a frame fronts is named by the action
+/// between them (发放救助金), not by the objects, which the count before names.
+fn sum_for_objects(ctx: &mut Ctx, f: &Frame, n: &Named) -> Option<String> {
+    let p = f.qi.checked_sub(1)?;
+    let (prev, here) = (&ctx.sq[p], &ctx.sq[f.qi]);
+    let same_clause = ctx.clause_of(prev.start) == ctx.clause_of(here.start);
+    let counted_unit = ctx.prev_draft(f.qi).filter(|d| d.q == Some(p)).map(|d| d.unit.clone());
+    let counts_before = counted_unit.is_some_and(|u| counts_things_or_people(&u)) && ctx.cuts[p];
+    if n.name.is_empty() || !same_clause || !counts_before || counts_things_or_people(unit(ctx, f)) {
+        return None;
+    }
+    if !object::is_fronted(ctx.text, f.cs, prev.start) {
+        return None;
+    }
+    object::action(ctx.text, prev.end, here.start).map(|(action, _)| action)
 }
 
 /// 12个棚改配套基础设施项目开工建设: a count heading its clause is named by its noun, not by what the
