@@ -129,6 +129,11 @@ fn past_place_having(text: &[char], a: usize, b: usize) -> usize {
 /// thing is. Its place word (镇, 村) is a word of its own after two or three characters (not 贫困村, 行政村:
 /// one word), and a noun follows.
 fn past_named_place(text: &[char], a: usize, b: usize) -> usize {
+    // Most names have no place word there: look before segmenting.
+    let ends = &LEXICON.name.named_place_ends;
+    if !(a + 2..(a + 4).min(b)).any(|i| ends.has(text[i])) {
+        return a;
+    }
     let tokens = crate::token::tokens(text, a, b.min(a + 10));
     let end = tokens.iter().position(|t| t.end - t.start == 1 && LEXICON.name.named_place_ends.has(text[t.start]));
     let Some(k) = end.filter(|&k| (2..=3).contains(&(tokens[k].start - a))) else { return a };
