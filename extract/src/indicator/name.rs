@@ -208,6 +208,12 @@ fn starts_in_word(text: &[char], a: usize, b: usize) -> bool {
     crate::token::tokens(text, a, b.min(a + 8)).first().is_some_and(|t| t.end == a + 1)
 }
 
+/// Where the word that holds `text[b]` starts, in the words from `a` (合 for the 并 of 合并), not before `a`.
+fn word_start(text: &[char], a: usize, b: usize, limit: usize) -> usize {
+    let words = crate::token::tokens(text, a.max(b.saturating_sub(6)), limit.min(b + 4));
+    words.iter().find(|t| t.start < b && b < t.end).map_or(b, |t| t.start.max(a))
+}
+
 /// May the one-character filler that ends `text[a..b]` go (为 as a verb, 已有)? Not when it ends a
 /// noun (the 为 of 行为). (Words that lead a figure, 近 and 达, always go.)
 fn ends_in_word(text: &[char], a: usize, b: usize) -> bool {
@@ -359,6 +365,8 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
                     return format!("{v}{}", s(text, a, b));
                 }
             }
+            // 行政许可事项合并调整到…: a stop inside a word (合并) stops the name before that word.
+            b = word_start(text, a, b, limit);
             break;
         }
         b += 1;
