@@ -105,6 +105,15 @@ fn node_options(options: &CitusOptions, port: u16) -> Result<Options> {
     Ok(Options { no_fsync: options.no_fsync, tcp_port: Some(port), settings })
 }
 
+/// `database` at the node whose `postgres` database `admin` reaches, with the Citus extension.
+async fn create_citus_database(admin: &PgConnectOptions, database: &str) -> Result<()> {
+    create_database_if_missing(admin, database).await?;
+    let mut conn = PgConnection::connect_with(&admin.clone().database(database)).await?;
+    sqlx::raw_sql("CREATE EXTENSION IF NOT EXISTS citus").execute(&mut conn).await?;
+    conn.close().await?;
+    Ok(())
+}
+
 /// Runs `sql` (one or more statements) in `database` of `node`.
 async fn execute(node: &EmbeddedPostgres, database: &str, sql: &str) -> Result<()> {
     let mut conn = PgConnection::connect_with(&node.connect_options(database)).await?;
@@ -157,22 +166,17 @@ impl EmbeddedCitus {
     /// Creates `database` on every node unless it exists, with the Citus extension in each,
     /// and registers the coordinator and the workers in the coordinator's database.
     pub async fn ensure_database(&self, database: &str) -> Result<()> {
-        let create = "CREATE EXTENSION IF NOT EXISTS citus";
-        let workers: Vec<PgConnectOptions> = {
+        let nodes: Vec<PgConnectOptions> = {
             let workers = self.workers.lock().unwrap();
-            workers.iter().flatten().map(|w| w.connect_options("postgres")).collect()
+            if workers.iter().any(Option::is_none) {
+                bail!("a Citus worker is stopped");
+            }
+            let all = std::iter::once(&self.coordinator).chain(workers.iter().flatten());
+            all.map(|node| node.connect_options("postgres")).collect()
         };
-        if workers.len() != self.worker_dirs.len() {
-            bail!("a Citus worker is stopped");
-        }
         let _one_at_a_time = self.setup.lock().await;
-        self.coordinator.ensure_database(database).await?;
-        execute(&self.coordinator, database, create).await?;
-        for options in &workers {
-            create_database_if_missing(options, database).await?;
-            let mut conn = PgConnection::connect_with(&options.clone().database(database)).await?;
-            sqlx::raw_sql(create).execute(&mut conn).await?;
-            conn.close().await?;
+        for admin in &nodes {
+            create_citus_database(admin, database).await?;
         }
         let mut sql = format!("SELECT citus_set_coordinator_host('127.0.0.1', {});", self.coordinator.port());
         for port in self.worker_ports() {
