@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use sqlx::postgres::PgConnectOptions;
 
 use crate::domain::{BatchLimit, ParseLimit};
+use crate::embedded_citus::{CitusOptions, EmbeddedCitus};
 use crate::embedded_pg::{self, EmbeddedPostgres};
 use crate::rate_limit::RateLimit;
 use crate::store::page_token::TokenKey;
@@ -86,6 +87,11 @@ pub struct DbArgs {
     /// How long an RPC waits for a database connection before UNAVAILABLE, in seconds.
     #[arg(long, env = "GOVREPORT_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
     pub db_acquire_timeout_secs: u64,
+    /// Without DATABASE_URL: run a local Citus cluster (a coordinator and this many workers,
+    /// in --data-dir) instead of one embedded PostgreSQL; 0: one PostgreSQL. For trying Citus
+    /// and benchmarks on one machine (needs Citus installed; README, "Citus").
+    #[arg(long, env = "GOVREPORT_EMBEDDED_CITUS_WORKERS", default_value_t = 0)]
+    pub embedded_citus_workers: usize,
 }
 
 #[derive(Debug, Args)]
@@ -384,18 +390,33 @@ pub struct ExportArgs {
     pub client: ClientArgs,
 }
 
+/// The database server we started, if we did.
+pub enum Embedded {
+    Postgres(EmbeddedPostgres),
+    Citus(EmbeddedCitus),
+}
+
+impl Embedded {
+    fn stop(&self) {
+        match self {
+            Embedded::Postgres(pg) => pg.stop(),
+            Embedded::Citus(citus) => citus.stop(),
+        }
+    }
+}
+
 /// An open database: the pool, and the embedded server behind it if we started one.
 pub struct Database {
     pub store: Store,
-    pub embedded: Option<EmbeddedPostgres>,
+    pub embedded: Option<Embedded>,
 }
 
 impl Database {
     /// Closes the pool, then stops the embedded server if there is one.
     pub async fn close(self) {
         self.store.close().await;
-        if let Some(pg) = self.embedded {
-            tokio::task::spawn_blocking(move || pg.stop()).await.ok();
+        if let Some(server) = self.embedded {
+            tokio::task::spawn_blocking(move || server.stop()).await.ok();
         }
     }
 }
@@ -421,16 +442,8 @@ impl DbArgs {
                 None,
             ),
             None => {
-                let dir = self
-                    .data_dir
-                    .clone()
-                    .unwrap_or_else(embedded_pg::default_data_dir);
-                let pg = tokio::task::spawn_blocking(move || {
-                    EmbeddedPostgres::start(&dir, &embedded_pg::Options::default())
-                })
-                .await??;
-                pg.ensure_database("govreport").await?;
-                (pg.connect_options("govreport"), Some(pg))
+                let (options, server) = self.start_embedded().await?;
+                (options, Some(server))
             }
         };
         let store = Store::connect(options, &pool)
@@ -438,5 +451,23 @@ impl DbArgs {
             .context("connecting to PostgreSQL")?;
         store.migrate().await.context("running migrations")?;
         Ok(Database { store, embedded })
+    }
+
+    /// Starts the embedded PostgreSQL (or Citus cluster) in the data dir, with the `govreport` database.
+    async fn start_embedded(&self) -> Result<(PgConnectOptions, Embedded)> {
+        let dir = self.data_dir.clone().unwrap_or_else(embedded_pg::default_data_dir);
+        let workers = self.embedded_citus_workers;
+        if workers > 0 {
+            let options = CitusOptions { workers, ..Default::default() };
+            let citus = tokio::task::spawn_blocking(move || EmbeddedCitus::start(&dir, &options)).await??;
+            citus.ensure_database("govreport").await?;
+            return Ok((citus.connect_options("govreport"), Embedded::Citus(citus)));
+        }
+        let pg = tokio::task::spawn_blocking(move || {
+            EmbeddedPostgres::start(&dir, &embedded_pg::Options::default())
+        })
+        .await??;
+        pg.ensure_database("govreport").await?;
+        Ok((pg.connect_options("govreport"), Embedded::Postgres(pg)))
     }
 }

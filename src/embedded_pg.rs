@@ -33,6 +33,17 @@ const SUPERUSER: &str = "postgres";
 pub struct Options {
     /// Skip fsync (test clusters only: a crash may lose data).
     pub no_fsync: bool,
+    /// Also listen on 127.0.0.1 at this TCP port, which the socket takes too (a node of a
+    /// cluster, which the other nodes reach over TCP); `None`: the Unix socket alone, port 5432.
+    pub tcp_port: Option<u16>,
+    /// More server settings (`-c name=value`), after (so over) the defaults.
+    pub settings: Vec<(String, String)>,
+}
+
+impl Options {
+    fn port(&self) -> u16 {
+        self.tcp_port.unwrap_or(PORT)
+    }
 }
 
 /// A quarter of the machine's memory (PostgreSQL's advice for a dedicated server), between
@@ -49,6 +60,7 @@ fn shared_buffers_mb() -> u64 {
 pub struct EmbeddedPostgres {
     data_dir: PathBuf,
     pgdata: PathBuf,
+    port: u16,
     shared: Arc<Shared>,
     keeper: Mutex<Option<JoinHandle<()>>>,
 }
@@ -213,12 +225,14 @@ fn postgres_command(
         .open(&log_path)?;
     run_as.own(&log_path)?;
     let mut postgres = run_as.command(&bin.join("postgres"));
+    let listen = if options.tcp_port.is_some() { "127.0.0.1" } else { "" };
     postgres
         .arg("-D")
         .arg(pgdata)
         .arg("-p")
-        .arg(PORT.to_string())
-        .args(["-c", "listen_addresses="])
+        .arg(options.port().to_string())
+        .arg("-c")
+        .arg(format!("listen_addresses={listen}"))
         .arg("-c")
         .arg(format!("unix_socket_directories={}", pgdata.display()))
         .args(["-c", "unix_socket_permissions=0700"])
@@ -236,6 +250,9 @@ fn postgres_command(
             "-c",
             "full_page_writes=off",
         ]);
+    }
+    for (name, value) in &options.settings {
+        postgres.arg("-c").arg(format!("{name}={value}"));
     }
     // SAFETY: only async-signal-safe calls (prctl, getppid) between fork and exec.
     unsafe {
@@ -463,7 +480,7 @@ impl EmbeddedPostgres {
         let data_dir = data_dir.canonicalize()?;
         run_as.own(&data_dir)?;
         let pgdata = data_dir.join("pgdata");
-        let socket = pgdata.join(format!(".s.PGSQL.{PORT}"));
+        let socket = pgdata.join(format!(".s.PGSQL.{}", options.port()));
         if socket.as_os_str().len() > 100 {
             bail!(
                 "data directory path {} is too long for a Unix socket; choose a shorter --data-dir",
@@ -490,6 +507,7 @@ impl EmbeddedPostgres {
         let server = EmbeddedPostgres {
             data_dir,
             pgdata,
+            port: options.port(),
             shared,
             keeper: Mutex::new(Some(keeper)),
         };
@@ -538,6 +556,11 @@ impl EmbeddedPostgres {
         &self.data_dir
     }
 
+    /// The port it listens on (its socket's, and on 127.0.0.1 if `Options::tcp_port` asked).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// The running postmaster's pid; `None` while it is down (between restarts, after `stop`).
     pub fn pid(&self) -> Option<i32> {
         self.shared.state().pid
@@ -552,27 +575,14 @@ impl EmbeddedPostgres {
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
         PgConnectOptions::new()
             .socket(&self.pgdata)
-            .port(PORT)
+            .port(self.port)
             .username(SUPERUSER)
             .database(database)
     }
 
     /// Creates `database` unless it exists.
     pub async fn ensure_database(&self, database: &str) -> Result<()> {
-        let mut conn = PgConnection::connect_with(&self.connect_options("postgres")).await?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(database)
-                .fetch_one(&mut conn)
-                .await?;
-        if !exists {
-            let sql = format!("CREATE DATABASE \"{}\"", database.replace('"', "\"\""));
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await?;
-        }
-        conn.close().await?;
-        Ok(())
+        create_database_if_missing(&self.connect_options("postgres"), database).await
     }
 
     /// Fast shutdown (open sessions are ended), then waits for the server to exit.
@@ -601,6 +611,24 @@ impl Drop for EmbeddedPostgres {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Creates `database` unless it exists, connected as `admin` (to another database).
+pub async fn create_database_if_missing(admin: &PgConnectOptions, database: &str) -> Result<()> {
+    let mut conn = PgConnection::connect_with(admin).await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(database)
+            .fetch_one(&mut conn)
+            .await?;
+    if !exists {
+        let sql = format!("CREATE DATABASE \"{}\"", database.replace('"', "\"\""));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut conn)
+            .await?;
+    }
+    conn.close().await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -67,6 +67,7 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::Database(db) if db.code().is_some_and(|c| is_unavailable_sqlstate(&c)) => {
                 Error::Unavailable(e.to_string())
             }
+            sqlx::Error::Database(db) if is_citus_node_lost(db.message()) => Error::Unavailable(e.to_string()),
             // query_canceled: the statement ran into its statement_timeout.
             sqlx::Error::Database(db) if db.code().as_deref() == Some("57014") => {
                 Error::DeadlineExceeded(db.message().to_owned())
@@ -80,6 +81,14 @@ impl From<sqlx::Error> for Error {
 /// recovery, cannot connect now) and too many connections (53300).
 fn is_unavailable_sqlstate(code: &str) -> bool {
     code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+}
+
+/// Citus's word for a worker lost in the middle of a distributed transaction (a connection it
+/// had opened to the worker broke): SQLSTATE XX000, so told by its message. A worker it cannot
+/// connect to at all is SQLSTATE 08006, a connection exception, above.
+fn is_citus_node_lost(message: &str) -> bool {
+    message.starts_with("failure on connection marked as essential")
+        || message.starts_with("could not connect to any active placements")
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

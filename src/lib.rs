@@ -12,6 +12,7 @@ pub mod config;
 pub mod convert;
 pub mod deadline;
 pub mod domain;
+pub mod embedded_citus;
 pub mod embedded_pg;
 pub mod error;
 pub mod export;

@@ -190,7 +190,7 @@ async fn restarts_are_counted_and_stop_ends_them() {
         .unwrap();
     let path = dir.path().to_owned();
     let pg = tokio::task::spawn_blocking(move || {
-        EmbeddedPostgres::start(&path, &Options { no_fsync: true })
+        EmbeddedPostgres::start(&path, &Options { no_fsync: true, ..Default::default() })
     })
     .await
     .unwrap()

@@ -823,7 +823,7 @@ async fn health_is_not_serving_while_the_database_is_unreachable() {
         .prefix("govreport-test-down-")
         .tempdir()
         .unwrap();
-    let options = Options { no_fsync: true };
+    let options = Options { no_fsync: true, ..Default::default() };
     let pg = EmbeddedPostgres::start(dir.path(), &options).unwrap();
     pg.ensure_database("govreport").await.unwrap();
     let pool = PoolConfig {

@@ -2,6 +2,7 @@
 
 mod bulk;
 pub mod codes;
+pub mod distribute;
 pub mod export;
 pub mod indicators;
 pub mod page_token;
@@ -9,12 +10,16 @@ mod previous_year;
 pub mod reparse;
 pub mod reports;
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::OnceCell;
 
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 use crate::deadline::{self, Limit};
 use crate::error::Result;
+pub use distribute::Backend;
 
 /// Migrations in `migrations/`, embedded at compile time.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -23,6 +28,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: PgPool,
+    /// A single PostgreSQL or a Citus coordinator, asked once (`backend`).
+    backend: Arc<OnceCell<Backend>>,
 }
 
 /// Pool settings: the acquire timeout stays below RPC deadlines so a dead database
@@ -96,13 +103,27 @@ impl Store {
             (pool, options) = with_statement_timeout(pool, options, default);
         }
         let pool = pool.connect_with(options).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, backend: Arc::default() })
     }
 
     /// Applies the embedded migrations that have not run yet (with no statement timeout:
-    /// an index built over a large table may take minutes).
-    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        deadline::within(Limit::Unlimited, MIGRATOR.run(&self.pool)).await
+    /// an index built over a large table may take minutes), then, on a Citus coordinator,
+    /// distributes the tables (`distribute`, idempotent).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        deadline::within(Limit::Unlimited, async {
+            MIGRATOR.run(&self.pool).await?;
+            if self.backend().await? == Backend::Citus {
+                distribute::distribute(&self.pool).await?;
+            }
+            anyhow::Ok(())
+        })
+        .await
+    }
+
+    /// What the database is: asked on first use, then remembered (a database does not turn
+    /// into a Citus coordinator under a running service).
+    pub async fn backend(&self) -> Result<Backend> {
+        self.backend.get_or_try_init(|| distribute::backend(&self.pool)).await.copied()
     }
 
     /// True when the database answers.

@@ -98,8 +98,14 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     let mut checked = report.clone();
     previous_year::check_against_year_before(conn, &mut checked).await?;
     let report = &checked;
+    let Some(id) = claim_source(conn, &report.sha256, &report.source_uri).await? else {
+        let existing = find_on(conn, &report.sha256, &report.source_uri)
+            .await?
+            .ok_or_else(|| Error::Internal("report vanished while being stored".into()))?;
+        return Ok(InsertOutcome::Existing(existing));
+    };
     let insert = sqlx::query(sqlx::AssertSqlSafe(insert_statement()))
-        .bind(Uuid::new_v4())
+        .bind(id)
         .bind(&report.sha256)
         .bind(&report.source_uri)
         .bind(to_i32(report.text_length))
@@ -107,17 +113,7 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
         .bind(&report.content_type)
         .bind(report.hint_issuer.as_deref())
         .bind(report.hint_report_year);
-    let inserted = bind_parsed(insert, report).fetch_optional(&mut *conn).await?;
-    let inserted: Option<(Uuid, DateTime<Utc>)> = match inserted {
-        Some(row) => Some((row.try_get("id")?, row.try_get("created_at")?)),
-        None => None,
-    };
-    let Some((id, created_at)) = inserted else {
-        let existing = find_on(conn, &report.sha256, &report.source_uri)
-            .await?
-            .ok_or_else(|| Error::Internal("report vanished while being stored".into()))?;
-        return Ok(InsertOutcome::Existing(existing));
-    };
+    let created_at: DateTime<Utc> = bind_parsed(insert, report).fetch_one(&mut *conn).await?.try_get("created_at")?;
     let mut stored = checked;
     stored.id = Some(id);
     stored.create_time = Some(created_at);
@@ -134,9 +130,23 @@ pub(super) async fn write_report(conn: &mut PgConnection, report: &ReportRecord)
     Ok(InsertOutcome::Created(Box::new(stored)))
 }
 
+/// A new report id for this text and source, or `None` when a report has them already (or one
+/// being written in another transaction, once that commits: the key's lock waits for it).
+async fn claim_source(conn: &mut PgConnection, sha256: &str, source_uri: &str) -> Result<Option<Uuid>> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO report_sources (sha256, source_uri, report_id) VALUES ($1, $2, $3) \
+         ON CONFLICT DO NOTHING RETURNING report_id",
+    )
+    .bind(sha256)
+    .bind(source_uri)
+    .bind(Uuid::new_v4())
+    .fetch_optional(conn)
+    .await?)
+}
+
 async fn find_on(conn: &mut PgConnection, sha256: &str, source_uri: &str) -> Result<Option<Uuid>> {
     Ok(
-        sqlx::query_scalar("SELECT id FROM reports WHERE sha256 = $1 AND source_uri = $2")
+        sqlx::query_scalar("SELECT report_id FROM report_sources WHERE sha256 = $1 AND source_uri = $2")
             .bind(sha256)
             .bind(source_uri)
             .fetch_optional(conn)
@@ -180,8 +190,7 @@ fn insert_statement() -> &'static str {
         let values = (1..=own.len()).map(|n| format!("${n}"));
         let parsed = PARSED_COLUMNS.iter().enumerate().map(|(k, (_, cast))| format!("${}{cast}", own.len() + 1 + k));
         format!(
-            "INSERT INTO reports ({}) VALUES ({}) \
-             ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING RETURNING id, created_at",
+            "INSERT INTO reports ({}) VALUES ({}) RETURNING created_at",
             names.copied().collect::<Vec<_>>().join(", "),
             values.chain(parsed).collect::<Vec<_>>().join(", "),
         )
@@ -319,12 +328,19 @@ impl Store {
             .await?;
         let Some(issuer) = issuer else { return Ok(None) };
         previous_year::lock_issuers(&mut tx, [issuer.as_str()]).await?;
-        let deleted: Option<(i32, String, Option<i32>)> =
-            sqlx::query_as("DELETE FROM reports WHERE id = $1 RETURNING indicator_count, issuer, report_year")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((count, issuer, year)) = deleted else { return Ok(None) };
+        let deleted: Option<(i32, String, Option<i32>, String, String)> = sqlx::query_as(
+            "DELETE FROM reports WHERE id = $1 RETURNING indicator_count, issuer, report_year, sha256, source_uri",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((count, issuer, year, sha256, source_uri)) = deleted else { return Ok(None) };
+        sqlx::query("DELETE FROM report_sources WHERE sha256 = $1 AND source_uri = $2 AND report_id = $3")
+            .bind(sha256)
+            .bind(source_uri)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         previous_year::recheck_year_after(&mut tx, &issuer, year).await?;
         tx.commit().await?;
         Ok(Some(count as u32))
@@ -342,8 +358,7 @@ mod tests {
             "INSERT INTO reports (id, sha256, source_uri, text_length, text, content_type, hint_issuer, \
              hint_report_year, title, issuer, index_no, published, report_year, parser_version, \
              indicator_count, checks) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-             $14, $15, $16::jsonb) ON CONFLICT ON CONSTRAINT reports_text_source_unique DO NOTHING \
-             RETURNING id, created_at"
+             $14, $15, $16::jsonb) RETURNING created_at"
         );
         assert_eq!(
             update_statement(),

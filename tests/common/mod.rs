@@ -1,6 +1,7 @@
 //! Test harness: one embedded PostgreSQL cluster per test process (started on first use in
 //! a temp dir, stopped and removed at process exit, pass or fail), a fresh database and a
-//! real server on an ephemeral port per test.
+//! real server on an ephemeral port per test. `GOVREPORT_TEST_BACKEND=citus` makes that
+//! cluster a Citus coordinator with two workers (`embedded_citus`; default `postgres`).
 
 #![allow(dead_code)]
 
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use govreport::embedded_citus::{CitusOptions, EmbeddedCitus};
 use govreport::embedded_pg::{EmbeddedPostgres, Options};
 use govreport::proto::v1::report_service_client::ReportServiceClient;
 use govreport::server::{self, ServerConfig};
@@ -19,16 +21,61 @@ use govreport::store::{PoolConfig, Store};
 use tokio::sync::oneshot;
 use tonic::transport::{Channel, Endpoint};
 
+enum Server {
+    Postgres(EmbeddedPostgres),
+    Citus(EmbeddedCitus),
+}
+
 struct Cluster {
-    pg: EmbeddedPostgres,
+    server: Server,
     dir: PathBuf,
+}
+
+impl Cluster {
+    fn stop(&self) {
+        match &self.server {
+            Server::Postgres(pg) => pg.stop(),
+            Server::Citus(citus) => citus.stop(),
+        }
+    }
+
+    fn connect_options(&self, database: &str) -> sqlx::postgres::PgConnectOptions {
+        match &self.server {
+            Server::Postgres(pg) => pg.connect_options(database),
+            Server::Citus(citus) => citus.connect_options(database),
+        }
+    }
+
+    async fn ensure_database(&self, database: &str) -> anyhow::Result<()> {
+        match &self.server {
+            Server::Postgres(pg) => pg.ensure_database(database).await,
+            Server::Citus(citus) => citus.ensure_database(database).await,
+        }
+    }
+}
+
+/// The backend the tests run on: `GOVREPORT_TEST_BACKEND`, `postgres` (default) or `citus`.
+pub fn backend_is_citus() -> bool {
+    match std::env::var("GOVREPORT_TEST_BACKEND").as_deref() {
+        Ok("citus") => true,
+        Ok("postgres") | Ok("") | Err(_) => false,
+        Ok(other) => panic!("GOVREPORT_TEST_BACKEND={other:?}: expected postgres or citus"),
+    }
+}
+
+/// The test cluster when it is Citus (tests that stop a worker).
+pub fn citus() -> Option<&'static EmbeddedCitus> {
+    match &cluster().server {
+        Server::Citus(citus) => Some(citus),
+        Server::Postgres(_) => None,
+    }
 }
 
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
 
 extern "C" fn stop_cluster() {
     if let Some(cluster) = CLUSTER.get() {
-        cluster.pg.stop();
+        cluster.stop();
         let _ = std::fs::remove_dir_all(&cluster.dir);
     }
 }
@@ -40,12 +87,17 @@ fn cluster() -> &'static Cluster {
             .tempdir()
             .expect("temp dir")
             .keep();
-        let pg = EmbeddedPostgres::start(&dir, &Options { no_fsync: true })
-            .expect("start the test PostgreSQL");
+        let server = if backend_is_citus() {
+            let options = CitusOptions { no_fsync: true, shard_count: Some(4), ..Default::default() };
+            Server::Citus(EmbeddedCitus::start(&dir, &options).expect("start the test Citus cluster"))
+        } else {
+            let options = Options { no_fsync: true, ..Default::default() };
+            Server::Postgres(EmbeddedPostgres::start(&dir, &options).expect("start the test PostgreSQL"))
+        };
         // Statics are never dropped: stop the cluster when the test binary exits, even after failures.
         // SAFETY: registering a plain extern "C" fn.
         unsafe { libc::atexit(stop_cluster) };
-        Cluster { pg, dir }
+        Cluster { server, dir }
     })
 }
 
@@ -61,11 +113,10 @@ pub async fn unmigrated_store(pool: PoolConfig) -> (Store, String) {
     let cluster = cluster();
     let name = format!("test_{}", uuid::Uuid::new_v4().simple());
     cluster
-        .pg
         .ensure_database(&name)
         .await
         .expect("create test database");
-    let store = Store::connect(cluster.pg.connect_options(&name), &pool)
+    let store = Store::connect(cluster.connect_options(&name), &pool)
         .await
         .expect("connect");
     (store, name)
@@ -73,7 +124,7 @@ pub async fn unmigrated_store(pool: PoolConfig) -> (Store, String) {
 
 /// Options to connect to a test database as the superuser (for tests that break things).
 pub fn admin_options(database: &str) -> sqlx::postgres::PgConnectOptions {
-    cluster().pg.connect_options(database)
+    cluster().connect_options(database)
 }
 
 pub struct TestServer {

@@ -67,7 +67,7 @@ impl Store {
         .rows_affected();
         sqlx::query(
             "INSERT INTO catalog_state (fingerprint) VALUES ($1) \
-             ON CONFLICT (singleton) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, linked_at = now()",
+             ON CONFLICT (singleton) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, linked_at = EXCLUDED.linked_at",
         )
         .bind(fingerprint)
         .execute(&mut *tx)

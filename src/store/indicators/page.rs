@@ -166,6 +166,7 @@ impl Store {
             )),
         };
 
+        let backend = self.backend().await?;
         let f = &query.filter;
         let one_pass = plan::counts_in_one_pass(f, after.is_none());
         // One connection for count and page: a second acquire queues again behind other RPCs
@@ -181,7 +182,7 @@ impl Store {
 
         let dir = direction(query.descending).0;
         let limit = i64::from(page_size) + 1;
-        let access = plan::access_path(query, counted, limit);
+        let access = plan::access_path_on(backend, query, counted, limit);
         // Two steps in one statement: the page's keys (seq and sort key; index-only where an
         // index covers the filter and the key), then only the page's rows and provenance.
         let mut page = QueryBuilder::new(format!(

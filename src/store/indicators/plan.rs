@@ -2,6 +2,7 @@
 //! count and the page's limit (no SQL here; `page.rs` writes the statement it names).
 
 use super::{IndicatorFilter, IndicatorOrder, IndicatorQuery};
+use crate::store::Backend;
 
 /// Up to this many matching rows, a page is read by fetching the matches through the filter
 /// indexes and sorting them (top-N); beyond, by walking an index in sort order. Left to
@@ -42,6 +43,17 @@ pub(super) fn access_path(query: &IndicatorQuery, counted: Option<i64>, limit: i
         Some(total) if total > SORT_MATCHES_UP_TO || index_has_order => PageAccess::IndexOrder,
         Some(total) if codes.is_some_and(|c| total > c.len() as i64 * limit) => PageAccess::PerCode,
         _ => PageAccess::SortMatches,
+    }
+}
+
+/// The access path on `backend`: the one place where a query is written differently on Citus.
+/// Citus cannot run `PerCode`'s lateral subquery with a LIMIT over a list of codes (a table
+/// function); it sorts the matches instead, which it does well: each shard sorts its own
+/// matches and returns its first page (the LIMIT is pushed down), the coordinator merges them.
+pub(super) fn access_path_on(backend: Backend, query: &IndicatorQuery, counted: Option<i64>, limit: i64) -> PageAccess {
+    match (backend, access_path(query, counted, limit)) {
+        (Backend::Citus, PageAccess::PerCode) => PageAccess::SortMatches,
+        (_, access) => access,
     }
 }
 
@@ -109,6 +121,16 @@ mod tests {
         assert_eq!(access_path(&q, Some(2 * LIMIT), LIMIT), PageAccess::SortMatches);
         assert_eq!(access_path(&q, Some(2 * LIMIT + 1), LIMIT), PageAccess::PerCode);
         assert_eq!(access_path(&q, Some(SORT_MATCHES_UP_TO + 1), LIMIT), PageAccess::IndexOrder);
+    }
+
+    #[test]
+    fn citus_sorts_the_matches_of_several_codes_instead_of_a_page_per_code() {
+        let f = IndicatorFilter { canonical_codes: codes(&["a", "b"]), ..Default::default() };
+        let q = query(f, IndicatorOrder::Storage);
+        assert_eq!(access_path_on(Backend::Postgres, &q, Some(1_000), LIMIT), PageAccess::PerCode);
+        assert_eq!(access_path_on(Backend::Citus, &q, Some(1_000), LIMIT), PageAccess::SortMatches);
+        let many = Some(SORT_MATCHES_UP_TO + 1);
+        assert_eq!(access_path_on(Backend::Citus, &q, many, LIMIT), PageAccess::IndexOrder);
     }
 
     #[test]
