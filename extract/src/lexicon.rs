@@ -150,6 +150,7 @@ pub struct NameWords {
     pub preposition_starts: Chars,
     pub after_stops: Words,
     pub money_words: Words,
+    pub measures_of_things: Words,
     pub attributes: Words,
     pub paired_heads: Vec<(String, String, String)>,
     pub figure_joiners: Words,

@@ -613,6 +613,14 @@ pub fn without_attribute(name: &str) -> String {
     }
 }
 
+/// 县域特色产业集群营收 before the next figure → 县域特色产业集群: the measure is that figure's.
+pub fn without_measure_of_next(name: &str) -> String {
+    match LEXICON.name.measures_of_things.ending(name) {
+        Some(w) if name.chars().count() >= w.chars().count() + 2 => name[..name.len() - w.len()].to_string(),
+        _ => name.to_string(),
+    }
+}
+
 /// 城乡居民人均可支配收入 said of two figures: the names of the first and the second group.
 pub fn split_pair(name: &str) -> Option<(String, String)> {
     LEXICON.name.paired_heads.iter().find_map(|(head, first, second)| {

@@ -311,12 +311,18 @@ fn counted(ctx: &Ctx, f: &Frame) -> (String, bool) {
     if light || words.scene_frames.has(&lead) || (!after.is_empty() && is_relative_clause(ctx, f, &lead)) {
         lead.clear();
     }
-    // 37个县域特色产业集群营收超450亿元: the word that leads into the next figure is that figure's.
+    // 37个县域特色产业集群营收超450亿元: the word that leads into the next figure is that figure's, and so is
+    // the measure of the things named just before it (营收; 49个国省考断面水质达标率100%: 水质达标率).
+    let mut into_next = f.next_start == f.after_skip + after.chars().count();
     if let Some(w) = LEXICON.figure.figure_leads.ending(&after) {
         let n = w.chars().count();
         if leads_into_figure(ctx, f.next_start.saturating_sub(n), f.qi + 1) == Some(n) {
             after.truncate(after.len() - w.len());
+            into_next = true;
         }
+    }
+    if into_next {
+        after = name::without_measure_of_next(&after);
     }
     // 21个村 after a name: the counted noun adds nothing.
     if after.chars().count() == 1 && !lead.is_empty() {
