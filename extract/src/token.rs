@@ -189,6 +189,12 @@ pub fn tokens(text: &[char], start: usize, end: usize) -> Vec<Token> {
     })
 }
 
+/// The word of `text[start..end]` that position `at` falls inside: it starts before `at` and goes on past
+/// it (合并 for its 并).
+pub fn word_across(text: &[char], start: usize, end: usize, at: usize) -> Option<Token> {
+    tokens(text, start, end).into_iter().find(|t| t.start < at && at < t.end)
+}
+
 /// The surface of a token.
 pub fn word(text: &[char], token: &Token) -> String {
     text[token.start..token.end].iter().collect()

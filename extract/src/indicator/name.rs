@@ -135,7 +135,7 @@ fn past_named_place(text: &[char], a: usize, b: usize) -> usize {
         return a;
     }
     let tokens = crate::token::tokens(text, a, b.min(a + 10));
-    let end = tokens.iter().position(|t| t.end - t.start == 1 && LEXICON.name.named_place_ends.has(text[t.start]));
+    let end = tokens.iter().position(|t| t.end - t.start == 1 && ends.has(text[t.start]));
     let Some(k) = end.filter(|&k| (2..=3).contains(&(tokens[k].start - a))) else { return a };
     let noun_after = tokens.get(k + 1).is_some_and(|t| t.end - t.start >= 2 && subject::is_noun(t.tag));
     let named = tokens[..k].iter().all(|t| is_han(text[t.start]) && t.tag != Tag::Verb);
@@ -180,7 +180,7 @@ fn strip_tail(text: &[char], a: usize, mut b: usize) -> usize {
         }
         if let Some(w) = word_before(text, b, &lex.filler_verbs) {
             let n = w.chars().count();
-            if b - n >= a && (n > 1 || LEXICON.figure.figure_leads.has(w) || ends_in_word(text, a, b)) {
+            if b - n >= a && (n > 1 || LEXICON.figure.figure_leads.has(w) || last_char_may_go(text, a, b)) {
                 b -= n;
             }
         }
@@ -210,13 +210,12 @@ fn starts_in_word(text: &[char], a: usize, b: usize) -> bool {
 
 /// Where the word that holds `text[b]` starts, in the words from `a` (合 for the 并 of 合并), not before `a`.
 fn word_start(text: &[char], a: usize, b: usize, limit: usize) -> usize {
-    let words = crate::token::tokens(text, a.max(b.saturating_sub(6)), limit.min(b + 4));
-    words.iter().find(|t| t.start < b && b < t.end).map_or(b, |t| t.start.max(a))
+    crate::token::word_across(text, a.max(b.saturating_sub(6)), limit.min(b + 4), b).map_or(b, |t| t.start.max(a))
 }
 
 /// May the one-character filler that ends `text[a..b]` go (为 as a verb, 已有)? Not when it ends a
 /// noun (the 为 of 行为). (Words that lead a figure, 近 and 达, always go.)
-fn ends_in_word(text: &[char], a: usize, b: usize) -> bool {
+fn last_char_may_go(text: &[char], a: usize, b: usize) -> bool {
     let last = crate::token::tokens(text, a.max(b.saturating_sub(8)), b).pop();
     !last.is_some_and(|t| t.end - t.start > 1 && subject::is_noun(t.tag))
 }
@@ -373,8 +372,7 @@ pub fn after_words(text: &[char], a: usize, limit: usize) -> String {
     }
     // A name cut at its length limit ends at a word's end, not inside it (…文化惠民系列演出, not …文化惠民系).
     if b == reach && b < limit && is_han(text[b]) {
-        let words = crate::token::tokens(text, a, limit.min(b + 6));
-        b = words.iter().find(|t| t.start < b && b < t.end).map_or(b, |t| t.end);
+        b = crate::token::word_across(text, a, limit.min(b + 6), b).map_or(b, |t| t.end);
     }
     // 坟墓迁移工作: the work is what was done.
     b = skip_each_back(text, b, a + 2, &lex.work_words);
