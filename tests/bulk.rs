@@ -394,14 +394,7 @@ async fn held_writes_meet_in_one_batch_and_a_bad_report_in_it_fails_alone() {
 
 /// Locks `reports` against writes (reads go on) until the returned future is awaited.
 async fn hold_writes(database: &str) -> impl std::future::Future<Output = ()> + Send {
-    use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect_with(&common::admin_options(database))
-        .await
-        .unwrap();
-    sqlx::raw_sql("BEGIN; LOCK TABLE reports IN EXCLUSIVE MODE")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    let mut conn = common::holding_lock(database, "LOCK TABLE reports IN EXCLUSIVE MODE").await;
     async move {
         sqlx::raw_sql("COMMIT").execute(&mut conn).await.unwrap();
     }

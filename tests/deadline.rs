@@ -32,14 +32,7 @@ async fn one_connection_server(statement_timeout: Duration) -> TestServer {
 
 /// An open transaction of the test's own holding an exclusive lock on `indicators`.
 async fn lock_indicators(database: &str) -> PgConnection {
-    let mut conn = PgConnection::connect_with(&common::admin_options(database))
-        .await
-        .unwrap();
-    sqlx::raw_sql("BEGIN; LOCK TABLE indicators IN ACCESS EXCLUSIVE MODE")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn
+    common::holding_lock(database, "LOCK TABLE indicators IN ACCESS EXCLUSIVE MODE").await
 }
 
 /// The statements running in `database` other than the asking connection's own.

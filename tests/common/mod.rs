@@ -127,6 +127,16 @@ pub fn admin_options(database: &str) -> sqlx::postgres::PgConnectOptions {
     cluster().connect_options(database)
 }
 
+/// A superuser connection of the test's own, inside a transaction that took `lock` (`LOCK TABLE reports IN
+/// EXCLUSIVE MODE`): the lock holds until the test ends that transaction.
+pub async fn holding_lock(database: &str, lock: &'static str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect_with(&admin_options(database)).await.unwrap();
+    sqlx::raw_sql("BEGIN").execute(&mut conn).await.unwrap();
+    sqlx::raw_sql(lock).execute(&mut conn).await.unwrap();
+    conn
+}
+
 pub struct TestServer {
     pub addr: std::net::SocketAddr,
     /// Where it serves `/metrics`, if it does.
