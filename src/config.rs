@@ -397,10 +397,26 @@ pub enum Embedded {
 }
 
 impl Embedded {
-    fn stop(&self) {
+    pub fn stop(&self) {
         match self {
             Embedded::Postgres(pg) => pg.stop(),
             Embedded::Citus(citus) => citus.stop(),
+        }
+    }
+
+    /// Connection options for `database` (on the coordinator for Citus).
+    pub fn connect_options(&self, database: &str) -> PgConnectOptions {
+        match self {
+            Embedded::Postgres(pg) => pg.connect_options(database),
+            Embedded::Citus(citus) => citus.connect_options(database),
+        }
+    }
+
+    /// Creates `database` unless it exists (on every node, with Citus registered, for Citus).
+    pub async fn ensure_database(&self, database: &str) -> Result<()> {
+        match self {
+            Embedded::Postgres(pg) => pg.ensure_database(database).await,
+            Embedded::Citus(citus) => citus.ensure_database(database).await,
         }
     }
 }
@@ -457,17 +473,14 @@ impl DbArgs {
     async fn start_embedded(&self) -> Result<(PgConnectOptions, Embedded)> {
         let dir = self.data_dir.clone().unwrap_or_else(embedded_pg::default_data_dir);
         let workers = self.embedded_citus_workers;
-        if workers > 0 {
+        let embedded = if workers > 0 {
             let options = CitusOptions { workers, ..Default::default() };
-            let citus = tokio::task::spawn_blocking(move || EmbeddedCitus::start(&dir, &options)).await??;
-            citus.ensure_database("govreport").await?;
-            return Ok((citus.connect_options("govreport"), Embedded::Citus(citus)));
-        }
-        let pg = tokio::task::spawn_blocking(move || {
-            EmbeddedPostgres::start(&dir, &embedded_pg::Options::default())
-        })
-        .await??;
-        pg.ensure_database("govreport").await?;
-        Ok((pg.connect_options("govreport"), Embedded::Postgres(pg)))
+            Embedded::Citus(tokio::task::spawn_blocking(move || EmbeddedCitus::start(&dir, &options)).await??)
+        } else {
+            let options = embedded_pg::Options::default();
+            Embedded::Postgres(tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&dir, &options)).await??)
+        };
+        embedded.ensure_database("govreport").await?;
+        Ok((embedded.connect_options("govreport"), embedded))
     }
 }

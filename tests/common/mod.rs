@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use govreport::config::Embedded;
 use govreport::embedded_citus::{CitusOptions, EmbeddedCitus};
 use govreport::embedded_pg::{EmbeddedPostgres, Options};
 use govreport::proto::v1::report_service_client::ReportServiceClient;
@@ -21,37 +22,9 @@ use govreport::store::{PoolConfig, Store};
 use tokio::sync::oneshot;
 use tonic::transport::{Channel, Endpoint};
 
-enum Server {
-    Postgres(EmbeddedPostgres),
-    Citus(EmbeddedCitus),
-}
-
 struct Cluster {
-    server: Server,
+    server: Embedded,
     dir: PathBuf,
-}
-
-impl Cluster {
-    fn stop(&self) {
-        match &self.server {
-            Server::Postgres(pg) => pg.stop(),
-            Server::Citus(citus) => citus.stop(),
-        }
-    }
-
-    fn connect_options(&self, database: &str) -> sqlx::postgres::PgConnectOptions {
-        match &self.server {
-            Server::Postgres(pg) => pg.connect_options(database),
-            Server::Citus(citus) => citus.connect_options(database),
-        }
-    }
-
-    async fn ensure_database(&self, database: &str) -> anyhow::Result<()> {
-        match &self.server {
-            Server::Postgres(pg) => pg.ensure_database(database).await,
-            Server::Citus(citus) => citus.ensure_database(database).await,
-        }
-    }
 }
 
 /// The backend the tests run on: `GOVREPORT_TEST_BACKEND`, `postgres` (default) or `citus`.
@@ -66,8 +39,8 @@ pub fn backend_is_citus() -> bool {
 /// The test cluster when it is Citus (tests that stop a worker).
 pub fn citus() -> Option<&'static EmbeddedCitus> {
     match &cluster().server {
-        Server::Citus(citus) => Some(citus),
-        Server::Postgres(_) => None,
+        Embedded::Citus(citus) => Some(citus),
+        Embedded::Postgres(_) => None,
     }
 }
 
@@ -75,7 +48,7 @@ static CLUSTER: OnceLock<Cluster> = OnceLock::new();
 
 extern "C" fn stop_cluster() {
     if let Some(cluster) = CLUSTER.get() {
-        cluster.stop();
+        cluster.server.stop();
         let _ = std::fs::remove_dir_all(&cluster.dir);
     }
 }
@@ -89,10 +62,10 @@ fn cluster() -> &'static Cluster {
             .keep();
         let server = if backend_is_citus() {
             let options = CitusOptions { no_fsync: true, shard_count: Some(4), ..Default::default() };
-            Server::Citus(EmbeddedCitus::start(&dir, &options).expect("start the test Citus cluster"))
+            Embedded::Citus(EmbeddedCitus::start(&dir, &options).expect("start the test Citus cluster"))
         } else {
             let options = Options { no_fsync: true, ..Default::default() };
-            Server::Postgres(EmbeddedPostgres::start(&dir, &options).expect("start the test PostgreSQL"))
+            Embedded::Postgres(EmbeddedPostgres::start(&dir, &options).expect("start the test PostgreSQL"))
         };
         // Statics are never dropped: stop the cluster when the test binary exits, even after failures.
         // SAFETY: registering a plain extern "C" fn.
@@ -113,10 +86,11 @@ pub async fn unmigrated_store(pool: PoolConfig) -> (Store, String) {
     let cluster = cluster();
     let name = format!("test_{}", uuid::Uuid::new_v4().simple());
     cluster
+        .server
         .ensure_database(&name)
         .await
         .expect("create test database");
-    let store = Store::connect(cluster.connect_options(&name), &pool)
+    let store = Store::connect(cluster.server.connect_options(&name), &pool)
         .await
         .expect("connect");
     (store, name)
@@ -124,7 +98,7 @@ pub async fn unmigrated_store(pool: PoolConfig) -> (Store, String) {
 
 /// Options to connect to a test database as the superuser (for tests that break things).
 pub fn admin_options(database: &str) -> sqlx::postgres::PgConnectOptions {
-    cluster().connect_options(database)
+    cluster().server.connect_options(database)
 }
 
 /// A superuser connection of the test's own, inside a transaction that took `lock` (`LOCK TABLE reports IN
